@@ -1,8 +1,8 @@
 """Vietnamese numbers read aloud, for the hall's voice.
 
 Existing callers read numbers digit by digit or break above 999 ("A-1005" read as "A một năm"), and
-``num2words(1025, lang="vi")`` says "một nghìn lẻ hai mươi lăm", which is wrong. Citizens listen for their number,
-so we own these rules and test them over 0-9999 (``tests/test_vn_numbers.py``).
+``num2words(1025, lang="vi")`` says "một nghìn lẻ hai mươi lăm", which is wrong. Citizens listen for their
+number, so we own these rules and test them over 0-9999 (``tests/test_vn_numbers.py``).
 
 The rules, as spoken in a one-stop office:
 
@@ -16,11 +16,11 @@ The rules, as spoken in a one-stop office:
 - Hundreds with zero tens and a nonzero unit put "linh" (north) or "lẻ" (south) before the unit:
   105 "một trăm linh năm" / "một trăm lẻ năm"; 110 "một trăm mười"; 100 "một trăm".
 - Inside a larger number a group of three digits is read in full, so zero hundreds read "không trăm":
-  1025 "một nghìn không trăm hai mươi lăm", 1005 "một nghìn không trăm linh năm", 2010 "hai nghìn không trăm
-  mười"; a group that is all zeros is left out: 1000 "một nghìn", 1100 "một nghìn một trăm", 1000005 "một triệu
-  không trăm linh năm".
-- Thousands are "nghìn" (north) or "ngàn" (south); then "triệu" (10^6) and "tỷ" (10^9), which repeats for larger
-  numbers ("một nghìn tỷ" for 10^12). Negative numbers start with "âm".
+  1025 "một nghìn không trăm hai mươi lăm", 1005 "một nghìn không trăm linh năm",
+  2010 "hai nghìn không trăm mười"; a group that is all zeros is left out: 1000 "một nghìn",
+  1100 "một nghìn một trăm", 1000005 "một triệu không trăm linh năm".
+- Thousands are "nghìn" (north) or "ngàn" (south); then "triệu" (10^6) and "tỷ" (10^9), which repeats for
+  larger numbers ("một nghìn tỷ" for 10^12). Negative numbers start with "âm".
 - Digit by digit reads each digit as written: 1025 "một không hai năm". A ticket printed "A025" keeps its
   zeros, so :func:`read_digits` takes the string.
 """

@@ -1,4 +1,4 @@
-"""Vietnamese number reading: the examples from DOMAIN.md, rule checks over 0-9999, and a reference comparison."""
+"""Vietnamese number reading: DOMAIN.md examples, rule checks over 0-9999, a reference comparison."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def test_negative_and_bad_dialect() -> None:
         read_number(1, dialect="central")  # type: ignore[arg-type]
 
 
-# --- rule checks over the whole range: each can fail on a wrong reading --------------------------------------
+# --- rule checks over the whole range: each can fail on a wrong reading ---------------------------
 
 
 @pytest.mark.parametrize("dialect", ["north", "south"])
@@ -137,7 +137,7 @@ def test_digit_by_digit_has_one_word_per_digit() -> None:
         assert [DIGITS.index(w) for w in words] == [int(d) for d in str(n)]
 
 
-# --- reference: vn-numberwords 0.2.0 -------------------------------------------------------------------------
+# --- reference: vn-numberwords 0.2.0 --------------------------------------------------------------
 
 
 def _lam_differs(n: int) -> bool:

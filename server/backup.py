@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import fcntl
 import os
 import re
@@ -163,6 +164,7 @@ def restore_database(
     backup, db = Path(backup_file), Path(db_path)
     check_integrity(backup)
     db.parent.mkdir(parents=True, exist_ok=True)
+    owner = (db if db.exists() else db.parent).stat()
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     with contextlib.ExitStack() as stack:
         try:
@@ -172,6 +174,8 @@ def restore_database(
                 raise
         incoming = db.with_name(f".{db.name}.restoring")
         shutil.copyfile(backup, incoming)
+        if os.geteuid() == 0:  # restored by root (motcua-restore): the server's user must still own it
+            os.chown(incoming, owner.st_uid, owner.st_gid)
         with open(incoming, "rb") as handle:
             os.fsync(handle.fileno())
         moved = []
@@ -194,6 +198,8 @@ class BackupSettings:
     backup_dir: Path
     keep_days: int
     timezone: str
+    data_dir: Path = Path("/var/lib/motcua")
+    hour: int = 2
 
 
 def settings_from_toml(config_file: Path | str) -> BackupSettings:
@@ -202,11 +208,15 @@ def settings_from_toml(config_file: Path | str) -> BackupSettings:
         config = tomllib.load(handle)
     server, backup = config.get("server", {}), config.get("backup", {})
     data_dir = Path(server.get("data_dir", "/var/lib/motcua"))
+    if not 0 <= int(backup.get("hour", 2)) <= 23 or int(backup.get("keep_days", 14)) < 0:
+        raise BackupError(f"{config_file}: [backup] hour must be 0-23 and keep_days 0 or more")
     return BackupSettings(
         db_path=Path(server.get("db_path", data_dir / "motcua.db")),
         backup_dir=Path(backup.get("dir", "/var/backups/motcua")),
         keep_days=int(backup.get("keep_days", 14)),
         timezone=server.get("timezone", "Asia/Ho_Chi_Minh"),
+        data_dir=data_dir,
+        hour=int(backup.get("hour", 2)),
     )
 
 
@@ -215,11 +225,10 @@ def _settings(args: argparse.Namespace) -> BackupSettings:
         settings = settings_from_toml(args.config)
     else:
         settings = BackupSettings(Path(args.db), Path("/var/backups/motcua"), 14, "Asia/Ho_Chi_Minh")
-    return BackupSettings(
-        db_path=settings.db_path,
+    return dataclasses.replace(
+        settings,
         backup_dir=Path(getattr(args, "dest", None) or settings.backup_dir),
         keep_days=settings.keep_days if getattr(args, "keep_days", None) is None else args.keep_days,
-        timezone=settings.timezone,
     )
 
 

@@ -198,25 +198,39 @@ class BackupSettings:
     backup_dir: Path
     keep_days: int
     timezone: str
-    data_dir: Path = Path("/var/lib/motcua")
+    data_dir: Path = Path("./var")
     hour: int = 2
 
 
+BACKUP_KEYS = {"dir": "/var/backups/motcua", "keep_days": 14, "hour": 2}
+
+
 def settings_from_toml(config_file: Path | str) -> BackupSettings:
-    """The few settings backups need, read straight from motcua.toml with the documented defaults."""
+    """The few settings backups need, read straight from motcua.toml.
+
+    Same layout and defaults as server/config.py ([server] data_dir, db_path with "" meaning
+    <data_dir>/motcua.db, [office] timezone); [backup] is a section this module owns and validates.
+    Read without importing the server package, so install.sh can use it with the system Python.
+    """
     with open(config_file, "rb") as handle:
         config = tomllib.load(handle)
-    server, backup = config.get("server", {}), config.get("backup", {})
-    data_dir = Path(server.get("data_dir", "/var/lib/motcua"))
-    if not 0 <= int(backup.get("hour", 2)) <= 23 or int(backup.get("keep_days", 14)) < 0:
+    server, office = config.get("server", {}), config.get("office", {})
+    backup = {**BACKUP_KEYS, **config.get("backup", {})}
+    unknown = sorted(set(backup) - set(BACKUP_KEYS))
+    if unknown:
+        raise BackupError(f"{config_file}: [backup]: unknown key(s) {', '.join(unknown)}; "
+                          f"known: {', '.join(BACKUP_KEYS)}")
+    hour, keep_days = backup["hour"], backup["keep_days"]
+    if not (isinstance(hour, int) and 0 <= hour <= 23 and isinstance(keep_days, int) and keep_days >= 0):
         raise BackupError(f"{config_file}: [backup] hour must be 0-23 and keep_days 0 or more")
+    data_dir = Path(server.get("data_dir", "./var"))
     return BackupSettings(
-        db_path=Path(server.get("db_path", data_dir / "motcua.db")),
-        backup_dir=Path(backup.get("dir", "/var/backups/motcua")),
-        keep_days=int(backup.get("keep_days", 14)),
-        timezone=server.get("timezone", "Asia/Ho_Chi_Minh"),
+        db_path=Path(server.get("db_path") or data_dir / "motcua.db"),
+        backup_dir=Path(backup["dir"]),
+        keep_days=keep_days,
+        timezone=office.get("timezone", "Asia/Ho_Chi_Minh"),
         data_dir=data_dir,
-        hour=int(backup.get("hour", 2)),
+        hour=hour,
     )
 
 

@@ -20,6 +20,7 @@ from server.backup import (
     register_cli,
     remove_old_backups,
     restore_database,
+    settings_from_toml,
 )
 
 DAY0 = datetime(2025, 3, 1, 2, 0, 0)
@@ -175,7 +176,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
 def config(tmp_path: Path, db: Path) -> Path:
     path = tmp_path / "motcua.toml"
     path.write_text(
-        f'[server]\ndata_dir = "{db.parent}"\ntimezone = "Asia/Ho_Chi_Minh"\n\n'
+        f'[server]\ndata_dir = "{db.parent}"\ndb_path = ""\n\n[office]\ntimezone = "Asia/Ho_Chi_Minh"\n\n'
         f'[backup]\ndir = "{tmp_path / "nightly"}"\nkeep_days = 5\n'
     )
     return path
@@ -186,6 +187,23 @@ def test_cli_backup_reads_paths_from_the_config(tmp_path: Path, config: Path) ->
     assert args.func(args) == 0
     (made,) = list_backups(tmp_path / "nightly")
     assert len(rows_of(made.path)) == 3
+
+
+@pytest.mark.parametrize("backup_table", ['hour = 24', 'keep_days = -1', 'hour = "2"', 'houre = 2'])
+def test_config_with_a_wrong_backup_section_is_refused(tmp_path: Path, backup_table: str) -> None:
+    path = tmp_path / "motcua.toml"
+    path.write_text(f"[backup]\n{backup_table}\n")
+    with pytest.raises(BackupError, match=r"\[backup\]"):
+        settings_from_toml(path)
+
+
+def test_config_defaults_follow_the_server_layout(tmp_path: Path) -> None:
+    path = tmp_path / "motcua.toml"
+    path.write_text('[server]\ndata_dir = "/srv/m"\n\n[office]\ntimezone = "Asia/Bangkok"\n')
+    settings = settings_from_toml(path)
+    assert settings.db_path == Path("/srv/m/motcua.db")
+    assert (settings.timezone, settings.hour, settings.keep_days) == ("Asia/Bangkok", 2, 14)
+    assert settings.backup_dir == Path("/var/backups/motcua")
 
 
 def test_cli_backup_with_db_and_dest_and_list(tmp_path: Path, db: Path, capsys) -> None:

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# motcua-browser: the full-screen browser of a kiosk or hall TV. Run by motcua-kiosk.service inside the
+# Cage compositor; when Chromium exits or crashes, Cage exits and systemd starts both again.
+# Settings come from /etc/motcua/browser.env (written by install-kiosk.sh):
+#   MOTCUA_URL   the page, e.g. http://192.168.1.10:8080/kiosk?device=TOKEN
+#   MOTCUA_ROLE  kiosk (touch screen) or display (hall TV, plays the announcements)
+set -euo pipefail
+
+: "${MOTCUA_URL:?set MOTCUA_URL in /etc/motcua/browser.env}"
+ROLE=${MOTCUA_ROLE:-kiosk}
+BROWSER=${MOTCUA_BROWSER:-chromium}
+
+# Wait until the server answers, so the screen never shows Chromium's "site can't be reached" page
+# after a power cut (the kiosk often boots faster than the server).
+origin=$(printf '%s' "$MOTCUA_URL" | sed -E 's#^(https?://[^/?#]+).*#\1#')
+until curl -fsS --max-time 3 -o /dev/null "$origin/healthz"; do
+  echo "motcua-browser: waiting for $origin/healthz" >&2
+  sleep 3
+done
+
+# A fresh profile at every start: no "restore pages?" bubble, no leftovers from the last citizen.
+profile=${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}/motcua-browser-profile
+rm -rf "$profile"
+mkdir -p "$profile"
+
+flags=(
+  --kiosk
+  --noerrdialogs
+  --disable-infobars
+  --disable-session-crashed-bubble
+  --no-first-run
+  --no-default-browser-check
+  --check-for-update-interval=31536000
+  --overscroll-history-navigation=0
+  --disable-pinch
+  "--disable-features=Translate,TranslateUI,MediaRouter,OverscrollHistoryNavigation,HardwareMediaKeyHandling"
+  --disable-sync
+  --password-store=basic
+  --user-data-dir="$profile"
+  --ozone-platform=wayland
+)
+case $ROLE in
+  display) flags+=(--autoplay-policy=no-user-gesture-required) ;;  # announcements play with no touch
+  kiosk) flags+=(--touch-events=enabled) ;;
+  *) echo "motcua-browser: MOTCUA_ROLE must be kiosk or display, not $ROLE" >&2; exit 2 ;;
+esac
+
+exec "$BROWSER" "${flags[@]}" "$MOTCUA_URL"

@@ -117,7 +117,7 @@ class PrinterEmulator:
         except (ConnectionError, OSError) as error:
             log.info("emulator connection dropped: %s", error)
         finally:
-            if paper.has_content:
+            if paper.has_content or stream.buffer:
                 self.discarded_partial_tickets += 1  # no cut: a real printer would not have cut it off either
             self._writers.discard(writer)
             writer.close()
@@ -171,9 +171,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=9100)
     parser.add_argument("--out", type=Path, default=Path("printed-tickets"))
-    parser.add_argument(
-        "--dots", type=int, default=576, help="paper dots: 576 (80 mm), 384 (58 mm)"
-    )
+    parser.add_argument("--dots", type=int, default=576, help="paper dots: 576 (80 mm), 384 (58 mm)")
     parser.add_argument("--paper-out", action="store_true", help="answer DLE EOT 4 with 'paper end'")
     logging.basicConfig(level=logging.INFO)
     with contextlib.suppress(KeyboardInterrupt):

@@ -1,0 +1,36 @@
+"""What every handler shares: building the decision context and running a decision."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from aiohttp import web
+
+from ..auth import Principal
+from ..domain.clock import epoch
+from ..keys import CLOCK, CONFIG, POLICY, WRITER
+from ..services.queue import Ctx
+
+T = TypeVar("T")
+
+
+def ctx_for(request: web.Request, principal: Principal) -> Ctx:
+    app = request.app
+    return Ctx(
+        now=epoch(app[CLOCK].now()),
+        tz=app[CONFIG].tz,
+        policy=app[POLICY],
+        actor=principal.actor,
+        user_id=principal.user_id,
+    )
+
+
+async def decide(request: web.Request, principal: Principal, fn: Callable[..., T], *args: Any) -> T:
+    """Run one decision through the writer; it is durable when this returns."""
+    return await request.app[WRITER].run(fn, ctx_for(request, principal), *args)
+
+
+def ok(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False))

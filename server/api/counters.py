@@ -1,0 +1,141 @@
+"""Counter operations: sign in, call next, call a given ticket, recall, no-show, transfer, start, finish."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from pydantic import Field, model_validator
+
+from ..auth import Principal
+from ..domain.tickets import Outcome
+from ..keys import READER, SESSIONS
+from ..services import counters as counter_service
+from ..services import queue
+from ..store import catalog
+from .common import decide, ok
+from .registry import Body, operation
+from .tickets import TICKET
+
+TICKET_OR_NULL = {"type": "object", "required": ["ticket"], "properties": {"ticket": {"type": ["object", "null"]}}}
+
+
+def _counter_id(request: web.Request, principal: Principal, counter_id: str) -> int:
+    cid = int(counter_id)
+    request.app[SESSIONS].require_counter(principal, cid)
+    return cid
+
+
+@operation("listCounters", "GET", "/api/counters", "Counters, what they serve and who is signed in",
+           tag="counters", response={"type": "object", "required": ["counters"]})
+async def list_counters(request: web.Request, principal: Principal) -> web.Response:
+    rows = catalog.counters(request.app[READER])
+    if not principal.is_person:
+        for r in rows:
+            r.pop("staff_name", None)
+            r.pop("signed_in_user", None)
+    return ok({"counters": rows})
+
+
+class SignInBody(Body):
+    force: bool = Field(default=False, description="Admins and leaders may take a counter someone else holds")
+
+
+@operation("signInCounter", "POST", "/api/counters/{counter_id:\\d+}/signin", "Take a counter for the day",
+           tag="counters", body=SignInBody, response={"type": "object", "required": ["counter_id"]})
+async def sign_in(request: web.Request, principal: Principal, counter_id: str, body: SignInBody) -> web.Response:
+    cid = int(counter_id)
+    if principal.user_id is None:
+        from ..domain.errors import Forbidden
+        raise Forbidden("forbidden_role", role=principal.role)
+    force = body.force and principal.role in ("admin", "leader")
+    await decide(request, principal, counter_service.sign_in, cid, principal.user_id, force)
+    request.app[SESSIONS].counter_of[principal.user_id] = cid
+    return ok({"counter_id": cid, "user": principal.display_name})
+
+
+@operation("signOutCounter", "POST", "/api/counters/signout", "Leave the counter", tag="counters",
+           response={"type": "object"})
+async def sign_out(request: web.Request, principal: Principal) -> web.Response:
+    if principal.user_id is not None:
+        await decide(request, principal, counter_service.sign_out, principal.user_id)
+        request.app[SESSIONS].counter_of.pop(principal.user_id, None)
+    return ok({"signed_out": True})
+
+
+@operation("callNext", "POST", "/api/counters/{counter_id:\\d+}/call-next", "Call the next citizen for this counter",
+           tag="calling", response=TICKET_OR_NULL)
+async def call_next(request: web.Request, principal: Principal, counter_id: str) -> web.Response:
+    cid = _counter_id(request, principal, counter_id)
+    t = await decide(request, principal, queue.call_next, cid)
+    if t is None:
+        from ..messages import text
+        return ok({"ticket": None, "message": text("queue_empty", "vi", counter=cid),
+                   "message_en": text("queue_empty", "en", counter=cid)})
+    return ok({"ticket": queue.ticket_view(t)})
+
+
+class CallTicketBody(Body):
+    ticket_id: str | None = Field(default=None, min_length=1, max_length=40)
+    number: str | None = Field(default=None, min_length=1, max_length=12, description="Today's number, e.g. 1025")
+
+    @model_validator(mode="after")
+    def one_of(self) -> CallTicketBody:
+        if (self.ticket_id is None) == (self.number is None):
+            raise ValueError("give exactly one of ticket_id or number")
+        return self
+
+
+@operation("callTicket", "POST", "/api/counters/{counter_id:\\d+}/call", "Call a given ticket to this counter",
+           tag="calling", body=CallTicketBody, response={"type": "object", "required": ["ticket"]})
+async def call_ticket(request: web.Request, principal: Principal, counter_id: str,
+                      body: CallTicketBody) -> web.Response:
+    cid = _counter_id(request, principal, counter_id)
+    t = await decide(request, principal, queue.call_ticket, cid, body.ticket_id, body.number)
+    return ok({"ticket": queue.ticket_view(t)})
+
+
+def _ticket_action(op_id: str, path: str, summary: str, fn: object) -> None:
+    async def handler(request: web.Request, principal: Principal, counter_id: str, ticket_id: str) -> web.Response:
+        cid = _counter_id(request, principal, counter_id)
+        t = await decide(request, principal, fn, cid, ticket_id)
+        return ok(queue.ticket_view(t))
+
+    operation(op_id, "POST", "/api/counters/{counter_id:\\d+}/tickets/{ticket_id}/" + path, summary,
+              tag="calling", response=TICKET)(handler)
+
+
+_ticket_action("recallTicket", "recall", "Call the same ticket again", queue.recall)
+_ticket_action("markNoShow", "no-show", "The citizen did not come", queue.no_show)
+_ticket_action("startService", "start", "The citizen is at the counter: service starts", queue.start_service)
+
+
+class TransferBody(Body):
+    to_counter_id: int | None = Field(default=None, ge=1)
+    to_procedure_id: int | None = Field(default=None, ge=1)
+
+
+@operation("transferTicket", "POST", "/api/counters/{counter_id:\\d+}/tickets/{ticket_id}/transfer",
+           "Send the ticket to another counter or procedure (it keeps its arrival time)", tag="calling",
+           body=TransferBody, response=TICKET)
+async def transfer(request: web.Request, principal: Principal, counter_id: str, ticket_id: str,
+                   body: TransferBody) -> web.Response:
+    cid = _counter_id(request, principal, counter_id)
+    t = await decide(request, principal, queue.transfer, cid, ticket_id, body.to_counter_id, body.to_procedure_id)
+    return ok(queue.ticket_view(t))
+
+
+class FinishBody(Body):
+    outcome: Outcome
+    receipt_no: str | None = Field(default=None, max_length=40)
+    wrote_forms: bool = Field(default=False, description="Staff filled in the forms for the citizen")
+
+
+@operation("finishService", "POST", "/api/counters/{counter_id:\\d+}/tickets/{ticket_id}/finish",
+           "End the service with an outcome", tag="calling", body=FinishBody, response=TICKET)
+async def finish(request: web.Request, principal: Principal, counter_id: str, ticket_id: str,
+                 body: FinishBody) -> web.Response:
+    cid = _counter_id(request, principal, counter_id)
+    t = await decide(request, principal, queue.finish_service, cid, ticket_id, body.outcome, body.receipt_no,
+                     body.wrote_forms)
+    return ok(queue.ticket_view(t))
+
+

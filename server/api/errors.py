@@ -1,0 +1,69 @@
+"""One translator from errors to answers: JSON `{"error": {"code", "message"}}` for the API,
+a plain page for browsers. Messages come from the catalogue, Vietnamese first."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from ..domain.errors import DomainError
+from ..messages import text
+
+log = logging.getLogger(__name__)
+
+
+def lang_of(request: web.Request) -> str:
+    return "en" if request.headers.get("Accept-Language", "").lower().startswith("en") else "vi"
+
+
+def error_body(code: str, lang: str, **params: Any) -> dict[str, Any]:
+    return {
+        "error": {
+            "code": code,
+            "message": text(code, lang, **params),
+            "message_en": text(code, "en", **params),
+        }
+    }
+
+
+def error_response(request: web.Request, status: int, code: str, headers: dict[str, str] | None = None,
+                   **params: Any) -> web.Response:
+    return web.json_response(
+        error_body(code, lang_of(request), **params), status=status, headers=headers,
+        dumps=lambda o: json.dumps(o, ensure_ascii=False),
+    )
+
+
+def describe_validation(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ())) or "body"
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts)
+
+
+_HTTP_CODES = {400: "invalid_input", 401: "auth_required", 403: "forbidden_role", 404: "not_found",
+               405: "method_not_allowed", 413: "body_too_large", 429: "rate_limited"}
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except DomainError as exc:
+        headers = {"Retry-After": str(exc.params["retry_after"])} if "retry_after" in exc.params else None
+        return error_response(request, exc.status, exc.code, headers=headers, **exc.params)
+    except ValidationError as exc:
+        return error_response(request, 422, "invalid_input", detail=describe_validation(exc))
+    except web.HTTPException as exc:
+        if exc.status < 400 or not request.path.startswith("/api/"):
+            raise
+        code = _HTTP_CODES.get(exc.status, "invalid_input")
+        return error_response(request, exc.status, code, detail=exc.reason, retry_after=1)
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(request, 500, "internal_error")

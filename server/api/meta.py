@@ -1,0 +1,46 @@
+"""The OpenAPI document and health checks."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from ..keys import SERVICES, WRITER
+from .common import ok
+from .registry import openapi_document
+
+VERSION = "0.1.0"
+
+
+async def openapi(request: web.Request) -> web.Response:
+    return ok(openapi_document("motcua", VERSION))
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return ok({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Ready when the database takes a write and every registered part says it is healthy."""
+    checks: dict[str, object] = {}
+    ready = True
+    try:
+        await request.app[WRITER].run(lambda tx: tx.execute("SELECT 1").fetchone())
+        checks["database"] = "ok"
+    except Exception as exc:  # the answer is the point: report, don't raise
+        checks["database"] = f"error: {exc}"
+        ready = False
+    for name, service in request.app[SERVICES].items():
+        health = getattr(service, "health", None)
+        if health is None:
+            continue
+        state = health()
+        checks[name] = state
+        if isinstance(state, dict) and state.get("ready") is False:
+            ready = False
+    return ok({"ready": ready, "checks": checks}, status=200 if ready else 503)
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_get("/api/openapi.json", openapi)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)

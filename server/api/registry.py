@@ -1,0 +1,178 @@
+"""The route table as data: each API operation is declared once, with its operationId,
+method, path, roles (from `auth.PERMISSIONS`), body and query models. The aiohttp
+routes and the OpenAPI document are both built from this table, so they cannot drift."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .. import auth
+from ..domain.errors import DomainError
+from ..keys import SESSIONS
+from .errors import describe_validation
+
+Handler = Callable[..., Awaitable[web.StreamResponse]]
+
+
+class Body(BaseModel):
+    """Base of every request body: unknown fields are refused, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Query(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+@dataclass(frozen=True)
+class Operation:
+    op_id: str
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    tag: str
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: dict[str, Any]
+    success: int
+
+
+OPERATIONS: list[Operation] = []
+
+
+def operation(
+    op_id: str, method: str, path: str, summary: str, *, tag: str, body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None, response: dict[str, Any] | None = None, success: int = 200,
+) -> Callable[[Handler], Handler]:
+    if op_id not in auth.PERMISSIONS:
+        raise KeyError(f"{op_id} needs an entry in auth.PERMISSIONS")
+
+    def deco(fn: Handler) -> Handler:
+        OPERATIONS.append(
+            Operation(op_id, method, path, fn, summary, tag, body, query, response or {"type": "object"}, success)
+        )
+        return fn
+
+    return deco
+
+
+def principal_of(request: web.Request) -> auth.Principal:
+    return request.get("principal", auth.PUBLIC)
+
+
+async def _parse_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
+    raw = await request.read()
+    try:
+        data = json.loads(raw or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DomainError("bad_json", status=400) from exc
+    if not isinstance(data, dict):
+        raise DomainError("invalid_input", status=422, detail="body must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise DomainError("invalid_input", status=422, detail=describe_validation(exc)) from exc
+
+
+def _wrap(op: Operation) -> Handler:
+    async def handle(request: web.Request) -> web.StreamResponse:
+        principal = principal_of(request)
+        auth.require(principal, op.op_id)
+        kwargs: dict[str, Any] = {}
+        if op.body is not None:
+            kwargs["body"] = await _parse_body(request, op.body)
+        if op.query is not None:
+            try:
+                kwargs["query"] = op.query.model_validate(dict(request.query))
+            except ValidationError as exc:
+                raise DomainError("invalid_input", status=422, detail=describe_validation(exc)) from exc
+        for name, value in request.match_info.items():
+            kwargs[name] = value
+        request["sessions"] = request.app[SESSIONS]
+        return await op.handler(request, principal, **kwargs)
+
+    handle.__name__ = op.op_id
+    return handle
+
+
+def add_routes(app: web.Application) -> None:
+    for op in OPERATIONS:
+        app.router.add_route(op.method, op.path, _wrap(op), name=op.op_id)
+
+
+PATH_PARAM = re.compile(r"\{(\w+)(?::[^}]*)?\}")
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                           "message_en": {"type": "string"}},
+        }
+    },
+}
+ERROR_STATUSES = {"400": "Malformed request", "401": "Sign-in required", "403": "Not allowed",
+                  "404": "Not found", "409": "Refused by the queue rules", "413": "Body too large",
+                  "422": "Invalid input", "429": "Too many requests"}
+
+
+def _int_param(op: Operation, name: str) -> bool:
+    return name.endswith("_id") and name not in ("ticket_id",) and "token" not in name
+
+
+def openapi_document(title: str, version: str) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
+    for op in OPERATIONS:
+        path = PATH_PARAM.sub(lambda m: "{" + m.group(1) + "}", op.path)
+        params: list[dict[str, Any]] = []
+        for name in PATH_PARAM.findall(op.path):
+            schema = {"type": "integer", "minimum": 1} if _int_param(op, name) else {"type": "string"}
+            params.append({"name": name, "in": "path", "required": True, "schema": schema})
+        if op.query is not None:
+            qs = op.query.model_json_schema()
+            required = set(qs.get("required", []))
+            for name, schema in qs.get("properties", {}).items():
+                params.append({"name": name, "in": "query", "required": name in required, "schema": schema})
+        responses: dict[str, Any] = {
+            str(op.success): {"description": "OK", "content": {"application/json": {"schema": op.response}}}
+        }
+        for code, desc in ERROR_STATUSES.items():
+            responses[code] = {"description": desc,
+                               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        entry: dict[str, Any] = {
+            "operationId": op.op_id,
+            "summary": op.summary,
+            "tags": [op.tag],
+            "parameters": params,
+            "responses": responses,
+            "x-roles": sorted(auth.PERMISSIONS[op.op_id]),
+        }
+        if "public" not in auth.PERMISSIONS[op.op_id]:
+            entry["security"] = [{"bearer": []}]
+        if op.body is not None:
+            schema = op.body.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, sub in schema.pop("$defs", {}).items():
+                schemas[name] = sub
+            schemas[op.body.__name__] = schema
+            entry["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{op.body.__name__}"}}},
+            }
+        paths.setdefault(path, {})[op.method.lower()] = entry
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": version},
+        "paths": paths,
+        "components": {"schemas": schemas, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    }

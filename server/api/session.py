@@ -1,0 +1,67 @@
+"""Sign-in for people (password -> bearer token, also set as a cookie for pages) and who-am-I."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from pydantic import Field
+
+from .. import auth
+from ..auth import Principal
+from ..domain.clock import epoch
+from ..domain.errors import DomainError
+from ..keys import CLOCK, CONFIG, SESSIONS, THROTTLE, WRITER
+from ..store import accounts
+from .common import ok
+from .registry import Body, operation
+
+COOKIE = "motcua_token"
+
+
+class LoginBody(Body):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+def client_ip(request: web.Request) -> str:
+    return request.remote or "?"
+
+
+@operation("login", "POST", "/api/login", "Sign in with username and password; answers a bearer token",
+           tag="session", body=LoginBody,
+           response={"type": "object", "required": ["token", "user"], "properties": {"token": {"type": "string"}}})
+async def login(request: web.Request, principal: Principal, body: LoginBody) -> web.Response:
+    app = request.app
+    ip = client_ip(request)
+    app[THROTTLE].check(ip, body.username)
+    now = epoch(app[CLOCK].now())
+    ttl = app[CONFIG].server.token_ttl_hours * 3600
+    try:
+        token, user = await app[WRITER].run(lambda tx: auth.login_tx(tx, body.username, body.password, now, ttl))
+    except DomainError:
+        app[THROTTLE].failed(ip, body.username)
+        raise
+    app[THROTTLE].succeeded(ip, body.username)
+    counter = app[SESSIONS].counter_of.get(user["id"])
+    resp = ok({"token": token, "user": user, "counter_id": counter, "csrf": auth.csrf_token(token)})
+    resp.set_cookie(COOKIE, token, httponly=True, samesite="Strict", max_age=ttl, path="/")
+    return resp
+
+
+@operation("logout", "POST", "/api/logout", "Sign out: the token stops working", tag="session",
+           response={"type": "object"})
+async def logout(request: web.Request, principal: Principal) -> web.Response:
+    if principal.token_hash:
+        h = principal.token_hash
+        await request.app[WRITER].run(lambda tx: accounts.delete_token(tx, h))
+        request.app[SESSIONS].forget(h)
+    resp = ok({"signed_out": True})
+    resp.del_cookie(COOKIE, path="/")
+    return resp
+
+
+@operation("whoAmI", "GET", "/api/me", "The signed-in person or device", tag="session",
+           response={"type": "object", "required": ["role"]})
+async def who_am_i(request: web.Request, principal: Principal) -> web.Response:
+    counter = request.app[SESSIONS].counter_of.get(principal.user_id) if principal.user_id else None
+    return ok({"role": principal.role, "username": principal.username, "display_name": principal.display_name,
+               "device_id": principal.device_id, "counter_id": counter or principal.device_counter_id})

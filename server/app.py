@@ -1,0 +1,89 @@
+"""The app factory: `create_app(config)` builds the whole server; `motcua serve`, `motcua demo`
+and every test call it. One cleanup context per resource: acquire before `yield`, release after."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+
+from aiohttp import web
+
+from .api import catalog, counters, errors, live_api, meta, registry, session, tickets  # noqa: F401  (registers routes)
+from .auth import LoginThrottle, Sessions
+from .config import Config
+from .domain.clock import Clock, SystemClock
+from .domain.queue_policy import QueuePolicy
+from .keys import AFTER_ISSUE, CLOCK, CONFIG, LIVE, POLICY, READER, SERVICES, SESSIONS, THROTTLE, WRITER
+from .live import LiveHub
+from .middleware import auth_middleware, security_headers
+from .store import accounts
+from .store.db import connect
+from .store.writer import Writer
+
+log = logging.getLogger(__name__)
+
+# Each part of the system adds its pages, handlers and background workers here.
+Part = Callable[[web.Application], None]
+
+
+def policy_from(config: Config) -> QueuePolicy:
+    q = config.queue
+    return QueuePolicy(
+        priority_burst=q.priority_burst,
+        appointment_burst=q.appointment_burst,
+        normal_max_wait_s=q.normal_max_wait_min * 60 if q.normal_max_wait_min > 0 else None,
+        appointment_early_s=q.appointment_early_min * 60,
+    )
+
+
+async def _store(app: web.Application) -> AsyncIterator[None]:
+    config = app[CONFIG]
+    writer = Writer(config.db_file, origin=config.server.machine_id, group_commit=config.server.group_commit)
+    applied = await writer.start()
+    if applied:
+        log.info("applied migrations: %s", ", ".join(applied))
+    reader = connect(config.db_file, readonly=True)
+    app[WRITER] = writer
+    app[READER] = reader
+    app[SESSIONS].counter_of = accounts.signins(reader)
+    hub = LiveHub(lambda view: live_api.build_snapshot(app, view))
+    app[LIVE] = hub
+    writer.subscribe(hub.publish)
+    yield
+    await hub.close_all()
+    await writer.stop()
+    reader.close()
+
+
+def parts() -> list[Part]:
+    """The optional parts (kiosk, display, printers, ...) that exist in this install."""
+    found: list[Part] = []
+    for module in ("printers.service", "kiosk.pages", "display.pages", "server.pages", "server.scheduler"):
+        try:
+            mod = __import__(module, fromlist=["setup"])
+        except ModuleNotFoundError as exc:
+            if exc.name and module.startswith(exc.name):
+                continue
+            raise
+        found.append(mod.setup)
+    return found
+
+
+def create_app(config: Config, *, clock: Clock | None = None) -> web.Application:
+    app = web.Application(
+        middlewares=[errors.error_middleware, security_headers, auth_middleware],
+        client_max_size=config.server.max_body_kb * 1024,
+    )
+    app[CONFIG] = config
+    app[CLOCK] = clock or SystemClock()
+    app[POLICY] = policy_from(config)
+    app[SESSIONS] = Sessions()
+    app[THROTTLE] = LoginThrottle()
+    app[SERVICES] = {}
+    app[AFTER_ISSUE] = []
+    app.cleanup_ctx.append(_store)
+    registry.add_routes(app)
+    meta.add_routes(app)
+    for setup in parts():
+        setup(app)
+    return app

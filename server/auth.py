@@ -1,0 +1,221 @@
+"""Accounts, roles, device tokens and the permission table.
+
+Roles: admin, leader, staff (people, password sign-in); kiosk, display, rating
+(devices, a token each); public (nobody signed in). `PERMISSIONS` maps each API
+operation to the roles allowed; the authorisation-matrix test reads the same table.
+Tokens are random; only their SHA-256 is stored, so a copied database holds no usable token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from .domain.errors import DomainError, Forbidden
+from .store import accounts
+from .store.tx import Tx
+
+PEOPLE = ("admin", "leader", "staff")
+DEVICES = ("kiosk", "display", "rating")
+ROLES = (*PEOPLE, *DEVICES, "public")
+ANY = frozenset(ROLES)
+STAFF = frozenset({"admin", "leader", "staff"})
+SUPERVISORS = frozenset({"admin", "leader"})
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "login": ANY,
+    "logout": STAFF,
+    "whoAmI": ANY,
+    "issueTicket": frozenset({"kiosk", *STAFF}),
+    "getTicket": frozenset({"kiosk", *STAFF}),
+    "getTicketStatus": ANY,
+    "listQueue": frozenset({"display", *STAFF}),
+    "callNext": STAFF,
+    "callTicket": STAFF,
+    "recallTicket": STAFF,
+    "markNoShow": STAFF,
+    "transferTicket": STAFF,
+    "startService": STAFF,
+    "finishService": STAFF,
+    "cancelTicket": STAFF,
+    "signInCounter": STAFF,
+    "signOutCounter": STAFF,
+    "listCounters": ANY,
+    "listProcedures": ANY,
+    "listFields": ANY,
+    "listPriorityCategories": ANY,
+    "getOffice": ANY,
+    "liveEvents": ANY,
+}
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: str
+    user_id: int | None = None
+    username: str | None = None
+    display_name: str | None = None
+    device_id: str | None = None
+    printer_id: str | None = None
+    device_counter_id: int | None = None
+    layout: str = ""
+    token_hash: str | None = None
+
+    @property
+    def actor(self) -> str:
+        if self.username:
+            return f"user:{self.username}"
+        if self.device_id:
+            return f"device:{self.device_id}"
+        return "public"
+
+    @property
+    def is_person(self) -> bool:
+        return self.role in PEOPLE
+
+
+PUBLIC = Principal(role="public")
+
+
+def allowed(principal: Principal, operation: str) -> bool:
+    roles = PERMISSIONS.get(operation)
+    if roles is None:
+        raise KeyError(f"operation {operation} has no permission entry")
+    return principal.role in roles
+
+
+def require(principal: Principal, operation: str) -> None:
+    if not allowed(principal, operation):
+        if principal.role == "public":
+            raise DomainError("auth_required", status=401)
+        raise Forbidden("forbidden_role", role=principal.role)
+
+
+class Sessions:
+    """Token -> principal, cached in memory; counter sign-ins mirrored from the database."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[Principal, float]] = {}
+        self.counter_of: dict[int, int] = {}
+
+    def resolve(self, conn: Any, token: str, now: float) -> Principal | None:
+        h = token_hash(token)
+        hit = self._cache.get(h)
+        if hit is not None:
+            principal, expires = hit
+            if expires > now:
+                return principal
+            del self._cache[h]
+        user = accounts.token_user(conn, h, now)
+        if user is not None:
+            p = Principal(
+                role=user["role"], user_id=user["id"], username=user["username"],
+                display_name=user["display_name"], token_hash=h,
+            )
+            self._cache[h] = (p, user["expires_at"])
+            return p
+        device = accounts.device_by_token(conn, h)
+        if device is not None:
+            p = Principal(
+                role=device["kind"], device_id=device["id"], display_name=device["name"],
+                printer_id=device["printer_id"], device_counter_id=device["counter_id"],
+                layout=device["layout"] or "", token_hash=h,
+            )
+            self._cache[h] = (p, now + 300)
+            return p
+        return None
+
+    def forget(self, h: str) -> None:
+        self._cache.pop(h, None)
+
+    def forget_all(self) -> None:
+        self._cache.clear()
+
+    def require_counter(self, principal: Principal, counter_id: int) -> None:
+        """Staff act only at the counter they signed in to; leaders and admins may act anywhere."""
+        if principal.role in SUPERVISORS:
+            return
+        if principal.role != "staff" or principal.user_id is None:
+            raise Forbidden("forbidden_role", role=principal.role)
+        signed = self.counter_of.get(principal.user_id)
+        if signed is None:
+            raise Forbidden("not_signed_in_counter")
+        if signed != counter_id:
+            raise Forbidden("not_your_counter", signed_in=signed, counter=counter_id)
+
+
+def login_tx(tx: Tx, username: str, password: str, now: float, ttl_s: float) -> tuple[str, dict[str, Any]]:
+    user = accounts.user_by_name(tx, username)
+    # Verify against a dummy hash when the user is unknown, so timing does not reveal who exists.
+    if user is None or not user["active"]:
+        verify_password(_DUMMY_HASH, password)
+        raise DomainError("bad_credentials", status=401)
+    if not verify_password(user["password_hash"], password):
+        raise DomainError("bad_credentials", status=401)
+    token = new_token()
+    accounts.insert_token(tx, token_hash(token), user["id"], now, now + ttl_s)
+    accounts.delete_expired_tokens(tx, now)
+    accounts.audit(tx, now, f"user:{username}", "login", {})
+    return token, {k: user[k] for k in ("id", "username", "display_name", "role")}
+
+
+_DUMMY_HASH = hash_password(secrets.token_hex(8))
+
+
+class LoginThrottle:
+    """Failed sign-ins per (ip, username): after `limit` in `window_s`, wait until the window passes."""
+
+    def __init__(self, limit: int = 5, window_s: float = 300.0) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self._fails: dict[tuple[str, str], list[float]] = {}
+
+    def check(self, ip: str, username: str, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        fails = [t for t in self._fails.get((ip, username), []) if now - t < self.window_s]
+        self._fails[(ip, username)] = fails
+        if len(fails) >= self.limit:
+            raise DomainError("login_throttled", status=429, retry_after=int(self.window_s - (now - fails[0])) + 1)
+
+    def failed(self, ip: str, username: str, now: float | None = None) -> None:
+        self._fails.setdefault((ip, username), []).append(time.monotonic() if now is None else now)
+
+    def succeeded(self, ip: str, username: str) -> None:
+        self._fails.pop((ip, username), None)
+
+
+_CSRF_KEY = secrets.token_bytes(32)
+
+
+def csrf_token(token: str) -> str:
+    """A per-session CSRF token: forms and cookie-authenticated requests must send it back."""
+    import hmac
+
+    return hmac.new(_CSRF_KEY, token.encode(), hashlib.sha256).hexdigest()[:32]

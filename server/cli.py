@@ -1,0 +1,129 @@
+"""`motcua serve | init | demo | ...`: one entry point for the office PC, the laptop and the hub."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import secrets
+import sys
+from collections.abc import Callable
+
+from aiohttp import web
+
+from . import config as config_mod
+from .app import create_app
+from .domain.clock import SystemClock, epoch
+
+log = logging.getLogger("motcua")
+
+# Modules that add their own subcommands with `register_cli(subparsers)`.
+CLI_MODULES = ("server.backup", "server.reports_cli", "server.mobile_cli", "server.hub_cli", "server.simulate")
+
+
+def _load(args: argparse.Namespace) -> config_mod.Config:
+    try:
+        cfg = config_mod.load(args.config)
+    except config_mod.ConfigError as exc:
+        sys.exit(f"motcua: {exc}")
+    if getattr(args, "port", None):
+        cfg.server.port = args.port
+    if getattr(args, "host", None):
+        cfg.server.host = args.host
+    if getattr(args, "data_dir", None):
+        cfg.server.data_dir = args.data_dir
+        cfg.server.db_path = ""
+    return cfg
+
+
+def _run_db_op(cfg: config_mod.Config, fn: Callable[..., object]) -> object:
+    from .store.writer import Writer
+
+    async def go() -> object:
+        writer = Writer(cfg.db_file, origin=cfg.server.machine_id)
+        await writer.start()
+        try:
+            return await writer.run(fn)
+        finally:
+            await writer.stop()
+
+    return asyncio.run(go())
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    cfg = _load(args)
+    serve(cfg)
+
+
+def serve(cfg: config_mod.Config, app: web.Application | None = None, banner: str = "") -> None:
+    app = app or create_app(cfg)
+    print(banner or f"motcua: serving {cfg.office.name} on http://{cfg.server.host}:{cfg.server.port}", flush=True)
+    web.run_app(app, host=cfg.server.host, port=cfg.server.port, print=None, access_log=None,
+                handle_signals=True, shutdown_timeout=5)
+
+
+def cmd_init(args: argparse.Namespace) -> None:
+    """Create the database with the office's catalogue skeleton and one admin account."""
+    from . import auth
+    from .demo import seed_catalog
+    from .store import accounts
+
+    cfg = _load(args)
+    if cfg.db_file.exists():
+        sys.exit(f"motcua: {cfg.db_file} already exists; nothing done")
+    password = args.password or secrets.token_urlsafe(12)
+    now = epoch(SystemClock().now())
+
+    def seed(tx: object) -> None:
+        seed_catalog(tx, cfg.office.code, cfg.office.name)  # type: ignore[arg-type]
+        accounts.insert_user(tx, "admin", "Quản trị viên", "admin", auth.hash_password(password), now)  # type: ignore[arg-type]
+
+    _run_db_op(cfg, seed)
+    print(f"motcua: created {cfg.db_file}\n  admin password: {password}  (shown once: write it down)")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    from .demo_run import run_demo
+
+    run_demo(_load(args), fresh=not args.keep)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="motcua", description="Queue and appointment system for one-stop offices")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--config", help="TOML config file (defaults are used without one)")
+        p.add_argument("--port", type=int)
+        p.add_argument("--host")
+        p.add_argument("--data-dir")
+        return p
+
+    common(sub.add_parser("serve", help="run the office server")).set_defaults(func=cmd_serve)
+    p = common(sub.add_parser("init", help="create the database and an admin account"))
+    p.add_argument("--password", help="admin password (generated and printed when omitted)")
+    p.set_defaults(func=cmd_init)
+    p = common(sub.add_parser("demo", help="a demo office with emulated printer, LED boards and voice"))
+    p.add_argument("--keep", action="store_true", help="keep the demo database from the last run")
+    p.set_defaults(func=cmd_demo)
+    for module in CLI_MODULES:
+        try:
+            mod = __import__(module, fromlist=["register_cli"])
+        except ModuleNotFoundError as exc:
+            if exc.name and module.startswith(exc.name):
+                continue
+            raise
+        mod.register_cli(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""Time for the queue rules: passed in, never read from the OS inside the domain.
+
+Tests move a `FakeClock`; the server uses `SystemClock`. All stored instants are
+UTC epoch seconds; the office's *service day* is the local calendar date.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FakeClock:
+    """A clock a test sets and moves by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        if start.tzinfo is None:
+            raise ValueError("FakeClock needs an aware datetime")
+        self._now = start
+
+    def now(self) -> datetime:
+        return self._now
+
+    def set(self, when: datetime) -> None:
+        self._now = when
+
+    def advance(self, **delta: float) -> datetime:
+        self._now = self._now + timedelta(**delta)
+        return self._now
+
+
+def service_day(at: datetime, tz: ZoneInfo) -> date:
+    """The office's calendar day for an instant (numbering restarts on it)."""
+    return at.astimezone(tz).date()
+
+
+def epoch(at: datetime) -> float:
+    return at.timestamp()
+
+
+def from_epoch(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)

@@ -1,0 +1,30 @@
+"""Typed keys for the objects the app shares (no module globals hold the app's state)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import web
+
+from .auth import LoginThrottle, Sessions
+from .config import Config
+from .domain.clock import Clock
+from .domain.queue_policy import QueuePolicy
+from .live import LiveHub
+from .store.writer import Writer
+
+CONFIG = web.AppKey("config", Config)
+CLOCK = web.AppKey("clock", Clock)
+WRITER = web.AppKey("writer", Writer)
+READER = web.AppKey("reader", sqlite3.Connection)
+LIVE = web.AppKey("live", LiveHub)
+SESSIONS = web.AppKey("sessions", Sessions)
+THROTTLE = web.AppKey("throttle", LoginThrottle)
+POLICY = web.AppKey("policy", QueuePolicy)
+# Parts register themselves here: printers, announcer, scheduler, LED boards, ... keyed by name.
+SERVICES = web.AppKey("services", dict[str, Any])
+# Called after a ticket is issued, with (request, principal, result, payload); may add to the payload
+# (the printers add the print job's state). Must not block: printing is queued, never awaited.
+AFTER_ISSUE = web.AppKey("after_issue", list[Callable[..., None]])

@@ -1,0 +1,157 @@
+"""The WebSocket hub: a snapshot and a sequence number on connect, then ordered deltas.
+
+Every committed event has a sequence number (the event log's `seq`). A client
+remembers the last one it applied; on reconnect it sends `since=<seq>` and gets
+only what it missed if the hub still holds it in its ring, otherwise a fresh
+snapshot. Either way it never reloads the page. Two views: `public` (screens,
+kiosks, a citizen's phone: no actor names, no receipt numbers) and `staff`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from .store.tx import Published
+
+log = logging.getLogger(__name__)
+
+PRIVATE_DATA_KEYS = frozenset({"receipt_no", "reason", "kiosk_id", "appointment_id"})
+CLIENT_QUEUE_MAX = 2000
+
+
+def public_event(event: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in event.items() if k not in ("actor", "origin")}
+    out["data"] = {k: v for k, v in event.get("data", {}).items() if k not in PRIVATE_DATA_KEYS}
+    return out
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(eq=False)
+class Client:
+    ws: web.WebSocketResponse
+    view: str
+    topics: frozenset[str]
+    after: int = 0
+    queue: asyncio.Queue[str] = field(default_factory=asyncio.Queue)
+    kind: str = ""
+    name: str = ""
+
+    def wants(self, pub: Published) -> bool:
+        if "office" in self.topics or not self.topics:
+            return True
+        fid = (pub.ticket or {}).get("field_id")
+        return any(t == f"field:{fid}" for t in self.topics) or any(t.startswith("counter:") for t in self.topics)
+
+
+@dataclass
+class _Entry:
+    seq: int
+    public: str
+    staff: str
+    pub: Published
+
+
+Snapshot = Callable[[str], dict[str, Any]]
+
+
+class LiveHub:
+    def __init__(self, snapshot: Snapshot, ring_size: int = 5000) -> None:
+        self._snapshot = snapshot
+        self._ring: deque[_Entry] = deque(maxlen=ring_size)
+        self.clients: set[Client] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def publish(self, published: list[Published]) -> None:
+        """Called by the writer after each commit, in commit order."""
+        for pub in published:
+            staff = {"type": "event", "seq": pub.seq, "event": pub.event, "ticket": pub.ticket, **pub.extra}
+            public = {**staff, "event": public_event(pub.event)}
+            entry = _Entry(pub.seq, _dump(public), _dump(staff), pub)
+            self._ring.append(entry)
+            for client in list(self.clients):
+                self._offer(client, entry)
+
+    def broadcast(self, message: dict[str, Any]) -> None:
+        """A message outside the event log (slogans, device states): no sequence number."""
+        text = _dump(message)
+        for client in list(self.clients):
+            self._push(client, text)
+
+    def _offer(self, client: Client, entry: _Entry) -> None:
+        if entry.seq <= client.after or not client.wants(entry.pub):
+            return
+        self._push(client, entry.staff if client.view == "staff" else entry.public)
+
+    def _push(self, client: Client, text: str) -> None:
+        if client.queue.qsize() >= CLIENT_QUEUE_MAX:
+            log.warning("dropping a live client that does not keep up (%s)", client.name)
+            self.clients.discard(client)
+            task = asyncio.ensure_future(client.ws.close(code=1013, message=b"too slow"))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            return
+        client.queue.put_nowait(text)
+
+    def _replay_from_ring(self, client: Client, since: int) -> bool:
+        if not self._ring or since < self._ring[0].seq - 1 or since > self._ring[-1].seq:
+            return False
+        client.after = since
+        client.queue.put_nowait(_dump({"type": "resume", "seq": since}))
+        for entry in self._ring:
+            self._offer(client, entry)
+        client.after = max(since, self._ring[-1].seq)
+        return True
+
+    def _send_snapshot(self, client: Client) -> None:
+        snap = self._snapshot(client.view)
+        client.after = snap["seq"]
+        client.queue.put_nowait(_dump({"type": "snapshot", **snap}))
+
+    async def serve(self, request: web.Request, view: str, topics: frozenset[str], since: int | None,
+                    kind: str = "", name: str = "") -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(heartbeat=20, max_msg_size=4096)
+        await ws.prepare(request)
+        client = Client(ws=ws, view=view, topics=topics, kind=kind, name=name)
+        self.clients.add(client)
+        if since is None or not self._replay_from_ring(client, since):
+            self._send_snapshot(client)
+        sender = asyncio.create_task(self._sender(client))
+        try:
+            async for msg in ws:
+                if msg.type == WSMsgType.TEXT and msg.data == "ping":
+                    await ws.send_str('{"type":"pong"}')
+                elif msg.type == WSMsgType.ERROR:
+                    break
+        finally:
+            self.clients.discard(client)
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
+        return ws
+
+    async def _sender(self, client: Client) -> None:
+        while True:
+            text = await client.queue.get()
+            if client.ws.closed:
+                return
+            try:
+                await client.ws.send_str(text)
+            except (ConnectionResetError, RuntimeError):
+                return
+
+    async def close_all(self) -> None:
+        for client in list(self.clients):
+            await client.ws.close(code=1001, message=b"server shutdown")
+        self.clients.clear()

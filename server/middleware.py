@@ -1,0 +1,69 @@
+"""Who is asking (token from header, cookie or device link), security headers, CSRF for cookies."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from aiohttp import web
+
+from . import auth
+from .domain.clock import epoch
+from .domain.errors import DomainError
+from .keys import CLOCK, READER, SESSIONS
+
+COOKIE = "motcua_token"
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "media-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def _token(request: web.Request) -> tuple[str | None, bool]:
+    """(token, from_cookie)."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip(), False
+    for name in ("device", "token"):
+        if name in request.query:
+            return request.query[name], False
+    cookie = request.cookies.get(COOKIE)
+    if cookie:
+        return cookie, True
+    return None, False
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    token, from_cookie = _token(request)
+    principal = auth.PUBLIC
+    if token:
+        found = request.app[SESSIONS].resolve(request.app[READER], token, epoch(request.app[CLOCK].now()))
+        if found is None and not from_cookie and request.path.startswith("/api/") and request.path != "/api/login":
+            raise DomainError("auth_required", status=401)
+        if found is not None:
+            principal = found
+            if from_cookie and request.method in UNSAFE:
+                sent = request.headers.get("X-CSRF-Token", "")
+                if not hmac.compare_digest(sent, auth.csrf_token(token)):
+                    raise DomainError("csrf_failed", status=403)
+    request["principal"] = principal
+    return await handler(request)
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Any) -> web.StreamResponse:
+    response = await handler(request)
+    if response.prepared:  # a WebSocket or stream already sent its headers
+        return response
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

@@ -1,0 +1,90 @@
+"""Shaping answers for kiosks and citizens' phones: ticket details, live position, estimated wait.
+
+The estimate (documented in the README): people ahead in the same field × the mean
+call-to-done time of that field's last 30 finished tickets in the past 7 days
+(the procedure's service target when there are fewer than 3) ÷ the number of open
+counters serving the procedure (at least 1), rounded up to whole minutes.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from statistics import fmean
+from typing import Any
+
+from aiohttp import web
+
+from ..domain.clock import epoch, from_epoch
+from ..domain.tickets import STATUS_LABELS, Ticket
+from ..keys import CLOCK, CONFIG, READER
+from ..store import catalog, tickets
+from .queue import ticket_view
+
+WEEK_S = 7 * 86400
+
+
+def estimate_wait_min(ahead: int, service_s: list[float], target_min: float, counters: int) -> int:
+    mean_s = fmean(service_s) if len(service_s) >= 3 else target_min * 60
+    return math.ceil(ahead * mean_s / max(counters, 1) / 60)
+
+
+def _estimate(app: web.Application, t: Ticket, ahead: int) -> int:
+    conn = app[READER]
+    proc = catalog.procedure(conn, t.procedure_id) or {"service_target_min": 15}
+    now = epoch(app[CLOCK].now())
+    samples = tickets.recent_service_seconds(conn, t.field_id, now - WEEK_S)
+    serving = len(catalog.counters_serving(conn, t.procedure_id, t.field_id))
+    return estimate_wait_min(ahead, samples, proc["service_target_min"], serving)
+
+
+def status_url(app: web.Application, token: str, origin: str = "") -> str:
+    """The QR's target; `origin` (the kiosk's view of the server) is used when no public_url is set."""
+    base = (app[CONFIG].server.public_url or origin).rstrip("/")
+    return f"{base}/t/{token}"
+
+
+def _local(app: web.Application, ts: float) -> str:
+    return from_epoch(ts).astimezone(app[CONFIG].tz).isoformat(timespec="seconds")
+
+
+def ticket_detail(app: web.Application, result: dict[str, Any], origin: str = "") -> dict[str, Any]:
+    t: Ticket = result["ticket"]
+    proc, field = result["procedure"], result["field"]
+    return {
+        "id": t.id,
+        "number": t.number,
+        "procedure": {"id": proc["id"], "code": proc["code"], "name_vi": proc["name_vi"], "name_en": proc["name_en"]},
+        "field": {"id": field["id"], "name_vi": field["name_vi"], "name_en": field["name_en"]},
+        "priority": t.priority,
+        "issued_at": _local(app, t.issued_at),
+        "day": t.day,
+        "waiting_ahead": result["waiting_ahead"],
+        "estimated_wait_min": _estimate(app, t, result["waiting_ahead"]),
+        "status_token": t.public_token,
+        "status_url": status_url(app, t.public_token, origin),
+    }
+
+
+def ticket_status(app: web.Application, t: Ticket) -> dict[str, Any]:
+    conn = app[READER]
+    proc = catalog.procedure(conn, t.procedure_id) or {}
+    ahead = tickets.count_waiting_ahead(conn, t) if t.is_waiting else 0
+    counter = catalog.counter(conn, t.counter_id) if t.counter_id else None
+    return {
+        **{k: v for k, v in ticket_view(t).items() if k in ("number", "status", "day", "called_at", "calls")},
+        "status_label_vi": STATUS_LABELS[t.status][0],
+        "status_label_en": STATUS_LABELS[t.status][1],
+        "procedure_vi": proc.get("name_vi"),
+        "procedure_en": proc.get("name_en"),
+        "position": ahead,
+        "estimated_wait_min": _estimate(app, t, ahead) if t.is_waiting else 0,
+        "counter": {"number": counter["number"], "name_vi": counter["name_vi"], "name_en": counter["name_en"]}
+        if counter and t.status.value in ("called", "serving") else None,
+        "issued_at": _local(app, t.issued_at),
+        "done": t.status.value == "done",
+    }
+
+
+def local_now(app: web.Application) -> datetime:
+    return app[CLOCK].now().astimezone(app[CONFIG].tz)

@@ -1,0 +1,37 @@
+"""Opening the SQLite file: WAL, synchronous=FULL, foreign keys, and the migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from . import schema
+
+
+def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """A connection in autocommit mode: transactions are opened explicitly (BEGIN IMMEDIATE)."""
+    p = Path(path)
+    if readonly:
+        conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+    else:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(p, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        # FULL: every COMMIT is fsynced before the reply is sent, so an acknowledged ticket
+        # survives a power cut, not only a process crash.
+        conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def open_database(path: str | Path) -> Database:
+    """Open (creating if needed) and migrate; used at start and by the CLI."""
+    conn = connect(path)
+    db = Database(conn)
+    schema.apply(db)
+    return db

@@ -1,0 +1,142 @@
+"""SQL for tickets, number sequences and counter queue state."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import fields
+from typing import Any, Protocol
+
+from ..domain.queue_policy import CounterScope, Streaks
+from ..domain.tickets import Status, Ticket
+
+
+class Conn(Protocol):
+    def execute(self, sql: str, params: Any = ...) -> sqlite3.Cursor: ...
+
+
+TICKET_COLUMNS = [f.name for f in fields(Ticket)]
+_SELECT = "SELECT " + ", ".join(TICKET_COLUMNS) + " FROM tickets"
+
+
+def row_to_ticket(row: sqlite3.Row | tuple) -> Ticket:
+    values = dict(zip(TICKET_COLUMNS, row, strict=True))
+    values["status"] = Status(values["status"])
+    values["wrote_forms"] = bool(values["wrote_forms"])
+    return Ticket(**values)
+
+
+def get(conn: Conn, ticket_id: str) -> Ticket | None:
+    row = conn.execute(_SELECT + " WHERE id = ?", (ticket_id,)).fetchone()
+    return row_to_ticket(row) if row else None
+
+
+def get_by_token(conn: Conn, token: str) -> Ticket | None:
+    row = conn.execute(_SELECT + " WHERE public_token = ?", (token,)).fetchone()
+    return row_to_ticket(row) if row else None
+
+
+def get_by_number(conn: Conn, day: str, number: str) -> Ticket | None:
+    row = conn.execute(_SELECT + " WHERE day = ? AND number = ?", (day, number)).fetchone()
+    return row_to_ticket(row) if row else None
+
+
+def open_tickets(conn: Conn, day: str) -> list[Ticket]:
+    """Waiting, called and serving tickets of a day (the live hall)."""
+    rows = conn.execute(
+        _SELECT + " WHERE day = ? AND status IN ('waiting','called','serving') ORDER BY arrival_at, seq",
+        (day,),
+    ).fetchall()
+    return [row_to_ticket(r) for r in rows]
+
+
+def waiting(conn: Conn, day: str) -> list[Ticket]:
+    rows = conn.execute(_SELECT + " WHERE day = ? AND status = 'waiting'", (day,)).fetchall()
+    return [row_to_ticket(r) for r in rows]
+
+
+def count_waiting_ahead(conn: Conn, ticket: Ticket) -> int:
+    """Waiting tickets of the same field that are ahead (earlier, or priority ahead of a walk-in)."""
+    row = conn.execute(
+        "SELECT COUNT(*) FROM tickets WHERE day = ? AND status = 'waiting' AND field_id = ? AND id != ?"
+        " AND (arrival_at < ? OR (arrival_at = ? AND seq < ?) OR (priority IS NOT NULL AND ? IS NULL))",
+        (
+            ticket.day, ticket.field_id, ticket.id, ticket.arrival_at, ticket.arrival_at, ticket.seq,
+            ticket.priority,
+        ),
+    ).fetchone()
+    return int(row[0])
+
+
+def at_counter(conn: Conn, day: str, counter_id: int) -> Ticket | None:
+    """The ticket a counter is busy with (called or serving), if any."""
+    row = conn.execute(
+        _SELECT + " WHERE day = ? AND counter_id = ? AND status IN ('called','serving') ORDER BY called_at DESC",
+        (day, counter_id),
+    ).fetchone()
+    return row_to_ticket(row) if row else None
+
+
+def insert(conn: Conn, t: Ticket, hour: int, weekday: int) -> None:
+    cols = [*TICKET_COLUMNS, "hour", "weekday"]
+    values = [getattr(t, c) for c in TICKET_COLUMNS] + [hour, weekday]
+    values[TICKET_COLUMNS.index("status")] = t.status.value
+    conn.execute(
+        f"INSERT INTO tickets ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+        values,
+    )
+
+
+_MUTABLE = [c for c in TICKET_COLUMNS if c not in ("id", "day", "series", "seq", "number", "public_token")]
+
+
+def update(conn: Conn, t: Ticket) -> None:
+    values = [getattr(t, c) for c in _MUTABLE]
+    values[_MUTABLE.index("status")] = t.status.value
+    conn.execute(
+        f"UPDATE tickets SET {', '.join(c + ' = ?' for c in _MUTABLE)} WHERE id = ?",
+        [*values, t.id],
+    )
+
+
+def next_seq(conn: Conn, day: str, series: str) -> int:
+    row = conn.execute(
+        "INSERT INTO number_seq (day, series, last) VALUES (?, ?, 1)"
+        " ON CONFLICT (day, series) DO UPDATE SET last = last + 1 RETURNING last",
+        (day, series),
+    ).fetchone()
+    return int(row[0])
+
+
+def counter_scope(conn: Conn, counter_id: int) -> CounterScope:
+    rows = conn.execute(
+        "SELECT field_id, procedure_id FROM counter_services WHERE counter_id = ?", (counter_id,)
+    ).fetchall()
+    return CounterScope(
+        counter_id=counter_id,
+        field_ids=frozenset(r[0] for r in rows if r[0] is not None),
+        procedure_ids=frozenset(r[1] for r in rows if r[1] is not None),
+    )
+
+
+def streaks(conn: Conn, counter_id: int) -> Streaks:
+    row = conn.execute(
+        "SELECT priority_streak, appointment_streak FROM counters WHERE id = ?", (counter_id,)
+    ).fetchone()
+    return Streaks(priority=row[0], appointment=row[1]) if row else Streaks()
+
+
+def save_streaks(conn: Conn, counter_id: int, s: Streaks) -> None:
+    conn.execute(
+        "UPDATE counters SET priority_streak = ?, appointment_streak = ? WHERE id = ?",
+        (s.priority, s.appointment, counter_id),
+    )
+
+
+def recent_service_seconds(conn: Conn, field_id: int, since: float, limit: int = 30) -> list[float]:
+    """Call-to-done durations of the latest finished tickets of a field (for wait estimates)."""
+    rows = conn.execute(
+        "SELECT done_at - called_at FROM tickets WHERE field_id = ? AND status = 'done' AND done_at >= ?"
+        " AND called_at IS NOT NULL ORDER BY done_at DESC LIMIT ?",
+        (field_id, since, limit),
+    ).fetchall()
+    return [r[0] for r in rows if r[0] is not None and r[0] > 0]

@@ -1,0 +1,81 @@
+"""Shared fixtures: the real app on a temporary SQLite file, a controllable clock, sign-ins."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+
+from server.app import create_app
+from server.config import Config, from_dict
+from server.demo import seed_demo
+from server.domain.clock import FakeClock
+from server.keys import WRITER
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+# A Monday morning in the office's time zone.
+MONDAY_9AM = datetime(2026, 11, 23, 9, 0, tzinfo=TZ)
+KIOSK = {"Authorization": "Bearer demo-kiosk-1"}
+DISPLAY = {"Authorization": "Bearer demo-display-hall"}
+
+
+def make_config(tmp_path: Path, **sections: dict[str, Any]) -> Config:
+    raw: dict[str, Any] = {"server": {"data_dir": str(tmp_path / "data")}}
+    for name, values in sections.items():
+        raw.setdefault(name, {}).update(values)
+    return from_dict(raw)
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return make_config(tmp_path)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(MONDAY_9AM)
+
+
+async def seed(app: web.Application, now: float = 0.0) -> None:
+    await app[WRITER].run(lambda tx: seed_demo(tx, now))
+
+
+@pytest.fixture
+async def app(config: Config, clock: FakeClock) -> web.Application:
+    return create_app(config, clock=clock)
+
+
+@pytest.fixture
+async def client(aiohttp_client: Callable[..., Any], app: web.Application) -> AsyncIterator[TestClient]:
+    c = await aiohttp_client(app)
+    await seed(app, MONDAY_9AM.timestamp())
+    yield c
+
+
+async def login(client: TestClient, username: str, password: str | None = None) -> dict[str, str]:
+    r = await client.post("/api/login", json={"username": username, "password": password or f"{username}-demo"})
+    assert r.status == 200, await r.text()
+    return {"Authorization": f"Bearer {(await r.json())['token']}"}
+
+
+async def staff_at(client: TestClient, counter: int) -> dict[str, str]:
+    """canbo<N> signed in at counter N."""
+    headers = await login(client, f"canbo{counter}")
+    r = await client.post(f"/api/counters/{counter}/signin", json={}, headers=headers)
+    assert r.status == 200, await r.text()
+    return headers
+
+
+async def issue(client: TestClient, procedure_id: int = 1, priority: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"procedure_id": procedure_id}
+    if priority:
+        body["priority"] = priority
+    r = await client.post("/api/tickets", json=body, headers=KIOSK)
+    assert r.status == 201, await r.text()
+    return await r.json()

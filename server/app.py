@@ -55,17 +55,42 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
     reader.close()
 
 
+# The parts beside the spine. Each module may declare API operations (imported before the routes
+# are built) and may have `setup(app)` to add pages, cleanup contexts and hooks. A part that is
+# not written yet is skipped; a part whose own import fails raises.
+PART_MODULES = (
+    "printers.service",
+    "kiosk.pages",
+    "display.pages",
+    "display.service",
+    "server.api.steps",
+    "server.api.ratings",
+    "server.api.calendar",
+    "server.api.appointments",
+    "server.api.reports",
+    "server.api.admin",
+    "server.pages",
+    "server.security",
+    "server.devices",
+    "server.sync_client",
+    "server.scheduler",
+)
+
+
 def parts() -> list[Part]:
-    """The optional parts (kiosk, display, printers, ...) that exist in this install."""
+    import importlib
+
     found: list[Part] = []
-    for module in ("printers.service", "kiosk.pages", "display.pages", "server.pages", "server.scheduler"):
+    for module in PART_MODULES:
         try:
-            mod = __import__(module, fromlist=["setup"])
+            mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:
             if exc.name and module.startswith(exc.name):
                 continue
             raise
-        found.append(mod.setup)
+        setup = getattr(mod, "setup", None)
+        if setup is not None:
+            found.append(setup)
     return found
 
 
@@ -82,8 +107,9 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
     app[SERVICES] = {}
     app[AFTER_ISSUE] = []
     app.cleanup_ctx.append(_store)
+    setups = parts()
     registry.add_routes(app)
     meta.add_routes(app)
-    for setup in parts():
+    for setup in setups:
         setup(app)
     return app

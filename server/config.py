@@ -80,7 +80,10 @@ class Config:
 
 SECTIONS = {"server": ServerSection, "office": OfficeSection, "queue": QueueSection}
 # Sections whose keys are validated by the part that owns them.
-OPEN_SECTIONS = {"voice", "led", "display", "kiosk", "backup", "hub", "sync", "calendar", "reports", "mobile"}
+OPEN_SECTIONS = {
+    "voice", "led", "slogans", "display", "kiosk", "backup", "hub", "sync", "calendar", "reports", "mobile",
+    "security", "appointments", "steps",
+}
 
 
 def _build_section(cls: type, values: dict[str, Any], name: str) -> Any:

@@ -105,6 +105,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
 LANGS = ("vi", "en")
 
 
+def register(entries: dict[str, tuple[str, str]]) -> None:
+    """Parts add their sentences to the one catalogue at import; a code may be defined once."""
+    for code, pair in entries.items():
+        if code in MESSAGES and MESSAGES[code] != pair:
+            raise KeyError(f"message {code} is already defined differently")
+        MESSAGES[code] = pair
+
+
 def text(code: str, lang: str = "vi", **params: Any) -> str:
     """The message for `code` in `lang`, with placeholders filled; unknown codes fall back to the code."""
     pair = MESSAGES.get(code)

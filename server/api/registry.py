@@ -51,9 +51,16 @@ OPERATIONS: list[Operation] = []
 def operation(
     op_id: str, method: str, path: str, summary: str, *, tag: str, body: type[BaseModel] | None = None,
     query: type[BaseModel] | None = None, response: dict[str, Any] | None = None, success: int = 200,
+    roles: frozenset[str] | None = None,
 ) -> Callable[[Handler], Handler]:
+    """Declare an operation. Parts outside the spine pass `roles`; they join `auth.PERMISSIONS`."""
+    if roles is not None:
+        unknown = set(roles) - set(auth.ROLES)
+        if unknown:
+            raise KeyError(f"{op_id}: unknown roles {unknown}")
+        auth.PERMISSIONS.setdefault(op_id, frozenset(roles))
     if op_id not in auth.PERMISSIONS:
-        raise KeyError(f"{op_id} needs an entry in auth.PERMISSIONS")
+        raise KeyError(f"{op_id} needs roles= or an entry in auth.PERMISSIONS")
 
     def deco(fn: Handler) -> Handler:
         OPERATIONS.append(

@@ -317,7 +317,9 @@ def _reporting_errors(command: Callable[[argparse.Namespace], int]) -> Callable[
         try:
             return command(args)
         except BackupError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
+            # Exit non-zero here rather than return 1: the caller may ignore a return value, and
+            # motcua-restore and systemd must see the failure.
+            print(f"motcua {args.command}: {exc}", file=sys.stderr)
+            raise SystemExit(1) from exc
 
     return run

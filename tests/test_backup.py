@@ -229,7 +229,8 @@ def test_cli_backup_if_exists_without_database_does_nothing(tmp_path: Path) -> N
     assert args.func(args) == 0
     assert not (tmp_path / "d").exists()
     args = parse(["backup", "--db", str(tmp_path / "new.db"), "--dest", str(tmp_path / "d")])
-    assert args.func(args) == 1
+    with pytest.raises(SystemExit, match="1"):
+        args.func(args)
 
 
 def test_cli_backup_skip_if_unchanged(tmp_path: Path, db: Path) -> None:
@@ -250,8 +251,9 @@ def test_cli_restore_refused_while_locked_then_forced(tmp_path: Path, db: Path, 
     backup = backup_database(db, tmp_path / "b", keep_days=3, now=DAY0)
     args = parse(["restore", str(backup), "--config", str(config)])
     with hold_server_lock(db):
-        assert args.func(args) == 1
-        assert "running motcua server" in capsys.readouterr().err
+        with pytest.raises(SystemExit, match="1"):
+            args.func(args)
+        assert "motcua restore: " in capsys.readouterr().err
         forced = parse(["restore", str(backup), "--config", str(config), "--force"])
         assert forced.func(forced) == 0
     assert args.func(args) == 0

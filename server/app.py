@@ -59,6 +59,7 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
 # are built) and may have `setup(app)` to add pages, cleanup contexts and hooks. A part that is
 # not written yet is skipped; a part whose own import fails raises.
 PART_MODULES = (
+    "server.scheduler",
     "printers.service",
     "kiosk.pages",
     "display.pages",
@@ -73,7 +74,6 @@ PART_MODULES = (
     "server.security",
     "server.devices",
     "server.sync_client",
-    "server.scheduler",
 )
 
 

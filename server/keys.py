@@ -28,3 +28,4 @@ SERVICES = web.AppKey("services", dict[str, Any])
 # Called after a ticket is issued, with (request, principal, result, payload); may add to the payload
 # (the printers add the print job's state). Must not block: printing is queued, never awaited.
 AFTER_ISSUE = web.AppKey("after_issue", list[Callable[..., None]])
+SCHEDULER = web.AppKey("scheduler", Any)  # apscheduler AsyncIOScheduler; parts add jobs in their setup()

@@ -59,6 +59,7 @@ class PrinterEmulator:
         self._changed = asyncio.Condition()
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._handlers: set[asyncio.Task[None]] = set()
 
     async def __aenter__(self) -> PrinterEmulator:
         await self.start()
@@ -85,6 +86,8 @@ class PrinterEmulator:
         server.close()
         for writer in list(self._writers):
             writer.close()
+        # Let handlers see the closed socket and finish (a ticket being saved is saved) before we return.
+        await asyncio.gather(*self._handlers, return_exceptions=True)
         await server.wait_closed()
 
     async def wait_for_tickets(self, count: int, timeout: float = 10.0) -> list[EmulatedTicket]:
@@ -100,6 +103,9 @@ class PrinterEmulator:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._writers.add(writer)
+        handler = asyncio.current_task()
+        if handler is not None:
+            self._handlers.add(handler)
         stream = EscposStream(self.profile)
         paper = Paper(self.paper_dots)
         try:
@@ -120,6 +126,7 @@ class PrinterEmulator:
             if paper.has_content or stream.buffer:
                 self.discarded_partial_tickets += 1  # no cut: a real printer would not have cut it off either
             self._writers.discard(writer)
+            self._handlers.discard(handler)  # type: ignore[arg-type]
             writer.close()
             with contextlib.suppress(ConnectionError, OSError):
                 await writer.wait_closed()

@@ -138,7 +138,7 @@ def render_ticket(slip: TicketSlip, layout: TicketLayout) -> Image.Image:
         canvas.gap(6)
     if slip.counter_hint:
         canvas.text(slip.counter_hint, 24, bold=True)
-    canvas.text(slip.issued_at.astimezone(ZoneInfo(layout.timezone)).strftime(TIME_FORMAT), 22)
+    canvas.text(f"Giờ lấy số: {slip.issued_at.astimezone(ZoneInfo(layout.timezone)):{TIME_FORMAT}}", 22)
     canvas.text(f"Số người chờ trước bạn: {slip.waiting_ahead}", 24)
     if slip.estimated_wait_min is not None:
         canvas.text(f"Thời gian chờ dự kiến: ~{slip.estimated_wait_min} phút", 24)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 from aiohttp import web
 
@@ -21,6 +22,7 @@ from .store.db import connect
 from .store.writer import Writer
 
 log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
 
 # Each part of the system adds its pages, handlers and background workers here.
 Part = Callable[[web.Application], None]
@@ -70,6 +72,10 @@ PART_MODULES = (
     "server.api.appointments",
     "server.api.reports",
     "server.api.admin",
+    "server.console",
+    "server.admin_pages",
+    "server.reports_pages",
+    "server.booking_pages",
     "server.pages",
     "server.security",
     "server.devices",
@@ -110,6 +116,7 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
     setups = parts()
     registry.add_routes(app)
     meta.add_routes(app)
+    app.router.add_static("/static/", STATIC, name="static", append_version=True)
     for setup in setups:
         setup(app)
     return app

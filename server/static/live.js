@@ -1,0 +1,112 @@
+// motcua live client: one WebSocket with snapshot + ordered deltas, reconnect with backoff and resume.
+// Usage (ES module):
+//   import { LiveClient } from "/static/live.js";
+//   const live = new LiveClient({ token, topics: "office", onSnapshot(s) {}, onEvent(m) {}, onStatus(st) {}, onMessage(m) {} });
+//   live.start();
+// onStatus receives "connecting" | "online" | "offline". Events with seq <= the last applied are dropped,
+// so a resume never applies an event twice. After a server restart the client gets a fresh snapshot
+// and the page updates in place: no reload.
+
+export class LiveClient {
+  constructor({ token = "", topics = "office", onSnapshot, onEvent, onStatus, onMessage, minDelay = 500, maxDelay = 10000 }) {
+    this.token = token;
+    this.topics = topics;
+    this.onSnapshot = onSnapshot || (() => {});
+    this.onEvent = onEvent || (() => {});
+    this.onStatus = onStatus || (() => {});
+    this.onMessage = onMessage || (() => {});
+    this.minDelay = minDelay;
+    this.maxDelay = maxDelay;
+    this.seq = null;
+    this.delay = minDelay;
+    this.ws = null;
+    this.stopped = false;
+    this.pingTimer = null;
+  }
+
+  url() {
+    const proto = location.protocol === "https:" ? "wss:" : "ws:";
+    const params = new URLSearchParams({ topics: this.topics });
+    if (this.token) params.set("token", this.token);
+    if (this.seq !== null) params.set("since", String(this.seq));
+    return `${proto}//${location.host}/api/live?${params}`;
+  }
+
+  start() {
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop() {
+    this.stopped = true;
+    if (this.ws) this.ws.close();
+    clearInterval(this.pingTimer);
+  }
+
+  connect() {
+    this.onStatus("connecting");
+    let ws;
+    try {
+      ws = new WebSocket(this.url());
+    } catch (err) {
+      this.retry();
+      return;
+    }
+    this.ws = ws;
+    ws.onopen = () => {
+      this.delay = this.minDelay;
+      this.onStatus("online");
+      clearInterval(this.pingTimer);
+      this.pingTimer = setInterval(() => { if (ws.readyState === 1) ws.send("ping"); }, 15000);
+    };
+    ws.onmessage = (ev) => {
+      let msg;
+      try { msg = JSON.parse(ev.data); } catch (err) { return; }
+      if (msg.type === "snapshot") {
+        this.seq = msg.seq;
+        this.onSnapshot(msg);
+      } else if (msg.type === "event") {
+        if (this.seq !== null && msg.seq <= this.seq) return;
+        this.seq = msg.seq;
+        this.onEvent(msg);
+      } else if (msg.type === "resume") {
+        // the missed events follow
+      } else if (msg.type !== "pong") {
+        this.onMessage(msg);
+      }
+    };
+    ws.onclose = () => {
+      clearInterval(this.pingTimer);
+      if (this.ws === ws) this.ws = null;
+      if (!this.stopped) {
+        this.onStatus("offline");
+        this.retry();
+      }
+    };
+    ws.onerror = () => { /* onclose follows */ };
+  }
+
+  retry() {
+    const jitter = Math.random() * this.delay * 0.3;
+    setTimeout(() => { if (!this.stopped) this.connect(); }, this.delay + jitter);
+    this.delay = Math.min(this.delay * 2, this.maxDelay);
+  }
+}
+
+// Fetch JSON with the API's error shape turned into an Error whose message is human text.
+export async function api(path, { method = "GET", body, token, lang = "vi" } = {}) {
+  const headers = { "Accept-Language": lang };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (token) headers["Authorization"] = `Bearer ${token}`;
+  const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  let data = null;
+  try { data = await resp.json(); } catch (err) { data = null; }
+  if (!resp.ok) {
+    const e = new Error((data && data.error && data.error.message) || `HTTP ${resp.status}`);
+    e.status = resp.status;
+    e.code = data && data.error && data.error.code;
+    e.messageEn = data && data.error && data.error.message_en;
+    throw e;
+  }
+  return data;
+}

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from .api import catalog, counters, errors, live_api, meta, registry, session, tickets  # noqa: F401  (registers routes)
 from .auth import LoginThrottle, Sessions
+from .backup import hold_server_lock
 from .config import Config
 from .domain.clock import Clock, SystemClock
 from .domain.queue_policy import QueuePolicy
@@ -40,21 +41,25 @@ def policy_from(config: Config) -> QueuePolicy:
 
 async def _store(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
-    writer = Writer(config.db_file, origin=config.server.machine_id, group_commit=config.server.group_commit)
-    applied = await writer.start()
-    if applied:
-        log.info("applied migrations: %s", ", ".join(applied))
-    reader = connect(config.db_file, readonly=True)
-    app[WRITER] = writer
-    app[READER] = reader
-    app[SESSIONS].counter_of = accounts.signins(reader)
-    hub = LiveHub(lambda view: live_api.build_snapshot(app, view))
-    app[LIVE] = hub
-    writer.subscribe(hub.publish)
-    yield
-    await hub.close_all()
-    await writer.stop()
-    reader.close()
+    config.db_file.parent.mkdir(parents=True, exist_ok=True)
+    # Held for the server's whole life: a second server on the same file, or a restore, is refused.
+    # The kernel drops the lock if the process dies, so a crash never leaves it stale.
+    with hold_server_lock(config.db_file):
+        writer = Writer(config.db_file, origin=config.server.machine_id, group_commit=config.server.group_commit)
+        applied = await writer.start()
+        if applied:
+            log.info("applied migrations: %s", ", ".join(applied))
+        reader = connect(config.db_file, readonly=True)
+        app[WRITER] = writer
+        app[READER] = reader
+        app[SESSIONS].counter_of = accounts.signins(reader)
+        hub = LiveHub(lambda view: live_api.build_snapshot(app, view))
+        app[LIVE] = hub
+        writer.subscribe(hub.publish)
+        yield
+        await hub.close_all()
+        await writer.stop()
+        reader.close()
 
 
 # The parts beside the spine. Each module may declare API operations (imported before the routes

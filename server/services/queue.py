@@ -8,6 +8,7 @@ event. No SQL here, and no clock: `ctx.now` is the instant of the decision.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -64,7 +65,15 @@ def ticket_view(t: Ticket) -> dict[str, Any]:
     }
 
 
+# Parts may check or extend a ticket's transition inside its transaction (the steps part refuses
+# "result returned" before the workflow is done, and closes open steps when service ends).
+# A hook raises a DomainError to refuse; it is registered once, at the part's import.
+TRANSITION_HOOKS: list[Callable[[Tx, Ctx, Transition], None]] = []
+
+
 def _log(tx: Tx, ctx: Ctx, tr: Transition) -> None:
+    for hook in TRANSITION_HOOKS:
+        hook(tx, ctx, tr)
     store.update(tx, tr.ticket)
     tx.emit(
         tr.event_type,

@@ -97,6 +97,7 @@ class Announcer:
         template: AnnouncementTemplate = AnnouncementTemplate(),
         dialect: Dialect = "north",
         digit_by_digit: bool = False,
+        four_as_tu: bool = False,
         player: Player | None | Literal["default"] = "default",
         chime: bool = True,
     ) -> None:
@@ -105,6 +106,7 @@ class Announcer:
         self.template = template
         self.dialect: Dialect = dialect
         self.digit_by_digit = digit_by_digit
+        self.four_as_tu = four_as_tu
         self.player = default_player() if player == "default" else player
         self.chime = chime
         self.listeners: list[Listener] = []
@@ -116,7 +118,7 @@ class Announcer:
 
     def announce(self, ticket_number: str, counter_name: str, recall: bool = False) -> Announcement:
         """Queue a call and return it at once; raises ValueError for a ticket that cannot be read aloud."""
-        spoken = phrase_for(ticket_number, counter_name, self.template, self.dialect, self.digit_by_digit)
+        spoken = self.phrase(ticket_number, counter_name)
         item = Announcement(
             seq=next(self._seq),
             ticket=ticket_number,
@@ -128,6 +130,12 @@ class Announcer:
         )
         self._queue.put_nowait(item)
         return item
+
+    def phrase(self, ticket_number: str, counter_name: str) -> str:
+        """The sentence this announcer would speak (also for an admin's preview); raises ValueError."""
+        return phrase_for(
+            ticket_number, counter_name, self.template, self.dialect, self.digit_by_digit, self.four_as_tu
+        )
 
     def audio_name_for(self, text: str) -> str:
         """The cache file name for a phrase with the current voice: served as ``/audio/<name>``."""

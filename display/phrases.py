@@ -50,14 +50,16 @@ class AnnouncementTemplate:
         return self.text.format(number=number, counter=counter)
 
 
-def ticket_spoken(ticket: str, *, dialect: Dialect = "north", digit_by_digit: bool = False) -> str:
+def ticket_spoken(
+    ticket: str, *, dialect: Dialect = "north", digit_by_digit: bool = False, four_as_tu: bool = False
+) -> str:
     """Speak a ticket as printed: "A025" -> "a hai mươi lăm", "105" -> "một trăm linh năm"."""
     match = _TICKET.match(ticket)
     if match is None:
         raise ValueError(f"a ticket is an optional letter prefix and digits, not {ticket!r}")
     prefix, digits = match.groups()
     words = [letter_spoken(letter) for letter in prefix.upper()]
-    words.append(read_digits(digits) if digit_by_digit else read_number(int(digits), dialect=dialect))
+    words.append(read_digits(digits) if digit_by_digit else read_number(int(digits), dialect=dialect, four_as_tu=four_as_tu))
     return " ".join(words)
 
 
@@ -66,9 +68,11 @@ def letter_spoken(letter: str) -> str:
     return LETTER_NAMES.get(letter.upper(), letter.lower())
 
 
-def counter_spoken(name: str, *, dialect: Dialect = "north") -> str:
+def counter_spoken(name: str, *, dialect: Dialect = "north", four_as_tu: bool = False) -> str:
     """A counter's name as written, each run of digits read as a number: "Quầy 12" -> "Quầy mười hai"."""
-    return _DIGIT_RUN.sub(lambda m: read_number(int(m.group()), dialect=dialect), name).strip()
+    return _DIGIT_RUN.sub(
+        lambda m: read_number(int(m.group()), dialect=dialect, four_as_tu=four_as_tu), name
+    ).strip()
 
 
 def phrase_for(
@@ -77,11 +81,12 @@ def phrase_for(
     template: AnnouncementTemplate = AnnouncementTemplate(),
     dialect: Dialect = "north",
     digit_by_digit: bool = False,
+    four_as_tu: bool = False,
 ) -> str:
-    """The sentence to speak for a call."""
+    """The sentence to speak for a call; ``four_as_tu`` says "tư" for a final 4 after a tens word (24)."""
     return template.fill(
-        ticket_spoken(number, dialect=dialect, digit_by_digit=digit_by_digit),
-        counter_spoken(counter_name, dialect=dialect),
+        ticket_spoken(number, dialect=dialect, digit_by_digit=digit_by_digit, four_as_tu=four_as_tu),
+        counter_spoken(counter_name, dialect=dialect, four_as_tu=four_as_tu),
     )
 
 

@@ -1,0 +1,225 @@
+"""The server's side of ticket printing: every ticket a kiosk issues is printed on that kiosk's printer.
+
+`setup(app)` keeps one PrinterManager (from the `[[printers]]` tables) in a cleanup context, hooks ticket issue
+(`AFTER_ISSUE`), tells live clients when a printer's state changes or a job settles (the kiosk shows "máy in
+đang gặp sự cố" from that), reports health for /readyz, and declares `reprintTicket` and `listPrinters`.
+Printing is queued, never awaited: a kiosk tap answers as soon as the ticket is durable, and a printer that is
+out of paper never loses a ticket (it is in the queue; staff reprint it). Jobs live only in memory, so a reprint
+after a restart re-renders the slip from the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+from pydantic import Field
+
+from printers.connectors import PrinterConfig
+from printers.jobs import PrinterState, PrintJob
+from printers.layout import TicketSlip
+from printers.queue import PrinterManager
+from server.api.common import ok
+from server.api.registry import Body, operation
+from server.auth import Principal
+from server.config import ConfigError
+from server.domain.clock import from_epoch
+from server.domain.errors import DomainError, NotFound
+from server.domain.tickets import Ticket
+from server.keys import AFTER_ISSUE, CONFIG, LIVE, READER, SERVICES
+from server.messages import register
+from server.services.views import status_url, ticket_status
+from server.store import accounts, catalog, tickets
+
+log = logging.getLogger(__name__)
+PRINTERS = "printers"
+STAFF_ROLES = frozenset({"admin", "leader", "staff"})
+
+register({
+    "printer_not_configured": (
+        "Không có máy in {printer}. Hãy kiểm tra mục [[printers]] trong cấu hình.",
+        "There is no printer {printer}. Check the [[printers]] tables in the configuration.",
+    ),
+    "printer_choose": (
+        "Hãy chọn máy in để in lại (có {count} máy in).",
+        "Choose the printer to reprint on ({count} printers are configured).",
+    ),
+})
+
+
+def printer_configs(raw: list[dict[str, Any]]) -> list[PrinterConfig]:
+    """Validate every `[[printers]]` table at start-up, so a typo stops the server with its name, not a kiosk."""
+    try:
+        return [PrinterConfig.from_dict(dict(table)) for table in raw]
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"[[printers]]: {exc}") from exc
+
+
+class PrintService:
+    """The office's printers as the server sees them; lives in `app[SERVICES]["printers"]`."""
+
+    def __init__(self, app: web.Application, configs: list[PrinterConfig]) -> None:
+        self.app = app
+        self.configs = configs
+        # Tuning for PrinterWorker (retries, backoff, idle probe); tests shorten it before the app starts.
+        self.worker_options: dict[str, Any] = {}
+        self.manager: PrinterManager | None = None
+        self.job_of_ticket: dict[str, str] = {}
+
+    async def start(self) -> None:
+        self.manager = PrinterManager(self.configs, on_state_change=self._state_changed,
+                                      on_job_done=self._job_done, **self.worker_options)
+        await self.manager.start()
+
+    async def stop(self) -> None:
+        if self.manager is not None:
+            await self.manager.stop()
+
+    # -- what the rest of the server reads ---------------------------------------------------------------
+
+    def states(self) -> dict[str, PrinterState]:
+        if self.manager is None:
+            return {cfg.id: PrinterState(cfg.id) for cfg in self.configs}
+        return self.manager.states()
+
+    def health(self) -> dict[str, Any]:
+        """A printer out of paper does not make the server unready: tickets still queue and show on screen."""
+        return {"ready": self.manager is not None or not self.configs,
+                "printers": {pid: state.status for pid, state in self.states().items()}}
+
+    def job(self, job_id: str) -> PrintJob | None:
+        if self.manager is None:
+            return None
+        try:
+            return self.manager.worker(job_id.rsplit("-", 1)[0]).job(job_id)
+        except KeyError:
+            return None
+
+    # -- printing ----------------------------------------------------------------------------------------
+
+    def submit(self, printer_id: str, ticket_id: str, slip: TicketSlip) -> dict[str, Any]:
+        """Queue a slip; answers at once with the job id and the printer's state as the kiosk should show it."""
+        if self.manager is None or printer_id not in self.manager.workers:
+            log.warning("ticket %s: no printer %r configured, nothing printed", ticket_id, printer_id)
+            return {"job_id": None, "printer": {"printer_id": printer_id, "status": "missing"}}
+        job = self.manager.print_ticket(printer_id, slip)
+        self.job_of_ticket[ticket_id] = job.id
+        return {"job_id": job.id, "printer": self.manager.worker(printer_id).state.as_dict()}
+
+    def after_issue(self, request: web.Request, principal: Principal, result: dict[str, Any],
+                    payload: dict[str, Any]) -> None:
+        """AFTER_ISSUE hook: a kiosk's ticket goes to the kiosk's printer; a staff-issued one is not printed."""
+        if principal.role != "kiosk":
+            payload["print"] = None
+            return
+        t: Ticket = result["ticket"]
+        slip = build_slip(self.app, t, payload["waiting_ahead"], payload["estimated_wait_min"],
+                          payload["status_url"])
+        payload["print"] = self.submit(principal.printer_id or "", t.id, slip)
+
+    def reprint(self, t: Ticket, printer_id: str | None, origin: str) -> dict[str, Any]:
+        known = self.job(self.job_of_ticket.get(t.id, ""))
+        if known is not None and printer_id in (None, known.printer_id) and self.manager is not None:
+            job = self.manager.reprint(known.id)
+            state = self.manager.worker(job.printer_id).state.as_dict()
+            return {"job_id": job.id, "printer": state, "source": "memory"}
+        target = printer_id or self._printer_for(t)
+        if self.manager is None or target not in self.manager.workers:
+            raise DomainError("printer_not_configured", status=409, printer=target)
+        view = ticket_status(self.app, t)
+        slip = build_slip(self.app, t, view["position"], view["estimated_wait_min"],
+                          status_url(self.app, t.public_token, origin))
+        return {**self.submit(target, t.id, slip), "source": "database"}
+
+    def _printer_for(self, t: Ticket) -> str:
+        """The printer of the kiosk that issued the ticket, or the only printer there is."""
+        kiosk = next((d for d in accounts.devices(self.app[READER]) if d["id"] == t.kiosk_id), None)
+        if kiosk and kiosk["printer_id"]:
+            return str(kiosk["printer_id"])
+        if len(self.configs) == 1:
+            return self.configs[0].id
+        if not self.configs:
+            raise DomainError("printer_not_configured", status=409, printer="—")
+        raise DomainError("printer_choose", status=422, count=len(self.configs))
+
+    # -- telling live clients ----------------------------------------------------------------------------
+
+    def _state_changed(self, state: PrinterState) -> None:
+        self._broadcast({"type": "printer", "printer": state.as_dict(), "job": None})
+
+    def _job_done(self, job: PrintJob) -> None:
+        state = self.states().get(job.printer_id, PrinterState(job.printer_id))
+        self._broadcast({"type": "printer", "printer": state.as_dict(), "job": job.as_dict()})
+
+    def _broadcast(self, message: dict[str, Any]) -> None:
+        hub = self.app.get(LIVE)
+        if hub is not None:
+            hub.broadcast(message)
+
+
+def build_slip(app: web.Application, t: Ticket, waiting_ahead: int, estimated_wait_min: int | None,
+               url: str) -> TicketSlip:
+    """What is printed for a ticket: read from the catalogue so issue and reprint print the same thing."""
+    conn = app[READER]
+    proc = catalog.procedure(conn, t.procedure_id) or {"name_vi": "", "field_name_vi": ""}
+    office = catalog.office(conn) or {"name": app[CONFIG].office.name}
+    label = None
+    if t.priority:
+        groups = {p["code"]: p["name_vi"] for p in catalog.priority_categories(conn, only_active=False)}
+        label = groups.get(t.priority, t.priority)
+    serving = set(catalog.counters_serving(conn, t.procedure_id, t.field_id))
+    numbers = [str(c["number"]) for c in catalog.counters(conn) if c["id"] in serving]
+    hint = f"Quầy phục vụ: {', '.join(numbers)}" if numbers else None
+    return TicketSlip(
+        office_name=office["name"], procedure_name=proc["name_vi"], field_name=proc["field_name_vi"],
+        number=t.number, issued_at=from_epoch(t.issued_at).astimezone(app[CONFIG].tz),
+        waiting_ahead=waiting_ahead, estimated_wait_min=estimated_wait_min, status_url=url,
+        priority_label=label, counter_hint=hint,
+    )
+
+
+def service_of(app: web.Application) -> PrintService:
+    return app[SERVICES][PRINTERS]
+
+
+class ReprintBody(Body):
+    printer_id: str | None = Field(default=None, max_length=60,
+                                   description="Print on this printer instead of the issuing kiosk's")
+
+
+PRINT_ANSWER = {"type": "object", "required": ["job_id", "printer", "source"],
+                "properties": {"job_id": {"type": ["string", "null"]}, "printer": {"type": "object"},
+                               "source": {"enum": ["memory", "database"]}}}
+
+
+@operation("reprintTicket", "POST", "/api/tickets/{ticket_id}/reprint", "Print a ticket again (lost or not printed)",
+           tag="printers", body=ReprintBody, response=PRINT_ANSWER, roles=STAFF_ROLES)
+async def reprint_ticket(request: web.Request, principal: Principal, ticket_id: str, body: ReprintBody) -> web.Response:
+    t = tickets.get(request.app[READER], ticket_id)
+    if t is None:
+        raise NotFound("ticket_not_found", ticket=ticket_id)
+    answer = service_of(request.app).reprint(t, body.printer_id, f"{request.scheme}://{request.host}")
+    return ok({**answer, "number": t.number})
+
+
+@operation("listPrinters", "GET", "/api/printers", "Ticket printers and their state (ok, offline, paper out)",
+           tag="printers", response={"type": "object", "required": ["printers"]},
+           roles=frozenset({*STAFF_ROLES, "kiosk"}))
+async def list_printers(request: web.Request, principal: Principal) -> web.Response:
+    states = service_of(request.app).states()
+    return ok({"printers": [state.as_dict() for state in states.values()]})
+
+
+async def _printers_ctx(app: web.Application) -> Any:
+    service = service_of(app)
+    await service.start()
+    yield
+    await service.stop()
+
+
+def setup(app: web.Application) -> None:
+    service = PrintService(app, printer_configs(app[CONFIG].printers))
+    app[SERVICES][PRINTERS] = service
+    app[AFTER_ISSUE].append(service.after_issue)
+    app.cleanup_ctx.append(_printers_ctx)

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .auth import LoginThrottle, Sessions
+from .auth import LoginThrottle, Principal, Sessions
 from .config import Config
 from .domain.clock import Clock
 from .domain.queue_policy import QueuePolicy
@@ -29,3 +29,5 @@ SERVICES = web.AppKey("services", dict[str, Any])
 # (the printers add the print job's state). Must not block: printing is queued, never awaited.
 AFTER_ISSUE = web.AppKey("after_issue", list[Callable[..., None]])
 SCHEDULER = web.AppKey("scheduler", Any)  # apscheduler AsyncIOScheduler; parts add jobs in their setup()
+# Who is asking, set by the auth middleware on every request.
+PRINCIPAL = web.RequestKey("principal", Principal)

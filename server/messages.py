@@ -73,8 +73,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Counter {counter} is still handling ticket {ticket}: finish or transfer it first.",
     ),
     "bad_transition": (
-        "Không thể {action} vé {ticket} khi vé đang ở trạng thái {status}.",
-        "Cannot {action} ticket {ticket} while it is {status}.",
+        "Không thể {action} vé {ticket} khi vé đang ở trạng thái {state}.",
+        "Cannot {action} ticket {ticket} while it is {state}.",
     ),
     "wrong_counter_for_ticket": (
         "Vé {ticket} đang ở quầy {ticket_counter}, không phải quầy {counter}.",

@@ -10,10 +10,11 @@ from aiohttp import web
 from . import auth
 from .domain.clock import epoch
 from .domain.errors import DomainError
-from .keys import CLOCK, READER, SESSIONS
+from .keys import CLOCK, PRINCIPAL, READER, SESSIONS
 
 COOKIE = "motcua_token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_EXEMPT = frozenset({"/api/login"})
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -45,6 +46,8 @@ def _token(request: web.Request) -> tuple[str | None, bool]:
 async def auth_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     token, from_cookie = _token(request)
     principal = auth.PUBLIC
+    if from_cookie and request.path in CSRF_EXEMPT:
+        token = None  # signing in again replaces the cookie; an old one must not stand in the way
     if token:
         found = request.app[SESSIONS].resolve(request.app[READER], token, epoch(request.app[CLOCK].now()))
         if found is None and not from_cookie and request.path.startswith("/api/") and request.path != "/api/login":
@@ -55,7 +58,7 @@ async def auth_middleware(request: web.Request, handler: Any) -> web.StreamRespo
                 sent = request.headers.get("X-CSRF-Token", "")
                 if not hmac.compare_digest(sent, auth.csrf_token(token)):
                     raise DomainError("csrf_failed", status=403)
-    request["principal"] = principal
+    request[PRINCIPAL] = principal
     return await handler(request)
 
 

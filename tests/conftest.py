@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
@@ -11,12 +12,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+from sqlite_utils import Database
 
 from server.app import create_app
 from server.config import Config, from_dict
 from server.demo import seed_demo
 from server.domain.clock import FakeClock
 from server.keys import WRITER
+from server.store import schema
+from server.store.db import connect
+from server.store.tx import Tx
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # A Monday morning in the office's time zone.
@@ -43,7 +48,39 @@ def clock() -> FakeClock:
 
 
 async def seed(app: web.Application, now: float = 0.0) -> None:
+    """Seed a running app's empty database (slow: hashes passwords). Prefer `use_demo_db`."""
     await app[WRITER].run(lambda tx: seed_demo(tx, now))
+
+
+_TEMPLATE: dict[str, Path] = {}
+
+
+def demo_db_template(tmp_root: Path) -> Path:
+    """The demo office, seeded once per test session, then copied: argon2 hashing is slow on purpose."""
+    if "path" not in _TEMPLATE:
+        path = tmp_root / "demo-template.db"
+        conn = connect(path)
+        schema.apply(Database(conn))
+        conn.execute("BEGIN IMMEDIATE")
+        seed_demo(Tx(conn, "office"), MONDAY_9AM.timestamp())
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        _TEMPLATE["path"] = path
+    return _TEMPLATE["path"]
+
+
+def use_demo_db(config: Config, tmp_root: Path) -> Path:
+    """Put a fresh copy of the seeded demo database where `config` expects it (before the app starts)."""
+    target = config.db_file
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(demo_db_template(tmp_root), target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("template")
 
 
 @pytest.fixture
@@ -52,9 +89,11 @@ async def app(config: Config, clock: FakeClock) -> web.Application:
 
 
 @pytest.fixture
-async def client(aiohttp_client: Callable[..., Any], app: web.Application) -> AsyncIterator[TestClient]:
+async def client(
+    aiohttp_client: Callable[..., Any], app: web.Application, config: Config, template_dir: Path
+) -> AsyncIterator[TestClient]:
+    use_demo_db(config, template_dir)
     c = await aiohttp_client(app)
-    await seed(app, MONDAY_9AM.timestamp())
     yield c
 
 

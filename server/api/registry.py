@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .. import auth
 from ..domain.errors import DomainError
-from ..keys import SESSIONS
+from ..keys import PRINCIPAL
 from .errors import describe_validation
 
 Handler = Callable[..., Awaitable[web.StreamResponse]]
@@ -72,7 +72,7 @@ def operation(
 
 
 def principal_of(request: web.Request) -> auth.Principal:
-    return request.get("principal", auth.PUBLIC)
+    return request.get(PRINCIPAL, auth.PUBLIC)
 
 
 async def _parse_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
@@ -103,7 +103,6 @@ def _wrap(op: Operation) -> Handler:
                 raise DomainError("invalid_input", status=422, detail=describe_validation(exc)) from exc
         for name, value in request.match_info.items():
             kwargs[name] = value
-        request["sessions"] = request.app[SESSIONS]
         return await op.handler(request, principal, **kwargs)
 
     handle.__name__ = op.op_id

@@ -162,7 +162,7 @@ def _next_status(ticket: Ticket, action: Action) -> Status:
             "bad_transition",
             action=ACTION_LABELS.get(action, action.value),
             ticket=ticket.number,
-            status=STATUS_LABELS[ticket.status][0],
+            state=STATUS_LABELS[ticket.status][0],
         )
     return to
 

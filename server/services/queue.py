@@ -124,6 +124,10 @@ class IssueRequest:
 
 
 def issue(tx: Tx, ctx: Ctx, req: IssueRequest) -> dict[str, Any]:
+    if req.session_id is None:  # the calendar stamps the session, or refuses when closed (no calendar: open)
+        from .calendar import stamp_session
+
+        req = stamp_session(tx, ctx, req)
     proc = catalog.procedure(tx, req.procedure_id)
     if proc is None:
         raise NotFound("procedure_not_found", procedure=req.procedure_id)

@@ -1,0 +1,246 @@
+"""Calendar operations (the kiosk's "are we open?", the admin's rules) and the calendar's timed jobs:
+the day roll-over at local midnight and the end-of-day close, scheduled in the office's time zone."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Any, Literal
+
+from aiohttp import web
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import Field, field_validator, model_validator
+
+from .. import auth
+from ..auth import Principal
+from ..domain.clock import epoch
+from ..domain.errors import NotFound
+from ..keys import CLOCK, CONFIG, LIVE, POLICY, READER, SCHEDULER, WRITER
+from ..services import calendar as service
+from ..services.queue import Ctx
+from ..services.views import local_now
+from ..store import accounts
+from ..store import calendar as store
+from ..store.tx import Tx
+from .common import decide, ok
+from .registry import Body, operation
+
+log = logging.getLogger(__name__)
+ADMIN = frozenset({"admin"})
+READERS = frozenset({"admin", "leader", "staff"})
+HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
+TAG = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
+
+
+def job_ctx(app: web.Application, actor: str) -> Ctx:
+    return Ctx(now=epoch(app[CLOCK].now()), tz=app[CONFIG].tz, policy=app[POLICY], actor=actor)
+
+
+async def run_rollover(app: web.Application) -> bool:
+    ctx = job_ctx(app, "system:calendar")
+    done = await app[WRITER].run(service.rollover, ctx)
+    if done:
+        app[LIVE].broadcast({"type": "day", "day": ctx.day})
+        log.info("day roll-over to %s", ctx.day)
+    return done
+
+
+async def run_day_close(app: web.Application) -> int | None:
+    return await app[WRITER].run(service.close_day_if_due, job_ctx(app, "system:calendar"))
+
+
+async def _apply_settings(app: web.Application) -> AsyncIterator[None]:
+    settings = service.settings_from(app[CONFIG])
+    await app[WRITER].run(service.apply_settings, settings, local_now(app).year)
+    await run_rollover(app)  # a server that was off at midnight rolls over when it starts
+    yield
+
+
+def setup(app: web.Application) -> None:
+    service.settings_from(app[CONFIG])  # a bad [calendar] or [mobile] section stops the start with its message
+    app.cleanup_ctx.append(_apply_settings)
+    if SCHEDULER in app:
+        tz = app[CONFIG].tz
+        app[SCHEDULER].add_job(run_rollover, CronTrigger(hour=0, minute=0, second=5, timezone=tz), args=[app],
+                               id="calendar.rollover", replace_existing=True)
+        app[SCHEDULER].add_job(run_day_close, CronTrigger(minute="*", timezone=tz), args=[app],
+                               id="calendar.day_close", replace_existing=True)
+
+
+NOW_SCHEMA = {"type": "object", "required": ["open", "session", "opens_at", "closes_at", "offered_procedure_ids",
+                                             "procedures_next_open"]}
+
+
+@operation("getCalendarNow", "GET", "/api/calendar/now", "Open now? The session, next opening, offered procedures",
+           tag="calendar", roles=auth.ANY,
+           response=NOW_SCHEMA)
+async def get_now(request: web.Request, principal: Principal) -> web.Response:
+    return ok(service.calendar_now(request.app[READER], local_now(request.app)))
+
+
+@operation("getCalendar", "GET", "/api/calendar", "The calendar rules", tag="calendar", roles=READERS)
+async def get_calendar(request: web.Request, principal: Principal) -> web.Response:
+    return ok(store.rules(request.app[READER]))
+
+
+@operation("getSession", "GET", "/api/sessions/{session}", "A session: type, tags, place and ticket counts",
+           tag="calendar", roles=READERS)
+async def get_session(request: web.Request, principal: Principal, session: str) -> web.Response:
+    found = store.session(request.app[READER], session)
+    if found is None:
+        raise NotFound("calendar_rule_not_found", rule=session)
+    return ok(found)
+
+
+def _audited(action: str, fn: Any) -> Any:
+    """Every calendar edit is one decision that also lands in the audit log."""
+    def decision(tx: Tx, ctx: Ctx, *args: Any) -> Any:
+        out = fn(tx, *args)
+        accounts.audit(tx, ctx.now, ctx.actor, action, {"args": [getattr(a, "__dict__", a) for a in args]})
+        return out
+    return decision
+
+
+Ids = list[int] | None
+
+
+class HoursRow(Body):
+    weekday: int = Field(ge=1, le=7, description="1 = Monday ... 7 = Sunday")
+    start: str = Field(pattern=HHMM)
+    end: str = Field(pattern=HHMM)
+    session_type: Literal["regular", "saturday"] = "regular"
+    procedure_ids: Ids = None
+    counter_ids: Ids = None
+
+    @model_validator(mode="after")
+    def _order(self) -> HoursRow:
+        if self.start >= self.end:
+            raise ValueError("start must be before end")
+        return self
+
+
+class HoursBody(Body):
+    hours: list[HoursRow] = Field(max_length=50)
+
+
+@operation("putCalendarHours", "PUT", "/api/calendar/hours", "Replace the weekly opening hours", tag="calendar",
+           body=HoursBody, roles=ADMIN)
+async def put_hours(request: web.Request, principal: Principal, body: HoursBody) -> web.Response:
+    rows = [h.model_dump() for h in body.hours]
+    await decide(request, principal, _audited("calendar.hours", store.replace_hours), rows)
+    return ok(store.rules(request.app[READER]))
+
+
+class HolidayBody(Body):
+    name: str = Field(default="", max_length=100)
+
+
+def _day(raw: str) -> str:
+    try:
+        return date.fromisoformat(raw).isoformat()
+    except ValueError as exc:
+        from ..domain.errors import Invalid
+        raise Invalid("calendar_invalid", detail=f"{raw!r} is not a date YYYY-MM-DD") from exc
+
+
+@operation("putHoliday", "PUT", "/api/calendar/holidays/{day}", "Close a whole day (public holiday)",
+           tag="calendar", body=HolidayBody, roles=ADMIN)
+async def put_holiday(request: web.Request, principal: Principal, day: str, body: HolidayBody) -> web.Response:
+    await decide(request, principal, _audited("calendar.holiday", store.put_holiday), _day(day), body.name)
+    return ok({"day": _day(day), "name": body.name})
+
+
+@operation("deleteHoliday", "DELETE", "/api/calendar/holidays/{day}", "Reopen a day", tag="calendar", roles=ADMIN)
+async def delete_holiday(request: web.Request, principal: Principal, day: str) -> web.Response:
+    if not await decide(request, principal, _audited("calendar.holiday_delete", store.delete_holiday), _day(day)):
+        raise NotFound("calendar_rule_not_found", rule=day)
+    return ok({"deleted": day})
+
+
+class DatedOrWeekly(Body):
+    day: date | None = None
+    weekday: int | None = Field(default=None, ge=1, le=7)
+    procedure_ids: Ids = None
+
+    @model_validator(mode="after")
+    def _one(self) -> DatedOrWeekly:
+        if (self.day is None) == (self.weekday is None):
+            raise ValueError("give either day (a date) or weekday (1-7), not both")
+        return self
+
+
+class SpecialDayBody(DatedOrWeekly):
+    name: str = Field(min_length=1, max_length=100)
+    tags: list[str] = Field(default_factory=list, max_length=10)
+    hours: list[tuple[str, str]] = Field(default_factory=list, max_length=4,
+                                         description="Own hours (dated days only): [[\"07:00\", \"11:00\"]]")
+
+    @field_validator("tags")
+    @classmethod
+    def _tags(cls, tags: list[str]) -> list[str]:
+        bad = [t for t in tags if not TAG.match(t)]
+        if bad:
+            raise ValueError(f"tags are lower-case words with underscores, e.g. ngay_khong_viet: {bad}")
+        return tags
+
+    @field_validator("hours")
+    @classmethod
+    def _hours(cls, hours: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        for a, b in hours:
+            if not (re.match(HHMM, a) and re.match(HHMM, b) and a < b):
+                raise ValueError(f"hours must be HH:MM pairs with start before end: {a}-{b}")
+        return hours
+
+
+class MobileBody(DatedOrWeekly):
+    place: str = Field(min_length=1, max_length=120)
+    start: str = Field(pattern=HHMM)
+    end: str = Field(pattern=HHMM)
+    counter_ids: Ids = None
+
+
+def _rule_json(body: Body) -> dict[str, Any]:
+    return body.model_dump(mode="json")
+
+
+@operation("addSpecialDay", "POST", "/api/calendar/special-days", "Add a special day (tags, own hours)",
+           tag="calendar", body=SpecialDayBody, roles=ADMIN, success=201)
+async def add_special(request: web.Request, principal: Principal, body: SpecialDayBody) -> web.Response:
+    rid = await decide(request, principal, _audited("calendar.special", store.add_special_day), _rule_json(body))
+    return ok({"id": rid, **_rule_json(body)}, status=201)
+
+
+@operation("addMobileSession", "POST", "/api/calendar/mobile-sessions", "Add a mobile session at a place",
+           tag="calendar", body=MobileBody, roles=ADMIN, success=201)
+async def add_mobile(request: web.Request, principal: Principal, body: MobileBody) -> web.Response:
+    rid = await decide(request, principal, _audited("calendar.mobile", store.add_mobile), _rule_json(body))
+    return ok({"id": rid, **_rule_json(body)}, status=201)
+
+
+async def _delete(request: web.Request, principal: Principal, kind: str, rule_id: str) -> web.Response:
+    n = await decide(request, principal, _audited(f"calendar.{kind}_delete", store.delete_rule), kind, int(rule_id))
+    if not n:
+        raise NotFound("calendar_rule_not_found", rule=rule_id)
+    return ok({"deleted": int(rule_id)})
+
+
+@operation("deleteSpecialDay", "DELETE", "/api/calendar/special-days/{rule_id:\\d+}", "Remove a special day",
+           tag="calendar", roles=ADMIN)
+async def delete_special(request: web.Request, principal: Principal, rule_id: str) -> web.Response:
+    return await _delete(request, principal, "special", rule_id)
+
+
+@operation("deleteMobileSession", "DELETE", "/api/calendar/mobile-sessions/{rule_id:\\d+}", "Remove a mobile session",
+           tag="calendar", roles=ADMIN)
+async def delete_mobile(request: web.Request, principal: Principal, rule_id: str) -> web.Response:
+    return await _delete(request, principal, "mobile", rule_id)
+
+
+@operation("closeWaitingTickets", "POST", "/api/calendar/close-waiting", "Close today's waiting tickets now",
+           tag="calendar", roles=frozenset({"admin", "leader"}))
+async def close_waiting(request: web.Request, principal: Principal) -> web.Response:
+    day = local_now(request.app).date().isoformat()
+    closed = await decide(request, principal, service.close_waiting, day)
+    return ok({"closed": closed, "day": day})

@@ -1,0 +1,191 @@
+"""Calendar decisions: stamping a ticket with its session (or refusing it when the office is closed),
+closing the waiting queue at the end of the day, the day roll-over, and the calendar presets.
+
+The machine's own settings (`[calendar]`, `[mobile]` from its config) are written to `calendar_settings`
+at start, so a decision inside the writer's transaction reads them with the rules it applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..config import Config, ConfigError
+from ..domain import calendar as cal
+from ..domain.errors import DomainError
+from ..domain.tickets import Outcome
+from ..messages import register, text
+from ..store import calendar as store
+from ..store import catalog
+from ..store import tickets as ticket_store
+from ..store.tx import Tx
+from . import queue
+
+register({
+    "procedure_not_offered": (
+        "Thủ tục {procedure} không tiếp nhận trong phiên này. Lần tiếp nhận tới: {opens}.",
+        "{procedure} is not received in this session. Next time it is: {opens}.",
+    ),
+    "mobile_series_missing": (
+        "Chưa có dãy số {series} cho phiên lưu động: số in ra sẽ trùng với số của bộ phận. Hãy thêm dãy số này.",
+        "Number series {series} for the mobile session does not exist: numbers would collide with the office's.",
+    ),
+    "calendar_rule_not_found": ("Không tìm thấy quy tắc lịch {rule}.", "Calendar rule {rule} not found."),
+    "calendar_invalid": ("Lịch làm việc không hợp lệ: {detail}", "Invalid calendar: {detail}"),
+})
+
+AT_CLOSE = ("serve_all", "close_waiting")
+CLOSED_REASON = Outcome.CLOSED_AT_END_OF_DAY.value
+
+
+@dataclass(frozen=True)
+class MachineSettings:
+    """This machine's calendar behaviour, from its config (validated with messages naming the key)."""
+
+    refuse_when_closed: bool = True
+    at_close: str = "serve_all"
+    preset: str = ""
+    mobile: bool = False
+    place: str = ""
+    series: str = "LD"
+
+    @property
+    def mode(self) -> cal.Mode:
+        return cal.Mode(mobile=self.mobile, place=self.place)
+
+
+def _check(section: str, values: dict[str, Any], spec: dict[str, type]) -> None:
+    unknown = sorted(set(values) - set(spec))
+    if unknown:
+        raise ConfigError(f"[{section}]: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(spec))}")
+    for key, kind in spec.items():
+        if key in values and not isinstance(values[key], kind):
+            raise ConfigError(f"[{section}] {key} must be {'true or false' if kind is bool else 'text'}")
+
+
+def settings_from(config: Config) -> MachineSettings:
+    c, m = config.section("calendar"), config.section("mobile")
+    _check("calendar", c, {"refuse_when_closed": bool, "at_close": str, "preset": str})
+    _check("mobile", m, {"enabled": bool, "place": str, "series": str})
+    if c.get("at_close", "serve_all") not in AT_CLOSE:
+        raise ConfigError(f"[calendar] at_close must be one of {', '.join(AT_CLOSE)}")
+    if c.get("preset", "") not in ("", "standard"):
+        raise ConfigError('[calendar] preset must be "" or "standard"')
+    if m.get("enabled") and not m.get("place"):
+        raise ConfigError("[mobile] place is required when enabled (e.g. \"Nhà văn hóa khu vực 4\")")
+    return MachineSettings(c.get("refuse_when_closed", True), c.get("at_close", "serve_all"), c.get("preset", ""),
+                           m.get("enabled", False), m.get("place", ""), m.get("series", "LD"))
+
+
+def load_settings(conn: Any) -> MachineSettings:
+    return MachineSettings(**store.get_setting(conn, "machine", {}))
+
+
+def apply_settings(tx: Tx, s: MachineSettings, year: int) -> None:
+    """At start: record this machine's settings; install the preset calendar if none is configured yet."""
+    store.put_setting(tx, "machine", s.__dict__)
+    store.put_setting(tx, "origin", tx.origin)
+    if s.preset == "standard" and not store.load(tx).configured:
+        install_standard(tx, year)
+
+
+def fmt(at: datetime | None) -> str:
+    return at.strftime("%H:%M %d/%m/%Y") if at else "—"
+
+
+def stamp_session(tx: Tx, ctx: queue.Ctx, req: queue.IssueRequest) -> queue.IssueRequest:
+    """The session a new ticket belongs to; refuses when closed (unless configured not to) or not offered."""
+    s = load_settings(tx)
+    rules = store.load(tx)
+    now = cal.status_at(rules, ctx.local, s.mode)
+    if not now.open:
+        if s.refuse_when_closed:
+            raise DomainError("office_closed", opens=fmt(now.opens_at))
+        window = cal.Window(ctx.local.date(), "mobile" if s.mobile else "regular", ctx.local, ctx.local,
+                            place=s.place)
+    else:
+        assert now.window is not None
+        window = now.window
+    if not window.offers(req.procedure_id):
+        proc = catalog.procedure(tx, req.procedure_id) or {"name_vi": str(req.procedure_id)}
+        nxt = cal.next_open_for(rules, ctx.local, [req.procedure_id], s.mode).get(req.procedure_id)
+        raise DomainError("procedure_not_offered", procedure=proc["name_vi"], opens=fmt(nxt))
+    sid = cal.session_id(ctx.day, tx.origin, window.session_type)
+    store.ensure_session(tx, sid, ctx.day, window.session_type, window.tags, window.place, tx.origin, ctx.now)
+    series = req.series_override
+    if s.mobile and series is None:
+        if s.series not in {r["key"] for r in catalog.all_series(tx)}:
+            raise DomainError("mobile_series_missing", series=s.series)
+        series = s.series
+    return replace(req, session_id=sid, session_type=window.session_type, series_override=series)
+
+
+def close_waiting(tx: Tx, ctx: queue.Ctx, up_to_day: str) -> int:
+    """Cancel every still-waiting ticket up to `up_to_day`, each with its event and the end-of-day outcome."""
+    ids = store.open_ticket_ids(tx, up_to_day)
+    for tid in ids:
+        t = queue.cancel(tx, ctx, tid, CLOSED_REASON)
+        ticket_store.update(tx, replace(t, outcome=CLOSED_REASON))
+    return len(ids)
+
+
+def close_day_if_due(tx: Tx, ctx: queue.Ctx) -> int | None:
+    """After the day's last window, under `at_close = close_waiting`: close the waiting queue once."""
+    s = load_settings(tx)
+    if s.at_close != "close_waiting":
+        return None
+    windows = cal.windows_on(store.load(tx), ctx.local.date(), ctx.tz, s.mode)
+    if not windows or ctx.local < windows[-1].end or not store.claim_job(tx, "day_close", ctx.day, ctx.now):
+        return None
+    return close_waiting(tx, ctx, ctx.day)
+
+
+def rollover(tx: Tx, ctx: queue.Ctx) -> bool:
+    """Once per local day: streaks start from zero, yesterday's forgotten waiting tickets are closed.
+    Numbering needs nothing: `number_seq` is keyed by the local day."""
+    if not store.claim_job(tx, "rollover", ctx.day, ctx.now):
+        return False
+    store.reset_all_streaks(tx)
+    yesterday = (ctx.local.date() - timedelta(days=1)).isoformat()
+    close_waiting(tx, ctx, yesterday)
+    return True
+
+
+def install_standard(tx: Tx, year: int) -> None:
+    """The usual commune calendar: Mon-Fri 7:00-11:30 and 13:30-17:00, Saturday mornings, Wednesday as
+    "ngày không viết, ngày không hẹn", the fixed public holidays (the admin adds Tết, which moves)."""
+    hours = [{"weekday": d, "start": a, "end": b} for d in range(1, 6) for a, b in (("07:00", "11:30"),
+                                                                                  ("13:30", "17:00"))]
+    hours.append({"weekday": 6, "start": "07:00", "end": "11:30", "session_type": "saturday"})
+    store.replace_hours(tx, hours)
+    store.add_special_day(tx, {"name": "Ngày không viết, ngày không hẹn", "weekday": 3,
+                               "tags": ["ngay_khong_viet", "ngay_khong_hen"]})
+    for y in (year, year + 1):
+        for md, name in (("01-01", "Tết Dương lịch"), ("04-30", "Ngày Giải phóng miền Nam"),
+                         ("05-01", "Ngày Quốc tế Lao động"), ("09-02", "Quốc khánh")):
+            store.put_holiday(tx, f"{y}-{md}", name)
+
+
+def calendar_now(conn: Any, local: datetime) -> dict[str, Any]:
+    """What the kiosk shows: open or not, the session, the next opening, what is offered and when."""
+    s = load_settings(conn)
+    rules = store.load(conn)
+    now = cal.status_at(rules, local, s.mode)
+    w = now.window
+    sid = cal.session_id(local.date(), store.get_setting(conn, "origin", ""), w.session_type) if w else None
+    procs = [p["id"] for p in catalog.procedures(conn, only_active=True)]
+    nxt = cal.next_open_for(rules, local, procs, s.mode)
+    opens = fmt(now.opens_at)
+    iso = lambda at: at.isoformat(timespec="minutes") if at else None  # noqa: E731
+    return {
+        "open": now.open,
+        "session": {"id": sid, "type": w.session_type, "tags": list(w.tags), "place": w.place} if w else None,
+        "opens_at": iso(now.opens_at),
+        "closes_at": iso(now.closes_at),
+        "offered_procedure_ids": sorted(w.procedure_ids) if w and w.procedure_ids is not None else None,
+        "procedures_next_open": {str(p): iso(at) for p, at in nxt.items()},
+        "configured": rules.configured or s.mobile,
+        "message": None if now.open else {"code": "office_closed", "vi": text("office_closed", "vi", opens=opens),
+                                          "en": text("office_closed", "en", opens=opens)},
+    }

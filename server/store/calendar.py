@@ -1,0 +1,164 @@
+"""SQL for the calendar rules, sessions, once-per-period job runs and this machine's settings."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time
+from typing import Any
+
+from ..domain.calendar import Calendar, Hours, MobileSession, SpecialDay
+from .tickets import Conn
+
+
+def _ids(raw: str | None) -> frozenset[int] | None:
+    return None if raw is None else frozenset(json.loads(raw))
+
+
+def _dump_ids(ids: list[int] | None) -> str | None:
+    return None if ids is None else json.dumps(sorted(ids))
+
+
+def _t(raw: str) -> time:
+    return time.fromisoformat(raw)
+
+
+def load(conn: Conn) -> Calendar:
+    hours = tuple(
+        Hours(r[0], _t(r[1]), _t(r[2]), r[3], _ids(r[4]), _ids(r[5]))
+        for r in conn.execute(
+            'SELECT weekday, start, "end", session_type, procedure_ids, counter_ids FROM calendar_hours'
+            " ORDER BY weekday, start").fetchall()
+    )
+    holidays = {date.fromisoformat(r[0]): r[1] for r in conn.execute("SELECT day, name FROM calendar_holidays")}
+    specials = tuple(
+        SpecialDay(r[0], r[1], tuple(json.loads(r[2])), date.fromisoformat(r[3]) if r[3] else None, r[4],
+                   tuple((_t(a), _t(b)) for a, b in json.loads(r[5])), _ids(r[6]))
+        for r in conn.execute(
+            "SELECT id, name, tags, day, weekday, hours, procedure_ids FROM calendar_special_days ORDER BY id")
+    )
+    mobile = tuple(
+        MobileSession(r[0], r[1], _t(r[2]), _t(r[3]), r[4], date.fromisoformat(r[5]) if r[5] else None,
+                      _ids(r[6]), _ids(r[7]))
+        for r in conn.execute(
+            'SELECT id, place, start, "end", weekday, day, procedure_ids, counter_ids FROM calendar_mobile ORDER BY id')
+    )
+    return Calendar(hours, holidays, specials, mobile)
+
+
+def rules(conn: Conn) -> dict[str, Any]:
+    """The calendar as the admin edits it (JSON-ready)."""
+    def rows(sql: str) -> list[dict[str, Any]]:
+        cur = conn.execute(sql)
+        names = [d[0] for d in cur.description]
+        out = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+        for r in out:
+            for key in ("procedure_ids", "counter_ids", "tags", "hours"):
+                if isinstance(r.get(key), str):
+                    r[key] = json.loads(r[key])
+        return out
+
+    return {
+        "hours": rows('SELECT id, weekday, start, "end", session_type, procedure_ids, counter_ids FROM calendar_hours'
+                      " ORDER BY weekday, start"),
+        "holidays": rows("SELECT day, name FROM calendar_holidays ORDER BY day"),
+        "special_days": rows("SELECT id, name, tags, day, weekday, hours, procedure_ids FROM calendar_special_days"
+                             " ORDER BY id"),
+        "mobile_sessions": rows('SELECT id, place, start, "end", weekday, day, procedure_ids, counter_ids'
+                                " FROM calendar_mobile ORDER BY id"),
+    }
+
+
+def replace_hours(conn: Conn, hours: list[dict[str, Any]]) -> None:
+    conn.execute("DELETE FROM calendar_hours")
+    for h in hours:
+        conn.execute(
+            'INSERT INTO calendar_hours (weekday, start, "end", session_type, procedure_ids, counter_ids)'
+            " VALUES (?,?,?,?,?,?)",
+            (h["weekday"], h["start"], h["end"], h.get("session_type", "regular"),
+             _dump_ids(h.get("procedure_ids")), _dump_ids(h.get("counter_ids"))),
+        )
+
+
+def put_holiday(conn: Conn, day: str, name: str) -> None:
+    conn.execute("INSERT INTO calendar_holidays (day, name) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET"
+                 " name = excluded.name", (day, name))
+
+
+def delete_holiday(conn: Conn, day: str) -> int:
+    return conn.execute("DELETE FROM calendar_holidays WHERE day = ?", (day,)).rowcount
+
+
+def add_special_day(conn: Conn, s: dict[str, Any]) -> int:
+    cur = conn.execute(
+        "INSERT INTO calendar_special_days (name, tags, day, weekday, hours, procedure_ids) VALUES (?,?,?,?,?,?)",
+        (s["name"], json.dumps(s.get("tags", [])), s.get("day"), s.get("weekday"), json.dumps(s.get("hours", [])),
+         _dump_ids(s.get("procedure_ids"))),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def add_mobile(conn: Conn, m: dict[str, Any]) -> int:
+    cur = conn.execute(
+        'INSERT INTO calendar_mobile (place, start, "end", weekday, day, procedure_ids, counter_ids)'
+        " VALUES (?,?,?,?,?,?,?)",
+        (m["place"], m["start"], m["end"], m.get("weekday"), m.get("day"), _dump_ids(m.get("procedure_ids")),
+         _dump_ids(m.get("counter_ids"))),
+    )
+    return int(cur.lastrowid or 0)
+
+
+RULE_TABLES = {"special": "calendar_special_days", "mobile": "calendar_mobile"}
+
+
+def delete_rule(conn: Conn, kind: str, rule_id: int) -> int:
+    return conn.execute(f"DELETE FROM {RULE_TABLES[kind]} WHERE id = ?", (rule_id,)).rowcount
+
+
+def get_setting(conn: Conn, key: str, default: Any = None) -> Any:
+    row = conn.execute("SELECT value FROM calendar_settings WHERE key = ?", (key,)).fetchone()
+    return json.loads(row[0]) if row else default
+
+
+def put_setting(conn: Conn, key: str, value: Any) -> None:
+    conn.execute("INSERT INTO calendar_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET"
+                 " value = excluded.value", (key, json.dumps(value, ensure_ascii=False)))
+
+
+def ensure_session(conn: Conn, sid: str, day: str, type_: str, tags: tuple[str, ...], place: str, origin: str,
+                   at: float) -> None:
+    conn.execute("INSERT OR IGNORE INTO sessions (id, day, type, tags, place, origin, opened_at)"
+                  " VALUES (?,?,?,?,?,?,?)", (sid, day, type_, json.dumps(list(tags)), place, origin, at))
+
+
+def session(conn: Conn, sid: str) -> dict[str, Any] | None:
+    row = conn.execute("SELECT id, day, type, tags, place, origin, opened_at FROM sessions WHERE id = ?",
+                       (sid,)).fetchone()
+    if row is None:
+        return None
+    counts = conn.execute("SELECT COUNT(*), SUM(status = 'done') FROM tickets WHERE session_id = ?", (sid,)).fetchone()
+    return {"id": row[0], "day": row[1], "type": row[2], "tags": json.loads(row[3]), "place": row[4],
+            "origin": row[5], "opened_at": row[6], "tickets": counts[0], "done": counts[1] or 0}
+
+
+def sessions_of(conn: Conn, day: str | None = None, origin: str | None = None) -> list[str]:
+    rows = conn.execute("SELECT id FROM sessions WHERE (? IS NULL OR day = ?) AND (? IS NULL OR origin = ?)"
+                        " ORDER BY day, id", (day, day, origin, origin)).fetchall()
+    return [r[0] for r in rows]
+
+
+def claim_job(conn: Conn, job: str, key: str, at: float, detail: dict[str, Any] | None = None) -> bool:
+    """True the first time (job, key) is claimed: once-per-period jobs stay idempotent across restarts."""
+    cur = conn.execute("INSERT OR IGNORE INTO job_runs (job, key, at, detail) VALUES (?,?,?,?)",
+                       (job, key, at, json.dumps(detail or {})))
+    return cur.rowcount == 1
+
+
+def reset_all_streaks(conn: Conn) -> None:
+    conn.execute("UPDATE counters SET priority_streak = 0, appointment_streak = 0")
+
+
+def open_ticket_ids(conn: Conn, up_to_day: str, statuses: tuple[str, ...] = ("waiting",)) -> list[str]:
+    marks = ",".join("?" * len(statuses))
+    rows = conn.execute(f"SELECT id FROM tickets WHERE day <= ? AND status IN ({marks}) ORDER BY arrival_at",
+                        (up_to_day, *statuses)).fetchall()
+    return [r[0] for r in rows]

@@ -1,0 +1,96 @@
+"""Satisfaction ratings: one per served ticket, anonymous, from the counter's tablet or the
+citizen's phone. Each rating records the ticket, counter, officer and receipt number (the
+province's satisfaction index scores on them) and never who the citizen is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .. import messages
+from ..domain.errors import DomainError, Forbidden, NotFound
+from ..domain.tickets import STATUS_LABELS, Status, Ticket
+from ..store import ratings as store
+from ..store import tickets
+from ..store.tx import Tx, new_id
+from .queue import Ctx
+
+# Score -> (vi, en). 4 and 3 count as "đạt yêu cầu"; 4 alone as "tốt".
+SCORES: dict[int, tuple[str, str]] = {
+    4: ("Rất hài lòng", "Very satisfied"),
+    3: ("Hài lòng", "Satisfied"),
+    2: ("Bình thường", "Neutral"),
+    1: ("Không hài lòng", "Dissatisfied"),
+}
+LOW_SCORE = 2  # at or below: the tablet asks for a reason (as VNPT iQMS does)
+
+messages.register({
+    "rating_not_done": ("Vé {ticket} chưa phục vụ xong ({status}), chưa thể đánh giá.",
+                        "Ticket {ticket} is not finished yet ({status}); it cannot be rated."),
+    "rating_already_given": ("Vé {ticket} đã được đánh giá. Mỗi lượt phục vụ chỉ đánh giá một lần.",
+                             "Ticket {ticket} has already been rated: one rating per service."),
+    "rating_other_counter": ("Máy đánh giá của quầy {device_counter} không thể đánh giá vé của quầy {counter}.",
+                             "Counter {device_counter}'s rating tablet cannot rate a ticket of counter {counter}."),
+    "rating_not_latest": ("Máy đánh giá chỉ nhận đánh giá cho vé vừa phục vụ xong tại quầy ({ticket}).",
+                          "The tablet only rates the ticket its counter just finished ({ticket})."),
+    "rating_token_required": ("Hãy đánh giá từ trang theo dõi vé (mã trên vé).",
+                              "Rate from the ticket's status page (the code on the ticket)."),
+    "rating_one_of": ("Cần đúng một trong hai: ticket_id hoặc status_token.",
+                      "Give exactly one of ticket_id or status_token."),
+})
+
+
+@dataclass(frozen=True)
+class RatingRequest:
+    score: int
+    reason: str | None
+    ticket_id: str | None = None
+    status_token: str | None = None
+    device_id: str | None = None
+    device_counter_id: int | None = None
+
+    @property
+    def channel(self) -> str:
+        return "device" if self.device_id else "phone"
+
+
+def _find(tx: Tx, req: RatingRequest) -> Ticket:
+    if req.device_id is None and req.status_token is None:
+        raise Forbidden("rating_token_required")
+    t = tickets.get(tx, req.ticket_id) if req.ticket_id else tickets.get_by_token(tx, req.status_token or "")
+    if t is None:
+        raise NotFound("ticket_not_found", ticket=req.ticket_id or "?")
+    return t
+
+
+def check(tx: Tx, ctx: Ctx, req: RatingRequest) -> Ticket:
+    """The ticket being rated, if it may be rated now by this channel; else a clear refusal."""
+    t = _find(tx, req)
+    if req.device_id is not None and t.counter_id != req.device_counter_id:
+        raise Forbidden("rating_other_counter", device_counter=req.device_counter_id, counter=t.counter_id)
+    if t.status != Status.DONE:
+        raise DomainError("rating_not_done", ticket=t.number, status=STATUS_LABELS[t.status][0])
+    if store.exists(tx, t.id):
+        raise DomainError("rating_already_given", ticket=t.number)
+    if req.device_id is not None:
+        last = store.last_finished(tx, ctx.day, req.device_counter_id or 0)
+        if last is None or last["id"] != t.id:
+            raise DomainError("rating_not_latest", ticket=last["number"] if last else "—")
+    return t
+
+
+def rate(tx: Tx, ctx: Ctx, req: RatingRequest) -> dict[str, Any]:
+    t = check(tx, ctx, req)
+    reason = req.reason or None
+    store.insert(tx, {
+        "id": new_id(ctx.now), "ticket_id": t.id, "day": t.day, "counter_id": t.counter_id,
+        "user_id": t.served_by, "procedure_id": t.procedure_id, "receipt_no": t.receipt_no, "score": req.score,
+        "reason": reason, "channel": req.channel, "at": ctx.now, "device_id": req.device_id,
+    })
+    data: dict[str, Any] = {"score": req.score, "channel": req.channel}
+    if reason:
+        data["reason"] = reason
+    tx.emit("rating.given", at=ctx.now, day=t.day, ticket_id=t.id, counter_id=t.counter_id, actor=ctx.actor,
+            data=data)
+    return {"ticket": t.number, "score": req.score, "label_vi": SCORES[req.score][0],
+            "label_en": SCORES[req.score][1]}

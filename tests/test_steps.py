@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
+from server.config import Config
 from server.domain import steps as rules
 from server.domain.clock import FakeClock
 from server.domain.steps import StepLog, Thresholds
-from server.config import Config
 from server.services.steps import check_overdue
 from tests.conftest import issue, login, make_config, staff_at
 

@@ -1,0 +1,113 @@
+"""The kiosk page (`/kiosk?device=<token>`), a citizen's ticket status page (`/t/<token>`) and its QR image.
+
+Pages are Jinja2 templates with autoescape and no inline script or style (the CSP forbids both): settings reach
+the scripts as data attributes. The status page is rendered complete on the server, so a phone on a weak network
+shows the number and position before its script loads; the script then keeps it live.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import qrcode
+from aiohttp import web
+
+from server.api.registry import principal_of
+from server.config import ConfigError
+from server.keys import CONFIG, READER
+from server.services.views import status_url, ticket_status
+from server.store import catalog, tickets
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+KIOSK_STATIC = "kiosk_static"
+
+
+@dataclass(frozen=True)
+class KioskSettings:
+    """The `[kiosk]` section; every key has a default, so an office needs to write none of them."""
+
+    idle_reset_s: int = 60  # back to the start screen after this long without a touch
+    ticket_show_s: int = 20  # the ticket screen stays this long, then the start screen returns
+    cooldown_s: int = 5  # after a ticket, the issue buttons wait this long (a prankster's hammering)
+    print_wait_s: int = 8  # no word from the printer by then: show "tell the staff"
+    default_lang: str = "vi"
+
+    @classmethod
+    def from_section(cls, raw: dict[str, Any]) -> KioskSettings:
+        known = cls.__dataclass_fields__
+        unknown = sorted(set(raw) - set(known))
+        if unknown:
+            raise ConfigError(f"[kiosk]: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        for key, value in raw.items():
+            if key == "default_lang":
+                if value not in ("vi", "en"):
+                    raise ConfigError(f"[kiosk] default_lang must be \"vi\" or \"en\", got {value!r}")
+            elif not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 3600:
+                raise ConfigError(f"[kiosk] {key} must be a whole number of seconds from 1 to 3600, got {value!r}")
+        return cls(**raw)
+
+
+SETTINGS = web.AppKey("kiosk_settings", KioskSettings)
+TEMPLATES = web.AppKey("kiosk_templates", jinja2.Environment)
+
+
+def _render(request: web.Request, name: str, status: int = 200, **context: Any) -> web.Response:
+    router = request.app.router
+
+    def asset(path: str) -> str:
+        return str(router[KIOSK_STATIC].url_for(filename=path))
+
+    def shared(path: str) -> str:
+        return str(router["static"].url_for(filename=path))
+
+    html = request.app[TEMPLATES].get_template(name).render(asset=asset, shared=shared, **context)
+    return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+
+
+async def kiosk_page(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    settings = request.app[SETTINGS]
+    if principal.role != "kiosk":
+        return _render(request, "unregistered.html", status=403)
+    office = catalog.office(request.app[READER]) or {"name": request.app[CONFIG].office.name}
+    return _render(request, "kiosk.html", settings=settings, office=office["name"], kiosk=principal.display_name,
+                   printer=principal.printer_id or "", hotline=request.app[CONFIG].office.hotline,
+                   tz=request.app[CONFIG].office.timezone)
+
+
+async def status_page(request: web.Request) -> web.Response:
+    t = tickets.get_by_token(request.app[READER], request.match_info["token"])
+    if t is None:
+        return _render(request, "status_missing.html", status=404)
+    office = catalog.office(request.app[READER]) or {"name": request.app[CONFIG].office.name}
+    return _render(request, "status.html", s=ticket_status(request.app, t), token=t.public_token,
+                   field_id=t.field_id, office=office["name"])
+
+
+async def status_qr(request: web.Request) -> web.Response:
+    """The status page's address as a QR picture, for the kiosk screen when the paper ticket did not print."""
+    t = tickets.get_by_token(request.app[READER], request.match_info["token"])
+    if t is None:
+        raise web.HTTPNotFound()
+    origin = f"{request.scheme}://{request.host}"
+    image = qrcode.make(status_url(request.app, t.public_token, origin), box_size=8, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return web.Response(body=buffer.getvalue(), content_type="image/png",
+                        headers={"Cache-Control": "private, max-age=86400"})
+
+
+def setup(app: web.Application) -> None:
+    app[SETTINGS] = KioskSettings.from_section(app[CONFIG].section("kiosk"))
+    app[TEMPLATES] = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    app.router.add_get("/kiosk", kiosk_page, name="kiosk")
+    app.router.add_get("/t/{token}", status_page, name="ticket_status_page")
+    app.router.add_get("/t/{token}/qr.png", status_qr, name="ticket_status_qr")
+    app.router.add_static("/kiosk/static/", STATIC, name=KIOSK_STATIC, append_version=True)

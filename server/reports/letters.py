@@ -1,0 +1,71 @@
+"""The "Hành chính phục vụ người dân" letters report, in the shape of seed 000's appendix tables.
+
+A letter goes with the result of a procedure whose `letter` column is set: congratulation letters
+(thư chúc mừng) for births and marriages, condolence letters (thư chia buồn) for deaths. One letter
+is counted per ticket finished with the outcome "result returned" (the result is handed over, with
+the letter) for such a procedure. A congratulation is for a marriage when `letter` is
+'congratulation:marriage' or the procedure's name holds "kết hôn"; otherwise for a birth.
+Table 1 (by unit) and table 2 (by unit and procedure) carry the columns (4)=(5)+(8), (5)=(6)+(7).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .queries import Dialect, Sql
+
+KINDS = ("birth", "marriage", "death")
+HEAD_1 = ("STT", "Tên cơ quan, đơn vị", "Thời gian bắt đầu triển khai",
+          "Tổng Thư chúc mừng (Hỷ sự) và chia buồn (Tang gia)", "Tổng Thư chúc mừng",
+          "Thư chúc mừng - Trường hợp Khai sinh", "Thư chúc mừng - Trường hợp Kết hôn",
+          "Tổng Thư chia buồn (Trường hợp Khai tử)")
+HEAD_2 = ("STT", "Tên cơ quan, đơn vị", "Tên thủ tục hành chính", *HEAD_1[3:])
+NUMBERS_1 = ("(1)", "(2)", "(3)", "(4)=(5)+(8)", "(5)=(6)+(7)", "(6)", "(7)", "(8)")
+
+
+def letters_query(dialect: Dialect, *, where: str = "") -> Sql:
+    """(unit, procedure_id, procedure, kind, n, first_day) per procedure with letters in the period."""
+    extra = f" AND ({where})" if where else ""
+    text = f"""SELECT p.id AS procedure_id, p.name_vi AS procedure,
+  CASE WHEN p.letter = 'condolence' THEN 'death'
+       WHEN p.letter = 'congratulation:marriage' OR p.name_vi LIKE '%kết hôn%' THEN 'marriage'
+       ELSE 'birth' END AS kind,
+  COUNT(*) AS n, MIN(t.day) AS first_day
+FROM tickets t JOIN procedures p ON p.id = t.procedure_id
+WHERE t.day >= :from_day AND t.day <= :to_day AND t.status = 'done' AND t.outcome = 'result_returned'
+  AND p.letter IS NOT NULL AND p.letter <> ''{extra}
+GROUP BY p.id, p.name_vi, p.letter ORDER BY p.id"""
+    return Sql(text, dialect)
+
+
+def _counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    c = dict.fromkeys(KINDS, 0)
+    for r in rows:
+        c[r["kind"]] += int(r["n"])
+    return {"total": c["birth"] + c["marriage"] + c["death"], "congratulation": c["birth"] + c["marriage"], **c}
+
+
+def shape(units: list[tuple[str, list[dict[str, Any]]]]) -> dict[str, Any]:
+    """Both appendix tables from the query rows of each unit (one unit here; many at the hub)."""
+    by_unit, by_procedure = [], []
+    for i, (unit, rows) in enumerate(units, start=1):
+        first = min((r["first_day"] for r in rows), default=None)
+        by_unit.append({"no": i, "unit": unit, "since": first, **_counts(rows)})
+        for j, r in enumerate(rows):
+            by_procedure.append({"no": i if j == 0 else None, "unit": unit if j == 0 else "",
+                                 "procedure": r["procedure"], **_counts([r])})
+    all_rows = [r for _, rows in units for r in rows]
+    return {"by_unit": by_unit, "by_procedure": by_procedure, "total": _counts(all_rows),
+            "head_unit": list(HEAD_1), "head_procedure": list(HEAD_2), "numbers": list(NUMBERS_1)}
+
+
+def table_rows(letters: dict[str, Any], which: str) -> list[list[Any]]:
+    """The table as rows of cells, total row last ("Tổng cộng"), for XLSX, CSV and the page."""
+    keys = ("total", "congratulation", "birth", "marriage", "death")
+    if which == "unit":
+        rows = [[r["no"], r["unit"], r["since"] or "", *(r[k] for k in keys)] for r in letters["by_unit"]]
+        rows.append(["", "Tổng cộng", "", *(letters["total"][k] for k in keys)])
+    else:
+        rows = [[r["no"] or "", r["unit"], r["procedure"], *(r[k] for k in keys)] for r in letters["by_procedure"]]
+        rows.append(["TỔNG", "", "", *(letters["total"][k] for k in keys)])
+    return rows

@@ -25,8 +25,8 @@ SCORES: dict[int, tuple[str, str]] = {
 LOW_SCORE = 2  # at or below: the tablet asks for a reason (as VNPT iQMS does)
 
 messages.register({
-    "rating_not_done": ("Vé {ticket} chưa phục vụ xong ({status}), chưa thể đánh giá.",
-                        "Ticket {ticket} is not finished yet ({status}); it cannot be rated."),
+    "rating_not_done": ("Vé {ticket} chưa phục vụ xong ({state}), chưa thể đánh giá.",
+                        "Ticket {ticket} is not finished yet ({state}); it cannot be rated."),
     "rating_already_given": ("Vé {ticket} đã được đánh giá. Mỗi lượt phục vụ chỉ đánh giá một lần.",
                              "Ticket {ticket} has already been rated: one rating per service."),
     "rating_other_counter": ("Máy đánh giá của quầy {device_counter} không thể đánh giá vé của quầy {counter}.",
@@ -69,7 +69,7 @@ def check(tx: Tx, ctx: Ctx, req: RatingRequest) -> Ticket:
     if req.device_id is not None and t.counter_id != req.device_counter_id:
         raise Forbidden("rating_other_counter", device_counter=req.device_counter_id, counter=t.counter_id)
     if t.status != Status.DONE:
-        raise DomainError("rating_not_done", ticket=t.number, status=STATUS_LABELS[t.status][0])
+        raise DomainError("rating_not_done", ticket=t.number, state=STATUS_LABELS[t.status][0])
     if store.exists(tx, t.id):
         raise DomainError("rating_already_given", ticket=t.number)
     if req.device_id is not None:

@@ -19,11 +19,13 @@ def insert(conn: Conn, row: dict[str, Any]) -> None:
 
 
 def last_finished(conn: Conn, day: str, counter_id: int) -> dict[str, Any] | None:
-    """The ticket a counter finished last today, and whether it has been rated."""
+    """The ticket a counter finished last today (by the event log's order, exact even when two
+    finishes share a timestamp), and whether it has been rated."""
     row = conn.execute(
         "SELECT t.id, t.number, t.done_at, r.id IS NOT NULL AS rated FROM tickets t"
-        " LEFT JOIN ratings r ON r.ticket_id = t.id WHERE t.day = ? AND t.counter_id = ? AND t.status = 'done'"
-        " ORDER BY t.done_at DESC LIMIT 1",
+        " LEFT JOIN ratings r ON r.ticket_id = t.id WHERE t.status = 'done' AND t.id = ("
+        "SELECT ticket_id FROM events WHERE day = ? AND type = 'ticket.finish' AND counter_id = ?"
+        " ORDER BY seq DESC LIMIT 1)",
         (day, counter_id),
     ).fetchone()
     return {"id": row[0], "number": row[1], "done_at": row[2], "rated": bool(row[3])} if row else None

@@ -30,8 +30,22 @@ KIOSK = {"Authorization": "Bearer demo-kiosk-1"}
 DISPLAY = {"Authorization": "Bearer demo-display-hall"}
 
 
+# Tests that issue many tickets from the one demo kiosk are not pranksters: the kiosk limit is lifted
+# here; tests of the rate limit pass their own `security` section.
+LOAD_TEST_SECURITY = {"kiosk_issue_burst": 100_000, "kiosk_issue_every_s": 0.001}
+
+
+# Tests issue many tickets at one instant of the FakeClock: lift the kiosk's rate limit (server/security.py)
+# unless a test passes its own [security] (tests/test_security*.py do).
+TEST_SECURITY = {"kiosk_issue_burst": 100000, "kiosk_issue_every_s": 0.001, "public_burst": 100000}
+
+
 def make_config(tmp_path: Path, **sections: dict[str, Any]) -> Config:
     raw: dict[str, Any] = {"server": {"data_dir": str(tmp_path / "data")}}
+    if "security" not in sections:
+        raw["security"] = dict(TEST_SECURITY)
+    if "security" not in sections:
+        raw["security"] = dict(LOAD_TEST_SECURITY)
     for name, values in sections.items():
         raw.setdefault(name, {}).update(values)
     return from_dict(raw)

@@ -20,10 +20,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def write_config(path: Path, data_dir: Path, port: int, extra: str = "") -> Path:
+LOAD_TEST_SECURITY = "[security]\nkiosk_issue_burst = 100000\nkiosk_issue_every_s = 0.001\n"
+
+
+def write_config(path: Path, data_dir: Path, port: int, extra: str = "", security: str = LOAD_TEST_SECURITY) -> Path:
+    """A config for a child server; the kiosk rate limit is lifted unless `security` says otherwise."""
     path.write_text(
         f'[server]\nhost = "127.0.0.1"\nport = {port}\ndata_dir = "{data_dir}"\n'
-        f'public_url = "http://127.0.0.1:{port}"\n{extra}',
+        f'public_url = "http://127.0.0.1:{port}"\n{security}{extra}',
         encoding="utf-8",
     )
     return path

@@ -1,0 +1,166 @@
+"""Queue server benchmark: ticket issuance and call-next throughput/latency at 1, 8 and 32 concurrent
+clients, call -> WebSocket delivery to 50 clients, and the server's memory.
+
+Run: .venv/bin/python bench/bench_queue.py [--seconds 5]
+The server runs in its own process (`motcua serve`) on a temporary demo database with
+synchronous=FULL and group commit, exactly as in production; the load comes from this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlite_utils import Database  # noqa: E402
+
+from server.config import load  # noqa: E402
+from server.demo import seed_demo  # noqa: E402
+from server.store import schema  # noqa: E402
+from server.store.db import connect  # noqa: E402
+from server.store.tx import Tx  # noqa: E402
+from tests.procs import ServerProcess, free_port, write_config  # noqa: E402
+
+KIOSK = {"Authorization": "Bearer demo-kiosk-1"}
+COUNTERS = 40
+
+
+def prepare(db: Path) -> None:
+    conn = connect(db)
+    schema.apply(Database(conn))
+    conn.execute("BEGIN IMMEDIATE")
+    seed_demo(Tx(conn, "office"), time.time())
+    for n in range(7, COUNTERS + 1):  # enough counters for 32 concurrent callers
+        cid = conn.execute("INSERT INTO counters (number, name_vi, name_en) VALUES (?,?,?)",
+                           (n, f"Quầy số {n}", f"Counter {n}")).lastrowid
+        conn.execute("INSERT INTO counter_services (counter_id, field_id) VALUES (?, 1)", (cid,))
+    # a benchmark issues far more than a day's 999 tickets of one field: widen the Hộ tịch block
+    conn.execute('UPDATE number_series SET start = 100000, "end" = 9999999 WHERE key = \'HT\'')
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))] * 1000 if s else float("nan")
+
+
+async def issue_load(base: str, clients: int, seconds: float) -> tuple[int, list[float]]:
+    lat: list[float] = []
+    stop = time.perf_counter() + seconds
+
+    async def one(session: aiohttp.ClientSession, n: int) -> None:
+        while time.perf_counter() < stop:
+            t0 = time.perf_counter()
+            async with session.post(base + "/api/tickets", json={"procedure_id": 1 + n % 2}, headers=KIOSK) as r:
+                body = await r.read()
+                assert r.status == 201, (r.status, body[:300])
+            lat.append(time.perf_counter() - t0)
+
+    conn = aiohttp.TCPConnector(limit=clients)
+    async with aiohttp.ClientSession(connector=conn) as session:
+        t = time.perf_counter()
+        await asyncio.gather(*(one(session, n) for n in range(clients)))
+        return int(len(lat) / (time.perf_counter() - t)), lat
+
+
+async def call_load(base: str, admin: dict[str, str], clients: int, seconds: float) -> tuple[int, list[float]]:
+    lat: list[float] = []
+    stop = time.perf_counter() + seconds
+
+    async def counter(session: aiohttp.ClientSession, cid: int) -> None:
+        while time.perf_counter() < stop:
+            t0 = time.perf_counter()
+            async with session.post(f"{base}/api/counters/{cid}/call-next", headers=admin) as r:
+                body = await r.json()
+            lat.append(time.perf_counter() - t0)
+            t = body["ticket"]
+            if t is None:
+                return
+            async with session.post(f"{base}/api/counters/{cid}/tickets/{t['id']}/no-show", headers=admin) as r:
+                await r.read()
+
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=clients)) as session:
+        t = time.perf_counter()
+        await asyncio.gather(*(counter(session, cid) for cid in range(1, clients + 1)))
+        return int(len(lat) / (time.perf_counter() - t)), lat
+
+
+async def ws_fanout(base: str, admin: dict[str, str], n_clients: int, calls: int) -> list[float]:
+    """Time from sending a call to its arrival at each of n WebSocket clients."""
+    delays: list[float] = []
+    async with aiohttp.ClientSession() as session:
+        sockets = [await session.ws_connect(base.replace("http", "ws") + "/api/live?token=demo-display-hall")
+                   for _ in range(n_clients)]
+        for ws in sockets:
+            await ws.receive_json()  # snapshot
+        for _ in range(calls):
+            async with session.post(base + "/api/tickets", json={"procedure_id": 1}, headers=KIOSK) as r:
+                await r.read()
+            for ws in sockets:  # drain the issued event
+                await ws.receive_json()
+            t0 = time.perf_counter()
+            async with session.post(base + "/api/counters/3/call-next", headers=admin) as r:
+                t = (await r.json())["ticket"]
+
+            async def arrival(ws: aiohttp.ClientWebSocketResponse) -> float:
+                while True:
+                    m = await ws.receive_json()
+                    if m.get("type") == "event" and m["event"]["type"] == "ticket.call":
+                        return time.perf_counter() - t0
+
+            delays += await asyncio.gather(*(arrival(ws) for ws in sockets))
+            async with session.post(f"{base}/api/counters/3/tickets/{t['id']}/no-show", headers=admin) as r:
+                await r.read()
+            for ws in sockets:
+                await ws.receive_json()
+        for ws in sockets:
+            await ws.close()
+    return delays
+
+
+async def main(seconds: float) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
+    port = free_port()
+    cfg = write_config(tmp / "motcua.toml", tmp / "data", port)
+    prepare(load(cfg).db_file)
+    server = ServerProcess(cfg, port, tmp / "server.log").start()
+    proc = psutil.Process(server.proc.pid)  # type: ignore[union-attr]
+    rows = []
+    try:
+        async with aiohttp.ClientSession() as s:
+            async with s.post(server.base + "/api/login", json={"username": "admin", "password": "admin-demo"}) as r:
+                admin = {"Authorization": "Bearer " + (await r.json())["token"]}
+        for c in (1, 8, 32):
+            rate, lat = await issue_load(server.base, c, seconds)
+            rows.append((f"issueTicket, {c} clients", rate, pct(lat, 50), pct(lat, 99)))
+        for c in (1, 8, 32):
+            rate, lat = await call_load(server.base, admin, c, seconds)
+            rows.append((f"callNext, {c} counters", rate, pct(lat, 50), pct(lat, 99)))
+        delays = await ws_fanout(server.base, admin, 50, 100)
+        rss = proc.memory_info().rss / 2**20
+    finally:
+        server.stop()
+    print(f"\nmotcua queue benchmark ({seconds:.0f} s per row, synchronous=FULL, group commit)\n")
+    print(f"{'case':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    for name, rate, p50, p99 in rows:
+        print(f"{name:<28}{rate:>10}{p50:>10.2f}{p99:>10.2f}")
+    print(f"{'call -> 50 WebSockets':<28}{len(delays):>10}{pct(delays, 50):>10.2f}{pct(delays, 99):>10.2f}"
+          "   (deliveries; latency from the call request)")
+    print(f"\nserver RSS after the run: {rss:.1f} MB")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=5.0)
+    asyncio.run(main(parser.parse_args().seconds))

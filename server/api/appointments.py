@@ -1,0 +1,240 @@
+"""Appointment operations: free slots and booking (public, no account), manage by code + phone, check-in at
+the kiosk (answers like issueTicket and prints), the staff list, the admin's slot grid and data export;
+and the jobs: no-shows after the late window, reminders, the personal-data purge."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import AsyncIterator
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
+
+import qrcode
+import qrcode.image.svg
+from aiohttp import web
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import Field, model_validator
+
+from .. import auth
+from ..auth import Principal
+from ..domain import appointments as rules
+from ..domain.clock import epoch
+from ..domain.errors import Invalid, NotFound
+from ..keys import AFTER_ISSUE, CONFIG, READER, SCHEDULER, SERVICES, WRITER
+from ..services import appointments as service
+from ..services.views import local_now, ticket_detail
+from ..store import appointments as store
+from .calendar import HHMM, job_ctx
+from .common import decide, ok
+from .registry import Body, Query, operation
+
+log = logging.getLogger(__name__)
+SETTINGS = web.AppKey("appointment_settings", service.Settings)
+REMINDER = "reminder"
+KIOSK_OR_STAFF = frozenset({"kiosk", *auth.STAFF})
+APPT = {"type": "object", "required": ["code", "status", "slot_at", "procedure_id"]}
+
+
+class LogReminder:
+    """The default reminder: logs that one would be sent (masked). An SMS gateway replaces it."""
+
+    def send(self, phone: str, text: str) -> None:
+        log.info("reminder to %s: %s", rules.mask_phone(phone), text)
+
+
+async def run_no_shows(app: web.Application) -> int:
+    return await app[WRITER].run(service.mark_no_shows, job_ctx(app, "system:appointments"), app[SETTINGS])
+
+
+async def run_reminders(app: web.Application) -> int:
+    due = await app[WRITER].run(service.take_reminders, job_ctx(app, "system:appointments"), app[SETTINGS])
+    reminder = app[SERVICES][REMINDER]
+    for a in due:
+        try:
+            reminder.send(a["phone"], service.reminder_text(app[READER], a, app[CONFIG].tz))
+        except Exception:  # a gateway failure must not stop the others; it is logged for the admin
+            log.exception("reminder for booking %s failed", a["code"])
+    return len(due)
+
+
+async def run_purge(app: web.Application) -> int:
+    return await app[WRITER].run(service.purge, job_ctx(app, "system:appointments"), app[SETTINGS])
+
+
+def setup(app: web.Application) -> None:
+    app[SETTINGS] = service.settings_from(app[CONFIG])
+    app[SERVICES].setdefault(REMINDER, LogReminder())
+    if SCHEDULER in app:
+        tz, sched = app[CONFIG].tz, app[SCHEDULER]
+        sched.add_job(run_no_shows, CronTrigger(minute="*/5", timezone=tz), args=[app], id="appointments.no_show",
+                      replace_existing=True)
+        sched.add_job(run_reminders, CronTrigger(minute="*/10", timezone=tz), args=[app],
+                      id="appointments.reminders", replace_existing=True)
+        sched.add_job(run_purge, CronTrigger(hour=2, minute=30, timezone=tz), args=[app], id="appointments.purge",
+                      replace_existing=True)
+    app.cleanup_ctx.append(_purge_at_start)
+
+
+async def _purge_at_start(app: web.Application) -> AsyncIterator[None]:
+    await run_purge(app)  # a server switched off at night still purges on time
+    yield
+
+
+class SlotsQuery(Query):
+    procedure_id: int | None = Field(default=None, ge=1)
+    day_from: date | None = None
+    days: int = Field(default=14, ge=1, le=62)
+
+
+@operation("listAppointmentSlots", "GET", "/api/appointments/slots", "Free appointment slots (no personal data)",
+           tag="appointments", query=SlotsQuery, roles=auth.ANY, response={"type": "object", "required": ["slots"]})
+async def list_slots(request: web.Request, principal: Principal, query: SlotsQuery) -> web.Response:
+    tz, now = request.app[CONFIG].tz, local_now(request.app)
+    first = datetime.combine(query.day_from or now.date(), time(0), tzinfo=tz)
+    start = max(epoch(first), epoch(now))
+    rows = store.slots(request.app[READER], start, epoch(first + timedelta(days=query.days)), query.procedure_id)
+    return ok({"slots": [{**r, "start": service.local_iso(r["start_at"], tz), "end": service.local_iso(r["end_at"], tz)}
+                         for r in rows]})
+
+
+class SlotGridBody(Body):
+    procedure_id: int = Field(ge=1)
+    day_from: date
+    day_to: date
+    weekdays: list[int] = Field(default=[1, 2, 3, 4, 5], min_length=1, max_length=7)
+    start: str = Field(pattern=HHMM)
+    end: str = Field(pattern=HHMM)
+    length_min: int = Field(default=30, ge=5, le=240)
+    capacity: int = Field(default=1, ge=1, le=50)
+
+    @model_validator(mode="after")
+    def _order(self) -> SlotGridBody:
+        if self.day_to < self.day_from or self.end <= self.start:
+            raise ValueError("day_to must not be before day_from, and end must be after start")
+        return self
+
+
+@operation("createAppointmentSlots", "POST", "/api/appointments/slots", "Create slots where the calendar is open",
+           tag="appointments", body=SlotGridBody, roles=frozenset({"admin"}), success=201)
+async def create_slots(request: web.Request, principal: Principal, body: SlotGridBody) -> web.Response:
+    made = await decide(request, principal, service.create_slots, body.procedure_id, body.day_from, body.day_to,
+                        body.weekdays, time.fromisoformat(body.start), time.fromisoformat(body.end), body.length_min,
+                        body.capacity)
+    return ok({"created": made}, status=201)
+
+
+class BookBody(Body):
+    slot_id: int = Field(ge=1)
+    name: str = Field(min_length=2, max_length=80, description="Full name, the minimum we need")
+    phone: str = Field(min_length=1, max_length=20)
+    consent: bool = Field(description="The citizen agreed to the personal-data sentence (decree 13/2023)")
+    channel: Literal["web", "hotline", "zalo", "counter"] = "web"
+
+
+def _base(request: web.Request) -> str:
+    return (request.app[CONFIG].server.public_url or f"{request.scheme}://{request.host}").rstrip("/")
+
+
+def _answer(request: web.Request, a: dict[str, Any], status: int = 200) -> web.Response:
+    base = _base(request)
+    return ok({**service.public_view(request.app[READER], a, request.app[CONFIG].tz),
+               "manage_url": f"{base}/book?code={a['code']}", "qr_url": f"/api/appointments/{a['code']}/qr.svg"},
+              status=status)
+
+
+@operation("bookAppointment", "POST", "/api/appointments", "Book a slot (public page, or staff for a caller)",
+           tag="appointments", body=BookBody, roles=auth.ANY, success=201, response=APPT)
+async def book(request: web.Request, principal: Principal, body: BookBody) -> web.Response:
+    channel = body.channel if principal.is_person else "web"
+    a = await decide(request, principal, service.book, request.app[SETTINGS], body.slot_id, body.name, body.phone,
+                     channel, body.consent)
+    return _answer(request, a, 201)
+
+
+class PhoneQuery(Query):
+    phone: str | None = Field(default=None, max_length=16)
+
+
+def _phone(principal: Principal, phone: str | None) -> str | None:
+    """Citizens prove the booking is theirs with its phone number; staff need not."""
+    if principal.is_person:
+        return phone
+    if not phone:
+        raise NotFound("appointment_not_found")
+    return phone
+
+
+@operation("getAppointment", "GET", "/api/appointments/{code:[A-Za-z0-9]+}", "A booking (masked)",
+           tag="appointments", query=PhoneQuery, roles=auth.ANY, response=APPT)
+async def get_appointment(request: web.Request, principal: Principal, code: str, query: PhoneQuery) -> web.Response:
+    return _answer(request, service.find(request.app[READER], code, _phone(principal, query.phone)))
+
+
+class ChangeBody(Body):
+    phone: str | None = Field(default=None, max_length=16)
+    slot_id: int | None = Field(default=None, ge=1)
+
+
+@operation("cancelAppointment", "POST", "/api/appointments/{code:[A-Za-z0-9]+}/cancel", "Cancel a booking",
+           tag="appointments", body=ChangeBody, roles=auth.ANY, response=APPT)
+async def cancel(request: web.Request, principal: Principal, code: str, body: ChangeBody) -> web.Response:
+    return _answer(request, await decide(request, principal, service.cancel, code, _phone(principal, body.phone)))
+
+
+@operation("rescheduleAppointment", "POST", "/api/appointments/{code:[A-Za-z0-9]+}/reschedule", "Move a booking",
+           tag="appointments", body=ChangeBody, roles=auth.ANY, response=APPT)
+async def reschedule(request: web.Request, principal: Principal, code: str, body: ChangeBody) -> web.Response:
+    if body.slot_id is None:
+        raise Invalid("invalid_input", detail="slot_id is required")
+    a = await decide(request, principal, service.reschedule, code, _phone(principal, body.phone), body.slot_id)
+    return _answer(request, a)
+
+
+class CheckInBody(Body):
+    code: str = Field(min_length=4, max_length=200, description="The booking code, typed or read from its QR")
+
+
+@operation("checkInAppointment", "POST", "/api/appointments/check-in", "Check in a booking: issues its ticket",
+           tag="appointments", body=CheckInBody, roles=KIOSK_OR_STAFF, success=201,
+           response={"type": "object", "required": ["id", "number", "procedure", "issued_at", "waiting_ahead"]})
+async def check_in(request: web.Request, principal: Principal, body: CheckInBody) -> web.Response:
+    result = await decide(request, principal, service.check_in, request.app[SETTINGS], body.code, principal.device_id)
+    payload = ticket_detail(request.app, result, f"{request.scheme}://{request.host}")
+    payload["slot_at"] = service.local_iso(result["ticket"].slot_at, request.app[CONFIG].tz)
+    payload["appointment"] = service.public_view(request.app[READER], result["appointment"], request.app[CONFIG].tz)
+    for hook in request.app[AFTER_ISSUE]:
+        hook(request, principal, result, payload)
+    return ok(payload, status=201)
+
+
+class DayQuery(Query):
+    day: date | None = None
+
+
+@operation("listAppointments", "GET", "/api/appointments", "A day's bookings for the staff console (unmasked)",
+           tag="appointments", query=DayQuery, roles=auth.STAFF, response={"type": "object",
+                                                                          "required": ["appointments", "counts"]})
+async def list_appointments(request: web.Request, principal: Principal, query: DayQuery) -> web.Response:
+    day = (query.day or local_now(request.app).date()).isoformat()
+    conn, tz = request.app[READER], request.app[CONFIG].tz
+    rows = [{**a, "slot_local": service.local_iso(a["slot_at"], tz)} for a in store.of_day(conn, day)]
+    return ok({"day": day, "appointments": rows, "counts": store.counts(conn, day)})
+
+
+@operation("exportAppointmentData", "GET", "/api/appointments/{code:[A-Za-z0-9]+}/personal-data",
+           "Everything held about one booking code (a data subject's request)", tag="appointments",
+           roles=frozenset({"admin"}))
+async def export_data(request: web.Request, principal: Principal, code: str) -> web.Response:
+    conn = request.app[READER]
+    a = service.find(conn, code, None)
+    return ok({"appointment": a, "events": store.events_of(conn, a["id"])})
+
+
+@operation("getAppointmentQr", "GET", "/api/appointments/{code:[A-Za-z0-9]+}/qr.svg", "The booking code as a QR",
+           tag="appointments", roles=auth.ANY, response={"type": "string"})
+async def qr(request: web.Request, principal: Principal, code: str) -> web.Response:
+    code = rules.normalize_code(code)
+    out = io.BytesIO()
+    qrcode.make(f"{_base(request)}/book?code={code}", image_factory=qrcode.image.svg.SvgPathImage, box_size=8).save(out)
+    return web.Response(body=out.getvalue(), content_type="image/svg+xml")

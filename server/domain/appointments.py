@@ -1,0 +1,95 @@
+"""Appointment rules without I/O: booking codes, check-in windows, masking personal data, slot grids.
+
+Personal data (decree 13/2023/NĐ-CP): we keep only a name and a phone number, show them masked everywhere
+but the staff console, and purge them after a configured number of days.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from .errors import DomainError, Invalid
+
+# No 0/O, 1/I/L, 5/S or 8/B: a code read over the phone or typed on a kiosk cannot be mistaken.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY2345679"
+CODE_LENGTH = 6
+STATUSES = ("booked", "checked_in", "cancelled", "no_show")
+CHANNELS = ("web", "hotline", "zalo", "counter")
+PHONE = re.compile(r"^0\d{9,10}$")
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(raw: str) -> str:
+    """Accept what people type or a scanner reads: lower case, spaces, dashes, or the QR's URL."""
+    text = raw.strip().rstrip("/").rsplit("/", 1)[-1].rsplit("=", 1)[-1]
+    code = re.sub(r"[\s\-.]", "", text).upper()
+    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+        raise Invalid("appointment_code_invalid", given=raw[:20])
+    return code
+
+
+def normalize_phone(raw: str) -> str:
+    digits = re.sub(r"[\s.\-()]", "", raw)
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    if not PHONE.match(digits):
+        raise Invalid("appointment_phone_invalid")
+    return digits
+
+
+def mask_name(name: str) -> str:
+    """"Nguyễn Văn An" -> "Nguyễn V*** A": family name kept, the rest reduced to initials."""
+    parts = name.split()
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return parts[0][0] + "***"
+    middle = [p[0] + "***" for p in parts[1:-1]]
+    return " ".join([parts[0], *middle, parts[-1][0]])
+
+
+def mask_phone(phone: str) -> str:
+    """"0912345123" -> "09****123"."""
+    return phone[:2] + "****" + phone[-3:] if len(phone) >= 6 else "****"
+
+
+@dataclass(frozen=True)
+class Windows:
+    """How early and how late a booked citizen may check in around the slot's start."""
+
+    early_s: float = 60 * 60
+    late_s: float = 15 * 60
+
+    def check(self, slot_at: float, now: float) -> None:
+        if now < slot_at - self.early_s:
+            raise DomainError("appointment_too_early", minutes=int(self.early_s // 60))
+        if now > slot_at + self.late_s:
+            raise DomainError("appointment_too_late", minutes=int(self.late_s // 60))
+
+    def missed(self, slot_at: float, now: float) -> bool:
+        return now > slot_at + self.late_s
+
+
+def may_change(status: str) -> None:
+    if status != "booked":
+        raise DomainError("appointment_not_changeable", state=status)
+
+
+def slot_grid(day: date, start: time, end: time, length_min: int, tz: object) -> list[tuple[datetime, datetime]]:
+    """Slots of `length_min` from start to end on one local day (a last partial slot is dropped)."""
+    if length_min < 5:
+        raise Invalid("invalid_input", detail="length_min must be at least 5")
+    out = []
+    at = datetime.combine(day, start, tzinfo=tz)  # type: ignore[arg-type]
+    stop = datetime.combine(day, end, tzinfo=tz)  # type: ignore[arg-type]
+    step = timedelta(minutes=length_min)
+    while at + step <= stop:
+        out.append((at, at + step))
+        at += step
+    return out

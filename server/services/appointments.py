@@ -1,0 +1,221 @@
+"""Appointment decisions: slots, booking, cancel, reschedule, check-in (issues the ticket), no-shows,
+reminders and the personal-data purge. Each runs in the writer's transaction and logs an event whose
+data holds ids only, never a name or a phone number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol
+
+from ..config import Config, ConfigError
+from ..domain import appointments as rules
+from ..domain import calendar as cal
+from ..domain.clock import from_epoch
+from ..domain.errors import DomainError, Invalid, NotFound
+from ..messages import register
+from ..store import appointments as store
+from ..store import calendar as calendar_store
+from ..store import catalog
+from ..store.tx import Tx, new_id
+from . import queue
+
+register({
+    "appointment_code_invalid": ("Mã đặt lịch '{given}' không đúng dạng (6 ký tự).",
+                                 "Booking code '{given}' is not valid (6 characters)."),
+    "appointment_not_found": ("Không tìm thấy lịch hẹn với mã và số điện thoại này.",
+                              "No booking with this code and phone number."),
+    "appointment_phone_invalid": ("Số điện thoại không hợp lệ (10 hoặc 11 chữ số, bắt đầu bằng 0).",
+                                  "Invalid phone number (10 or 11 digits starting with 0)."),
+    "appointment_consent_required": ("Cần đồng ý với việc xử lý dữ liệu cá nhân để đặt lịch.",
+                                     "Your consent to the processing of personal data is needed to book."),
+    "appointment_slot_not_found": ("Không tìm thấy khung giờ {slot}.", "Time slot {slot} not found."),
+    "appointment_slot_full": ("Khung giờ này đã đủ người, vui lòng chọn giờ khác.",
+                              "This time slot is full: choose another one."),
+    "appointment_slot_past": ("Khung giờ này đã qua.", "This time slot has passed."),
+    "appointment_too_many": ("Số điện thoại này đã có {count} lịch hẹn chưa đến hạn.",
+                             "This phone number already holds {count} upcoming bookings."),
+    "appointment_too_early": ("Chưa đến giờ nhận số: chỉ nhận số trước giờ hẹn tối đa {minutes} phút.",
+                              "Too early: check in at most {minutes} minutes before your slot."),
+    "appointment_too_late": ("Đã quá giờ hẹn hơn {minutes} phút. Vui lòng lấy số thường.",
+                             "More than {minutes} minutes late: please take a normal ticket."),
+    "appointment_not_changeable": ("Lịch hẹn đang ở trạng thái {state}, không thể thay đổi.",
+                                   "This booking is {state} and cannot be changed."),
+    "appointment_already_checked_in": ("Lịch hẹn này đã nhận số {number}.",
+                                       "This booking already has ticket {number}."),
+})
+
+
+@dataclass(frozen=True)
+class Settings:
+    early_min: int = 60
+    late_min: int = 15
+    purge_days: int = 90
+    reminder_hours: int = 24
+    max_active_per_phone: int = 3
+
+    @property
+    def windows(self) -> rules.Windows:
+        return rules.Windows(self.early_min * 60, self.late_min * 60)
+
+
+def settings_from(config: Config) -> Settings:
+    raw = config.section("appointments")
+    known = set(Settings.__dataclass_fields__)
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(f"[appointments]: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    for key, value in raw.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ConfigError(f"[appointments] {key} must be a whole number >= 0, got {value!r}")
+    return Settings(**raw)
+
+
+class Reminder(Protocol):
+    """Sends a reminder to a booked citizen; an SMS or Zalo gateway adapter plugs in here."""
+
+    def send(self, phone: str, text: str) -> None: ...
+
+
+def _emit(tx: Tx, ctx: queue.Ctx, kind: str, a: dict[str, Any], **extra: Any) -> None:
+    tx.emit(f"appointment.{kind}", at=ctx.now, day=a["day"], actor=ctx.actor,
+            data={"appointment_id": a["id"], "procedure_id": a["procedure_id"], "slot_at": a["slot_at"], **extra})
+
+
+def create_slots(tx: Tx, ctx: queue.Ctx, procedure_id: int, first: date, last: date, weekdays: list[int],
+                 start: time, end: time, length_min: int, capacity: int) -> int:
+    """Slots on the chosen weekdays, kept only where the calendar is open and offers the procedure."""
+    if catalog.procedure(tx, procedure_id) is None:
+        raise NotFound("procedure_not_found", procedure=procedure_id)
+    if (last - first).days > 366:
+        raise Invalid("invalid_input", detail="at most one year of slots at a time")
+    calendar, made, d = calendar_store.load(tx), 0, first
+    while d <= last:
+        if d.isoweekday() in weekdays:
+            windows = cal.windows_on(calendar, d, ctx.tz) if calendar.configured else None
+            for a, b in rules.slot_grid(d, start, end, length_min, ctx.tz):
+                if windows is not None and not any(w.start <= a and b <= w.end and w.offers(procedure_id)
+                                                   for w in windows):
+                    continue
+                made += store.insert_slot(tx, procedure_id, d.isoformat(), a.timestamp(), b.timestamp(), capacity)
+        d += timedelta(days=1)
+    return made
+
+
+def _free_slot(tx: Tx, ctx: queue.Ctx, slot_id: int) -> dict[str, Any]:
+    s = store.slot(tx, slot_id)
+    if s is None:
+        raise NotFound("appointment_slot_not_found", slot=slot_id)
+    if s["start_at"] <= ctx.now:
+        raise DomainError("appointment_slot_past")
+    if s["free"] <= 0:
+        raise DomainError("appointment_slot_full")
+    return s
+
+
+def book(tx: Tx, ctx: queue.Ctx, cfg: Settings, slot_id: int, name: str, phone: str, channel: str,
+         consent: bool) -> dict[str, Any]:
+    if not consent:
+        raise Invalid("appointment_consent_required")
+    phone = rules.normalize_phone(phone)
+    s = _free_slot(tx, ctx, slot_id)
+    active = store.active_for_phone(tx, phone, ctx.now)
+    if active >= cfg.max_active_per_phone:
+        raise DomainError("appointment_too_many", count=active)
+    code = rules.new_code()
+    while store.code_taken(tx, code):
+        code = rules.new_code()
+    a = {"id": new_id(ctx.now), "code": code, "slot_id": s["id"], "procedure_id": s["procedure_id"], "day": s["day"],
+         "slot_at": s["start_at"], "slot_end": s["end_at"], "name": " ".join(name.split()), "phone": phone,
+         "channel": channel, "status": "booked", "created_at": ctx.now, "created_by": ctx.actor,
+         "consent_at": ctx.now}
+    store.insert(tx, a)
+    _emit(tx, ctx, "booked", a, channel=channel)
+    return a
+
+
+def find(tx: Any, code: str, phone: str | None) -> dict[str, Any]:
+    """The booking for a code; the phone must match unless the caller is staff (phone None)."""
+    a = store.by_code(tx, rules.normalize_code(code))
+    if a is None or (phone is not None and a["phone"] != rules.normalize_phone(phone)):
+        raise NotFound("appointment_not_found")
+    return a
+
+
+def cancel(tx: Tx, ctx: queue.Ctx, code: str, phone: str | None) -> dict[str, Any]:
+    a = find(tx, code, phone)
+    rules.may_change(a["status"])
+    store.update(tx, a["id"], status="cancelled", cancelled_at=ctx.now)
+    _emit(tx, ctx, "cancelled", a)
+    return {**a, "status": "cancelled", "cancelled_at": ctx.now}
+
+
+def reschedule(tx: Tx, ctx: queue.Ctx, code: str, phone: str | None, slot_id: int) -> dict[str, Any]:
+    a = find(tx, code, phone)
+    rules.may_change(a["status"])
+    s = _free_slot(tx, ctx, slot_id)
+    moved = {"slot_id": s["id"], "procedure_id": s["procedure_id"], "day": s["day"], "slot_at": s["start_at"],
+             "slot_end": s["end_at"], "reminded_at": None}
+    store.update(tx, a["id"], **moved)
+    _emit(tx, ctx, "rescheduled", {**a, **moved}, from_slot_at=a["slot_at"])
+    return {**a, **moved}
+
+
+def check_in(tx: Tx, ctx: queue.Ctx, cfg: Settings, code: str, kiosk_id: str | None) -> dict[str, Any]:
+    """Issue the booked citizen's ticket: it carries the appointment and its slot, so the queue policy calls
+    it at the slot ahead of walk-ins (within `appointment_burst`)."""
+    a = find(tx, code, None)
+    if a["status"] == "checked_in":
+        t = queue.store.get(tx, a["ticket_id"])
+        raise DomainError("appointment_already_checked_in", number=t.number if t else "?")
+    rules.may_change(a["status"])
+    cfg.windows.check(a["slot_at"], ctx.now)
+    result = queue.issue(tx, ctx, queue.IssueRequest(procedure_id=a["procedure_id"], kiosk_id=kiosk_id,
+                                                     appointment_id=a["id"], slot_at=a["slot_at"]))
+    store.update(tx, a["id"], status="checked_in", checked_in_at=ctx.now, ticket_id=result["ticket"].id)
+    _emit(tx, ctx, "checked_in", a, ticket_id=result["ticket"].id)
+    return {**result, "appointment": {**a, "status": "checked_in", "ticket_id": result["ticket"].id}}
+
+
+def mark_no_shows(tx: Tx, ctx: queue.Ctx, cfg: Settings) -> int:
+    missed = store.booked_before(tx, ctx.now - cfg.late_min * 60)
+    for a in missed:
+        store.update(tx, a["id"], status="no_show", no_show_at=ctx.now)
+        _emit(tx, ctx, "no_show", a)
+    return len(missed)
+
+
+def take_reminders(tx: Tx, ctx: queue.Ctx, cfg: Settings) -> list[dict[str, Any]]:
+    """Bookings whose slot is within `reminder_hours`, marked as reminded (each is reminded once)."""
+    due = store.to_remind(tx, ctx.now, ctx.now + cfg.reminder_hours * 3600)
+    for a in due:
+        store.update(tx, a["id"], reminded_at=ctx.now)
+    return due
+
+
+def purge(tx: Tx, ctx: queue.Ctx, cfg: Settings) -> int:
+    n = store.purge(tx, ctx.now - cfg.purge_days * 86400, ctx.now)
+    if n:
+        tx.emit("appointment.purged", at=ctx.now, day=ctx.day, actor=ctx.actor, data={"count": n})
+    return n
+
+
+def local_iso(ts: float, tz: Any) -> str:
+    return from_epoch(ts).astimezone(tz).isoformat(timespec="minutes")
+
+
+def public_view(conn: Any, a: dict[str, Any], tz: Any) -> dict[str, Any]:
+    """A booking as a citizen's phone or a kiosk sees it: name and phone masked."""
+    proc = catalog.procedure(conn, a["procedure_id"]) or {}
+    return {"code": a["code"], "status": a["status"], "procedure_id": a["procedure_id"],
+            "procedure_vi": proc.get("name_vi"), "procedure_en": proc.get("name_en"),
+            "slot_at": local_iso(a["slot_at"], tz), "slot_end": local_iso(a["slot_end"], tz), "day": a["day"],
+            "name": rules.mask_name(a["name"] or ""), "phone": rules.mask_phone(a["phone"] or ""),
+            "channel": a["channel"]}
+
+
+def reminder_text(conn: Any, a: dict[str, Any], tz: Any) -> str:
+    v = public_view(conn, a, tz)
+    when = datetime.fromisoformat(v["slot_at"])
+    return (f"Nhắc lịch hẹn {v['code']}: {when:%H:%M %d/%m/%Y}, {v['procedure_vi']}. "
+            "Nhập mã này tại ki-ốt để lấy số.")

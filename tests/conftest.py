@@ -35,15 +35,8 @@ DISPLAY = {"Authorization": "Bearer demo-display-hall"}
 LOAD_TEST_SECURITY = {"kiosk_issue_burst": 100_000, "kiosk_issue_every_s": 0.001}
 
 
-# Tests issue many tickets at one instant of the FakeClock: lift the kiosk's rate limit (server/security.py)
-# unless a test passes its own [security] (tests/test_security*.py do).
-TEST_SECURITY = {"kiosk_issue_burst": 100000, "kiosk_issue_every_s": 0.001, "public_burst": 100000}
-
-
 def make_config(tmp_path: Path, **sections: dict[str, Any]) -> Config:
     raw: dict[str, Any] = {"server": {"data_dir": str(tmp_path / "data")}}
-    if "security" not in sections:
-        raw["security"] = dict(TEST_SECURITY)
     if "security" not in sections:
         raw["security"] = dict(LOAD_TEST_SECURITY)
     for name, values in sections.items():

@@ -1,0 +1,144 @@
+"""Hostile input: rate limits per device and per IP, login throttling settings, the `[security]` section.
+
+A kiosk whose button is stuck, a child pressing it twenty times, or a script hammering the public
+ticket-status page must not fill the queue or starve the server. Each limited request takes a token
+from a bucket (burst `b`, one token back every `s` seconds); an empty bucket answers HTTP 429 with
+`Retry-After` and a Vietnamese message. Buckets run on the app's clock, so tests move time instead
+of sleeping. Staff and admins are never rate-limited: they are few and signed in.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from .api.registry import principal_of
+from .auth import LoginThrottle, Principal
+from .config import Config, ConfigError
+from .domain.clock import epoch
+from .domain.errors import DomainError
+from .keys import CLOCK, CONFIG, THROTTLE
+
+DEFAULTS: dict[str, Any] = {
+    "kiosk_issue_burst": 3,  # tickets a kiosk may print at once ...
+    "kiosk_issue_every_s": 5.0,  # ... then one more every this many seconds
+    "public_burst": 30,  # anonymous requests to public paths (ticket status, booking), per IP ...
+    "public_every_s": 0.5,  # ... then one more every this many seconds
+    "public_paths": ["/api/public/", "/book", "/api/appointments", "/api/booking"],
+    "trusted_proxies": [],  # e.g. ["127.0.0.1"] behind Caddy: then X-Forwarded-For names the client
+    "login_fail_limit": 5,  # failed sign-ins per (IP, username) ...
+    "login_window_s": 300,  # ... within this window before sign-in waits
+    "device_flush_s": 60,  # how often device last-seen times are written (server/devices.py)
+}
+
+
+def settings(config: Config) -> dict[str, Any]:
+    """`[security]` merged over the defaults, checked with messages that name the key."""
+    raw = config.section("security")
+    unknown = sorted(set(raw) - set(DEFAULTS))
+    if unknown:
+        raise ConfigError(f"[security]: unknown key(s) {', '.join(unknown)}; known: {', '.join(DEFAULTS)}")
+    merged = {**DEFAULTS, **raw}
+    for key, default in DEFAULTS.items():
+        value = merged[key]
+        if isinstance(default, list):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"[security] {key} must be a list of texts, got {value!r}")
+        elif isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ConfigError(f"[security] {key} must be a number above 0, got {value!r}")
+    return merged
+
+
+@dataclass
+class Bucket:
+    burst: float
+    every_s: float
+    tokens: float
+    at: float
+
+    def take(self, now: float) -> float:
+        """Take one token; answer 0 if granted, else the seconds until one is back."""
+        self.tokens = min(self.burst, self.tokens + max(0.0, now - self.at) / self.every_s)
+        self.at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0.0
+        return (1 - self.tokens) * self.every_s
+
+
+@dataclass
+class RateLimiter:
+    """Token buckets keyed by (rule, who). Full buckets are dropped when the table grows, bounding memory."""
+
+    rules: dict[str, tuple[float, float]]
+    buckets: dict[tuple[str, str], Bucket] = field(default_factory=dict)
+    max_keys: int = 20000
+
+    def check(self, rule: str, who: str, now: float) -> None:
+        burst, every_s = self.rules[rule]
+        bucket = self.buckets.get((rule, who))
+        if bucket is None:
+            if len(self.buckets) >= self.max_keys:
+                self._prune(now)
+            bucket = self.buckets[(rule, who)] = Bucket(burst, every_s, burst, now)
+        wait = bucket.take(now)
+        if wait > 0:
+            raise DomainError("rate_limited", status=429, retry_after=max(1, math.ceil(wait)))
+
+    def _prune(self, now: float) -> None:
+        for key, b in list(self.buckets.items()):
+            if b.tokens + (now - b.at) / b.every_s >= b.burst:
+                del self.buckets[key]
+
+
+LIMITER = web.AppKey("rate_limiter", RateLimiter)
+
+
+def client_ip(request: web.Request, trusted_proxies: list[str]) -> str:
+    """The client's address; behind a trusted reverse proxy, the last hop it recorded."""
+    remote = request.remote or "?"
+    if remote in trusted_proxies:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        if hops:
+            return hops[-1]
+    return remote
+
+
+def rule_for(request: web.Request, principal: Principal, public_paths: list[str]) -> tuple[str, str] | None:
+    """(rule, who) for a request that is limited, None for one that is not."""
+    if principal.role == "kiosk" and request.method == "POST" and request.path == "/api/tickets":
+        return "kiosk_issue", principal.device_id or "?"
+    if principal.role == "public" and any(request.path.startswith(p) for p in public_paths):
+        return "public", ""
+    return None
+
+
+@web.middleware
+async def rate_limit_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    app = request.app
+    conf = app[SECURITY]
+    found = rule_for(request, principal_of(request), conf["public_paths"])
+    if found is not None:
+        rule, who = found
+        who = who or client_ip(request, conf["trusted_proxies"])
+        app[LIMITER].check(rule, who, epoch(app[CLOCK].now()))
+    return await handler(request)
+
+
+SECURITY = web.AppKey("security_settings", dict[str, Any])
+
+
+def setup(app: web.Application) -> None:
+    conf = settings(app[CONFIG])
+    app[SECURITY] = conf
+    app[LIMITER] = RateLimiter({
+        "kiosk_issue": (float(conf["kiosk_issue_burst"]), float(conf["kiosk_issue_every_s"])),
+        "public": (float(conf["public_burst"]), float(conf["public_every_s"])),
+    })
+    app[THROTTLE] = LoginThrottle(limit=int(conf["login_fail_limit"]), window_s=float(conf["login_window_s"]))
+    # Runs after auth_middleware (appended last), so it knows the principal; the list is frozen at startup.
+    app.middlewares.append(rate_limit_middleware)

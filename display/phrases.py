@@ -59,7 +59,10 @@ def ticket_spoken(
         raise ValueError(f"a ticket is an optional letter prefix and digits, not {ticket!r}")
     prefix, digits = match.groups()
     words = [letter_spoken(letter) for letter in prefix.upper()]
-    words.append(read_digits(digits) if digit_by_digit else read_number(int(digits), dialect=dialect, four_as_tu=four_as_tu))
+    if digit_by_digit:
+        words.append(read_digits(digits))
+    else:
+        words.append(read_number(int(digits), dialect=dialect, four_as_tu=four_as_tu))
     return " ".join(words)
 
 

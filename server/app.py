@@ -71,6 +71,7 @@ PART_MODULES = (
     "kiosk.pages",
     "display.pages",
     "display.service",
+    "server.api.slogans",
     "server.api.steps",
     "server.api.ratings",
     "server.api.calendar",

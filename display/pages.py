@@ -1,0 +1,152 @@
+"""The TV page (`/display`), the announcement audio (`/audio/<name>`), the admin's slogan page and the
+announcement preview. Pages are Jinja2 with autoescape and no inline script or style (the CSP forbids
+them): what an admin typed is always shown as text."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+from typing import Any
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+from pydantic import Field, model_validator
+
+from display.phrases import display_text_for
+from display.service import hall_of
+from display.tts import SpeechError
+from server import auth
+from server.api.common import ok
+from server.api.registry import Body, operation, principal_of
+from server.domain.errors import DomainError, Invalid, NotFound
+from server.keys import CONFIG, READER
+from server.messages import register
+from server.middleware import COOKIE
+from server.store import catalog
+from server.store import slogans as slogan_store
+
+HERE = Path(__file__).parent
+JINJA = web.AppKey("display.jinja", jinja2.Environment)
+LAYOUTS = ("hall", "group", "floor")
+VIEWERS = frozenset({"display", *auth.STAFF})
+_COUNTER_LIST = re.compile(r"^\d{1,3}(,\d{1,3})*$")
+
+register({
+    "voice_disabled": ("Giọng đọc đang tắt trong cấu hình ([voice] enabled).", "The voice is off ([voice] enabled)."),
+    "voice_failed": ("Không tạo được giọng đọc: {detail}", "Speech could not be rendered: {detail}"),
+    "ticket_unreadable": ("Số thứ tự '{number}' không đọc được.", "Ticket number '{number}' cannot be read aloud."),
+})
+
+
+def _layout(request: web.Request, device_layout: str) -> dict[str, str]:
+    """Query beats the device's `layout` column ("hall", "group:1,2,3", "floor:<grp>")."""
+    name, _, arg = (device_layout or "hall").partition(":")
+    layout = request.query.get("layout", name)
+    counters = request.query.get("counters", arg if name == "group" else "").replace(" ", "")
+    floor = request.query.get("floor", arg if name == "floor" else "")
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout phải là hall, group hoặc floor / layout must be hall, group or floor: {layout!r}")
+    if layout == "group" and not _COUNTER_LIST.match(counters):
+        raise ValueError("layout=group cần counters=1,2,3 / layout=group needs counters=1,2,3")
+    if layout == "floor" and not floor:
+        raise ValueError("layout=floor cần floor=<nhóm quầy> / layout=floor needs floor=<counter group>")
+    known = {str(c["number"]) for c in catalog.counters(request.app[READER])}
+    missing = sorted(set(counters.split(",")) - known - {""})
+    if missing:
+        raise ValueError(f"không có quầy / no such counter: {', '.join(missing)}")
+    return {"layout": layout, "counters": counters if layout == "group" else "", "floor": floor}
+
+
+async def display_page(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    if principal.role not in VIEWERS:
+        return _problem(request, 401, "Màn hình chưa được cấp mã thiết bị hợp lệ.",
+                        "This screen has no valid device link: open /display?device=<display token>.")
+    try:
+        layout = _layout(request, principal.layout)
+    except ValueError as exc:
+        return _problem(request, 400, "Cấu hình màn hình không hợp lệ.", str(exc))
+    office = catalog.office(request.app[READER])
+    context: dict[str, Any] = {
+        **layout, "office": office["name"] if office else request.app[CONFIG].office.name,
+        "tz": request.app[CONFIG].office.timezone, "slogan": hall_of(request.app).current_slogan() or "",
+        "sound": "off" if request.query.get("sound") == "off" else "on",
+    }
+    return aiohttp_jinja2.render_template("display.html", request, context, app_key=JINJA)
+
+
+def _problem(request: web.Request, status: int, message_vi: str, message_en: str) -> web.Response:
+    return aiohttp_jinja2.render_template("problem.html", request, {"vi": message_vi, "en": message_en},
+                                          app_key=JINJA, status=status)
+
+
+async def audio(request: web.Request) -> web.StreamResponse:
+    """Only cache names (sha256.wav) and chime.wav; anything else, a path included, is 404."""
+    announcer = hall_of(request.app).announcer
+    path = announcer.audio_file(request.match_info["name"]) if announcer is not None else None
+    if path is None:
+        raise web.HTTPNotFound(text="Không có tệp âm thanh này / no such audio file")
+    return web.FileResponse(path, headers={"Cache-Control": "public, max-age=86400, immutable"})
+
+
+async def slogans_page(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    if principal.role not in ("admin", "leader"):
+        return aiohttp_jinja2.render_template("login.html", request, {}, app_key=JINJA,
+                                              status=401 if principal.role == "public" else 403)
+    cookie = request.cookies.get(COOKIE, "")
+    context = {
+        "slogans": slogan_store.all_slogans(request.app[READER]), "can_edit": principal.role == "admin",
+        "csrf": auth.csrf_token(cookie) if cookie else "", "user": principal.display_name,
+        "weekday_names": ("T2", "T3", "T4", "T5", "T6", "T7", "CN"),
+    }
+    return aiohttp_jinja2.render_template("slogans.html", request, context, app_key=JINJA)
+
+
+class PreviewBody(Body):
+    number: str = Field(min_length=1, max_length=12, description="A ticket number as printed, e.g. 1025 or A025")
+    counter_id: int | None = Field(default=None, ge=1)
+    counter_name: str | None = Field(default=None, min_length=1, max_length=80)
+
+    @model_validator(mode="after")
+    def one_counter(self) -> PreviewBody:
+        if (self.counter_id is None) == (self.counter_name is None):
+            raise ValueError("give exactly one of counter_id or counter_name")
+        return self
+
+
+@operation("previewAnnouncement", "POST", "/api/announcements/preview",
+           "Hear how a call will sound: the phrase and its audio file (not played in the hall)", tag="display",
+           body=PreviewBody, roles=frozenset({"admin", "leader"}),
+           response={"type": "object", "required": ["text", "display", "audio"]})
+async def preview(request: web.Request, principal: auth.Principal, body: PreviewBody) -> web.Response:
+    announcer = hall_of(request.app).announcer
+    if announcer is None:
+        raise DomainError("voice_disabled", status=409)
+    name = body.counter_name
+    if body.counter_id is not None:
+        counter = catalog.counter(request.app[READER], body.counter_id)
+        if counter is None:
+            raise NotFound("counter_not_found", counter=body.counter_id)
+        name = counter["name_vi"]
+    assert name is not None
+    try:
+        spoken = announcer.phrase(body.number, name)
+    except ValueError as exc:
+        raise Invalid("ticket_unreadable", number=body.number) from exc
+    try:
+        await asyncio.to_thread(announcer.renderer.render, spoken, announcer.settings)
+    except SpeechError as exc:
+        raise DomainError("voice_failed", status=503, detail=str(exc)) from exc
+    return ok({"text": spoken, "display": display_text_for(body.number, name, announcer.template),
+               "audio": f"/audio/{announcer.audio_name_for(spoken)}"})
+
+
+def setup(app: web.Application) -> None:
+    aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), app_key=JINJA, autoescape=True)
+    app.router.add_get("/display", display_page, name="display")
+    app.router.add_get("/audio/{name}", audio, name="audio")
+    app.router.add_get("/admin/slogans", slogans_page, name="admin-slogans")
+    app.router.add_static("/display/static/", HERE / "static", name="display-static")

@@ -1,0 +1,183 @@
+"""The hall's screens, voice and LED boards, fed by committed queue events.
+
+Data flows one way: the writer commits a call, the live hub sends it to the TV pages, and this service (a
+listener on the same commit) queues the voice and the LED text. Nothing here is awaited by the queue: the
+announcer and each LED connection have their own worker, so a mute speaker or an unplugged board can never
+slow a counter down. When a call's WAV is ready the TV pages are told (`{"type": "announcement"}`) and play
+the chime and the phrase in order; a recall is a new announcement and is heard again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import AsyncIterator
+from typing import Any
+
+from aiohttp import web
+
+from display.announcer import CHIME_NAME, Announcement, Announcer
+from display.led import LedBoardConfig, LedBoardWorker, board_for, group_by_connection, main_board_text
+from display.settings import led_boards, voice_config
+from display.tts import SpeechRenderer
+from server.keys import CONFIG, LIVE, READER, SCHEDULER, SERVICES, WRITER
+from server.services.slogans import SloganJobs
+from server.store import catalog
+from server.store import slogans as slogan_store
+from server.store.tx import Published
+
+log = logging.getLogger(__name__)
+
+CALLS = frozenset({"ticket.call", "ticket.recall"})
+LEAVES_COUNTER = frozenset({"ticket.finish", "ticket.no_show", "ticket.transfer", "ticket.cancel"})
+MAIN_BOARD_CALLS = 3
+
+
+class Hall:
+    """What the hall sees and hears; lives in ``app[SERVICES]["hall"]``."""
+
+    def __init__(self, app: web.Application, announcer: Announcer | None, boards: list[LedBoardConfig]) -> None:
+        self.app = app
+        self.announcer = announcer
+        self.workers = [
+            LedBoardWorker(board_for(group[0]), name=",".join(b.address for b in group), timeout=group[0].timeout)
+            for group in group_by_connection(boards).values()
+        ]
+        self._worker_of: dict[str, LedBoardWorker] = {}
+        for worker, group in zip(self.workers, group_by_connection(boards).values(), strict=True):
+            for board in group:
+                self._worker_of[board.address] = worker
+        self.counter_boards: dict[str, list[str]] = {}
+        for board in boards:
+            if board.counter is not None:
+                self.counter_boards.setdefault(board.counter, []).append(board.address)
+        self.main_boards = [b.address for b in boards if b.counter is None]
+        self.last_calls: deque[tuple[str, str]] = deque(maxlen=MAIN_BOARD_CALLS)
+        self.slogan: str | None = None
+        self._pending: dict[int, dict[str, Any]] = {}  # announcement seq -> what the broadcast adds
+        if announcer is not None:
+            announcer.listeners.append(self._announced)
+
+    # --- events in ---------------------------------------------------------------------------------
+    def on_commit(self, published: list[Published]) -> None:
+        """Writer listener: runs on the loop after each commit; only queues work, never waits for devices."""
+        for pub in published:
+            event = pub.event
+            kind, counter_id = event["type"], event.get("counter_id")
+            if counter_id is None or (kind not in CALLS and kind not in LEAVES_COUNTER):
+                continue
+            counter = catalog.counter(self.app[READER], counter_id)
+            if counter is None:
+                continue
+            if kind in CALLS and pub.ticket is not None:
+                self._call(pub.ticket, counter, recall=kind == "ticket.recall")
+            elif kind in LEAVES_COUNTER:
+                for address in self.counter_boards.get(str(counter["number"]), []):
+                    self._worker_of[address].clear(address)
+
+    def _call(self, ticket: dict[str, Any], counter: dict[str, Any], *, recall: bool) -> None:
+        number, name = ticket["number"], counter["name_vi"]
+        for address in self.counter_boards.get(str(counter["number"]), []):
+            self._worker_of[address].show(address, number)
+        self.last_calls.appendleft((number, name))
+        self._show_main()
+        if self.announcer is None:
+            return
+        try:
+            item = self.announcer.announce(number, name, recall=recall)
+        except ValueError:
+            log.exception("ticket %s cannot be read aloud", number)
+            return
+        self._pending[item.seq] = {"ticket_id": ticket["id"], "counter_id": counter["id"],
+                                   "counter_number": counter["number"]}
+
+    def _announced(self, item: Announcement) -> None:
+        """Announcer listener: the WAV exists now, so the TV pages can fetch it."""
+        extra = self._pending.pop(item.seq, {})
+        chime = f"/audio/{CHIME_NAME}" if self.announcer is not None and self.announcer.chime else None
+        self.app[LIVE].broadcast({
+            "type": "announcement", **extra, "number": item.ticket, "counter": item.counter, "text": item.display,
+            "spoken": item.spoken, "audio": f"/audio/{item.audio}", "chime": chime, "recall": item.recall,
+        })
+
+    # --- slogans -----------------------------------------------------------------------------------
+    async def fire_slogan(self, slogan_id: int) -> None:
+        """A slogan's scheduled time: the TV tickers and the main LED board show it."""
+        row = slogan_store.slogan(self.app[READER], slogan_id)
+        if row is None or not row["enabled"]:
+            return
+        self.show_slogan(row["text"])
+
+    def show_slogan(self, text: str) -> None:
+        self.slogan = text
+        self.app[LIVE].broadcast({"type": "slogan", "text": text})
+        self._show_main()
+
+    def current_slogan(self) -> str | None:
+        """The ticker's text for a page that just loaded: the last one played, else the first enabled one."""
+        if self.slogan is not None:
+            return self.slogan
+        rows = [r for r in slogan_store.all_slogans(self.app[READER]) if r["enabled"]]
+        return rows[0]["text"] if rows else None
+
+    def _show_main(self) -> None:
+        text = main_board_text(list(self.last_calls), self.slogan)
+        for address in self.main_boards:
+            self._worker_of[address].show(address, text, scroll=True)
+
+    # --- state for /readyz and the admin -----------------------------------------------------------
+    def health(self) -> dict[str, Any]:
+        voice = None
+        if self.announcer is not None:
+            voice = {"pending": self.announcer.pending, "played": self.announcer.played,
+                     "last_error": self.announcer.last_error}
+        boards = {address: {"state": w.state, "last_error": w.last_error} for address, w in self._worker_of.items()}
+        return {"ready": True, "voice": voice, "led": boards}
+
+
+HALL = "hall"
+
+
+def hall_of(app: web.Application) -> Hall:
+    return app[SERVICES][HALL]
+
+
+async def _devices(app: web.Application) -> AsyncIterator[None]:
+    hall = hall_of(app)
+    if hall.announcer is not None:
+        await hall.announcer.start()
+    for worker in hall.workers:
+        await worker.start()
+    yield
+    for worker in hall.workers:
+        await worker.stop()
+    if hall.announcer is not None:
+        await hall.announcer.stop()
+
+
+async def _wiring(app: web.Application) -> AsyncIterator[None]:
+    """After the writer exists: listen to commits and register every slogan's job."""
+    hall = hall_of(app)
+    app[WRITER].subscribe(hall.on_commit)
+    if SCHEDULER in app:
+        jobs = SloganJobs(app[SCHEDULER], app[CONFIG].tz, hall.fire_slogan)
+        app[SERVICES]["slogans"] = jobs
+        jobs.load(slogan_store.all_slogans(app[READER]))
+    yield
+
+
+def make_announcer(app: web.Application) -> Announcer | None:
+    voice = voice_config(app[CONFIG])
+    if not voice.enabled:
+        return None
+    return Announcer(
+        SpeechRenderer(voice.cache_dir, backend=voice.backend), settings=voice.settings, template=voice.template,
+        dialect=voice.dialect, digit_by_digit=voice.digit_by_digit, four_as_tu=voice.four_as_tu,
+        player=voice.make_player(), chime=voice.chime,
+    )
+
+
+def setup(app: web.Application) -> None:
+    app[SERVICES][HALL] = Hall(app, make_announcer(app), led_boards(app[CONFIG]))
+    app.cleanup_ctx.append(_devices)
+    app.cleanup_ctx.append(_wiring)

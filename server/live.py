@@ -125,8 +125,15 @@ class LiveHub:
         await ws.prepare(request)
         client = Client(ws=ws, view=view, topics=topics, kind=kind, name=name)
         self.clients.add(client)
-        if since is None or not self._replay_from_ring(client, since):
-            self._send_snapshot(client)
+        try:
+            if since is None or not self._replay_from_ring(client, since):
+                self._send_snapshot(client)
+        except Exception:
+            # The HTTP answer is gone (the socket is open): say so on the socket, never as a page.
+            log.exception("live snapshot failed")
+            self.clients.discard(client)
+            await ws.close(code=1011, message=b"snapshot failed, reconnect")
+            return ws
         sender = asyncio.create_task(self._sender(client))
         try:
             async for msg in ws:

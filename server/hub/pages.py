@@ -1,0 +1,120 @@
+"""The hub's pages: sign-in, the province dashboard (one sortable row per centre), one centre's
+detail, and the month report as XLSX. Server-rendered with Jinja2 autoescape; JS and CSS are static
+files (strict CSP). Pages use the admin cookie; the same data is in the API for other tools."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from aiohttp import web
+
+from ..domain.errors import DomainError
+from ..reports.definitions import all_figures
+from . import queries
+from .api import centre_dashboard_summary, centre_detail, dashboard_rows, set_cookie, sign_in
+from .app import ADMINS, COOKIE, SETTINGS, STORE, TZ, admin_token, now_of, require_admin, today_of
+from .figures import period
+from .xlsx import workbook
+
+# The centre page's columns: (figure key, Vietnamese, English, unit) from the report's definitions.
+SHOWN = ("issued", "served", "no_show", "wait_mean", "wait_max", "within_service_target_share", "ratings",
+         "satisfied_share", "good_share")
+COLUMNS = [(f.key, f.vi, f.en, f.unit) for key in SHOWN for f in all_figures() if f.key == key]
+
+
+def show(value: Any, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "seconds":
+        return f"{value / 60:.1f} phút"
+    if unit == "share":
+        return f"{100 * value:.1f} %"
+    return str(value)
+
+HERE = Path(__file__).parent
+JINJA = web.AppKey("hub_jinja", jinja2.Environment)
+
+
+def _render(request: web.Request, name: str, **context: Any) -> web.Response:
+    html = request.app[JINJA].get_template(name).render(**context)
+    return web.Response(text=html, content_type="text/html")
+
+
+def _local(app: web.Application) -> Any:
+    def fmt(ts: float | None) -> str:
+        if ts is None:
+            return "chưa bao giờ / never"
+        return datetime.fromtimestamp(ts, app[TZ]).strftime("%H:%M %d/%m/%Y")
+    return fmt
+
+
+async def login_page(request: web.Request) -> web.Response:
+    return _render(request, "login.html", error=None)
+
+
+async def login_post(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    try:
+        token = await sign_in(request, str(form.get("username", "")).strip(), str(form.get("password", "")))
+    except DomainError:
+        resp = _render(request, "login.html", error=True)
+        resp.set_status(401)
+        return resp
+    resp = web.HTTPSeeOther("/hub")
+    set_cookie(resp, token, request.app[SETTINGS].token_ttl_hours)
+    return resp
+
+
+async def logout_post(request: web.Request) -> web.StreamResponse:
+    request.app[ADMINS].close(admin_token(request) or "")
+    resp = web.HTTPSeeOther("/hub/login")
+    resp.del_cookie(COOKIE, path="/")
+    return resp
+
+
+async def dashboard(request: web.Request) -> web.Response:
+    user = require_admin(request)
+    rows = await dashboard_rows(request.app)
+    today = today_of(request.app)
+    return _render(request, "dashboard.html", user=user, rows=rows, today=today, month=today[:7],
+                   summary=centre_dashboard_summary(rows), fmt=_local(request.app), now=now_of(request.app),
+                   silent_min=request.app[SETTINGS].silent_after_min)
+
+
+async def centre_page(request: web.Request) -> web.Response:
+    user = require_admin(request)
+    detail = await centre_detail(request.app, request.match_info["code"], request.query.get("month"))
+    return _render(request, "centre.html", user=user, d=detail, columns=COLUMNS, fmt=_local(request.app), show=show,
+                   month=request.query.get("month") or today_of(request.app)[:7])
+
+
+async def export_xlsx(request: web.Request) -> web.Response:
+    require_admin(request)
+    day_from, day_to = period(request.query.get("month") or today_of(request.app)[:7])
+    pool, target = request.app[STORE].pool, request.app[SETTINGS].wait_target_min
+    groups = {g: await queries.report(pool, day_from, day_to, g, target) for g in ("all", "centre", "field",
+                                                                                     "procedure")}
+    body = workbook(day_from, day_to, groups)
+    return web.Response(body=body, headers={
+        "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Content-Disposition": f'attachment; filename="bao-cao-tinh-{day_from[:7]}.xlsx"'})
+
+
+def add_routes(app: web.Application) -> None:
+    app[JINJA] = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                                    undefined=jinja2.StrictUndefined)
+    app.router.add_get("/", to_hub)
+    app.router.add_get("/hub", dashboard)
+    app.router.add_get("/hub/login", login_page)
+    app.router.add_post("/hub/login", login_post)
+    app.router.add_post("/hub/logout", logout_post)
+    app.router.add_get("/hub/centre/{code}", centre_page)
+    app.router.add_get("/hub/export.xlsx", export_xlsx)
+    app.router.add_static("/hub/static/", HERE / "static", append_version=True, name="hub_static")
+
+
+async def to_hub(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPFound("/hub")

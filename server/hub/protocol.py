@@ -1,0 +1,134 @@
+"""The sync protocol shared by a centre's client and the hub: what a batch carries, what is
+stripped before it leaves the centre, and the messages both sides answer with.
+
+A batch is the centre's events after the seq the hub last acknowledged (`after`), in seq order,
+plus the current rows (tickets, steps, ratings) of the tickets those events touch, each row
+stamped with `version` = the highest event seq of its ticket at the centre. The hub keeps a row
+only when its version is not older than what it holds, so replays and reordering never regress.
+The events are the audit trail; the rows let the hub run the very same report SQL as an office.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..messages import register
+
+PROTOCOL_VERSION = 1
+MAX_BATCH_EVENTS = 5000
+
+# Columns the hub keeps of each centre table. Anything else a part adds at the centre stays there.
+# Never: names, phone numbers, free text from citizens (rating reasons), the ticket's status-page token.
+TICKET_COLUMNS = (
+    "id", "day", "series", "seq", "number", "procedure_id", "field_id", "status", "priority", "arrival_at",
+    "issued_at", "called_at", "first_called_at", "served_at", "done_at", "counter_id", "target_counter_id",
+    "calls", "outcome", "receipt_no", "wrote_forms", "served_by", "kiosk_id", "session_id", "session_type",
+    "appointment_id", "slot_at", "origin", "hour", "weekday",
+)
+STEP_COLUMNS = (
+    "id", "ticket_id", "step", "day", "counter_id", "target_min", "started_at", "started_by", "ended_at",
+    "ended_by", "overdue_level", "origin",
+)
+RATING_COLUMNS = (
+    "id", "ticket_id", "day", "counter_id", "user_id", "procedure_id", "receipt_no", "score", "channel", "at",
+    "origin",
+)
+ROW_TABLES: dict[str, tuple[str, ...]] = {"tickets": TICKET_COLUMNS, "steps": STEP_COLUMNS, "ratings": RATING_COLUMNS}
+EVENT_COLUMNS = ("seq", "id", "at", "day", "type", "ticket_id", "counter_id", "actor", "from_status", "to_status",
+                 "data", "origin")
+FIELD_COLUMNS = ("id", "code", "name_vi", "name_en")
+PROCEDURE_COLUMNS = ("id", "code", "name_vi", "name_en", "field_id", "service_target_min", "legal_days", "same_day")
+
+# Keys dropped from event data at any depth: personal data stays in the centre (Decree 13/2023).
+PERSONAL_MARKERS = ("name", "phone", "email", "cccd", "id_card", "address", "birth", "note", "reason", "comment")
+
+
+def is_personal(key: str) -> bool:
+    k = key.lower()
+    return any(m in k for m in PERSONAL_MARKERS)
+
+
+def strip_personal(value: Any) -> Any:
+    """A copy of event data without personal keys (names, phones, free text), at any depth."""
+    if isinstance(value, dict):
+        return {k: strip_personal(v) for k, v in value.items() if not is_personal(k)}
+    if isinstance(value, list):
+        return [strip_personal(v) for v in value]
+    return value
+
+
+def actor_kind(actor: str | None) -> str | None:
+    """'user:lan.nguyen' -> 'user': a username can be a person's name, so only its kind travels."""
+    return actor.split(":", 1)[0] if actor else actor
+
+
+class Event(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seq: int = Field(ge=1)
+    id: str = Field(min_length=1, max_length=64)
+    at: float
+    day: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    type: str = Field(min_length=1, max_length=64)
+    ticket_id: str | None = None
+    counter_id: int | None = None
+    actor: str | None = None
+    from_status: str | None = None
+    to_status: str | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+    origin: str = ""
+
+
+class Catalog(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    hash: str = Field(min_length=1, max_length=128)
+    fields: list[dict[str, Any]]
+    procedures: list[dict[str, Any]]
+
+
+class Batch(BaseModel):
+    """One POST /api/sync/batch. `after` is the seq the centre believes the hub holds."""
+
+    model_config = ConfigDict(extra="forbid")
+    protocol: int = PROTOCOL_VERSION
+    centre: str = Field(min_length=1, max_length=64)
+    after: int = Field(ge=0)
+    head: int = Field(ge=0, description="the centre's newest event seq (for the lag shown on the dashboard)")
+    events: list[Event] = Field(default_factory=list, max_length=MAX_BATCH_EVENTS)
+    rows: dict[str, list[dict[str, Any]]] = Field(default_factory=dict)
+    catalog: Catalog | None = None
+
+
+register({
+    "hub_key_required": (
+        "Thiếu khóa đồng bộ của trung tâm (tiêu đề Authorization: Bearer <khóa>).",
+        "The centre's sync key is missing (header Authorization: Bearer <key>).",
+    ),
+    "hub_key_invalid": (
+        "Khóa đồng bộ không đúng hoặc đã bị thu hồi. Hãy xin khóa mới từ quản trị tỉnh.",
+        "The sync key is wrong or has been revoked. Ask the province's admin for a new key.",
+    ),
+    "hub_key_other_centre": (
+        "Khóa này cấp cho trung tâm {key_centre}, không dùng được cho trung tâm {centre}.",
+        "This key was issued to centre {key_centre}; it cannot be used for centre {centre}.",
+    ),
+    "hub_sync_gap": (
+        "Lô dữ liệu bắt đầu sau số {after} nhưng hệ thống tỉnh mới có đến số {held}. Hãy gửi lại từ số {held}.",
+        "The batch starts after seq {after} but the hub holds only up to {held}. Resend from {held}.",
+    ),
+    "hub_batch_order": (
+        "Các sự kiện trong lô phải theo thứ tự số tăng dần và lớn hơn {after}.",
+        "Events in a batch must be in increasing seq order and above {after}.",
+    ),
+    "hub_protocol": (
+        "Phiên bản giao thức đồng bộ {got} không được hỗ trợ (cần {want}).",
+        "Sync protocol version {got} is not supported (need {want}).",
+    ),
+    "hub_centre_unknown": ("Không có trung tâm {centre}.", "No centre {centre}."),
+    "hub_centre_exists": ("Đã có trung tâm {centre}.", "Centre {centre} already exists."),
+    "hub_bad_period": (
+        "Kỳ báo cáo không hợp lệ: {detail}. Dùng dạng YYYY-MM hoặc from/to dạng YYYY-MM-DD.",
+        "Invalid report period: {detail}. Use YYYY-MM, or from/to as YYYY-MM-DD.",
+    ),
+})

@@ -1,0 +1,169 @@
+"""The hub's only SQL for centres, admins and ingest (report SQL is in figures.py/queries.py).
+
+Ingest stores one batch in one transaction: the centre's row is locked (`FOR UPDATE`), so a retry
+racing the original is serialised; events go in with `ON CONFLICT DO NOTHING`; rows are upserted
+only when their `version` is not older than the held one. Arrays are passed to `unnest()` so a
+5,000-event batch is a handful of statements, not thousands.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+import asyncpg
+
+from ..auth import token_hash
+from ..domain.errors import DomainError
+from . import migrations
+from .figures import global_id
+from .protocol import EVENT_COLUMNS, FIELD_COLUMNS, PROCEDURE_COLUMNS, ROW_TABLES, Batch, actor_kind, strip_personal
+
+# Per-centre integer ids made province-wide (see figures.global_id), so report joins never cross centres.
+GLOBAL_IDS = {"tickets": ("procedure_id", "field_id"), "ratings": ("procedure_id",),
+              "procedures": ("id", "field_id"), "fields": ("id",)}
+_CAST = {"text": str, "integer": int, "bigint": int, "double precision": float, "real": float, "jsonb": str}
+
+
+class HubStore:
+    def __init__(self, pool: asyncpg.Pool, types: dict[str, dict[str, str]]) -> None:
+        self.pool = pool
+        self.types = types  # table -> column -> PostgreSQL type name
+
+    @classmethod
+    async def open(cls, dsn: str, *, min_size: int = 1, max_size: int = 8) -> HubStore:
+        conn = await asyncpg.connect(dsn)
+        try:
+            await migrations.apply(conn)
+            rows = await conn.fetch(
+                "SELECT table_name, column_name, data_type FROM information_schema.columns"
+                " WHERE table_schema = current_schema()")
+        finally:
+            await conn.close()
+        types: dict[str, dict[str, str]] = {}
+        for r in rows:
+            types.setdefault(r["table_name"], {})[r["column_name"]] = r["data_type"]
+        pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size)
+        return cls(pool, types)
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+    # -- centres and admins ------------------------------------------------------------------------
+    async def add_centre(self, code: str, name: str, now: float) -> str:
+        """Register a centre; returns its key (shown once: only its hash is kept)."""
+        key = secrets.token_urlsafe(32)
+        try:
+            await self.pool.execute("INSERT INTO centres (code, name, key_hash, created_at) VALUES ($1, $2, $3, $4)",
+                                    code, name, token_hash(key), now)
+        except asyncpg.UniqueViolationError as exc:
+            raise DomainError("hub_centre_exists", centre=code) from exc
+        return key
+
+    async def revoke_centre(self, code: str, now: float) -> None:
+        done = await self.pool.execute("UPDATE centres SET revoked_at = $2 WHERE code = $1", code, now)
+        if done.endswith(" 0"):
+            raise DomainError("hub_centre_unknown", status=404, centre=code)
+
+    async def centre_for_key(self, key: str) -> asyncpg.Record | None:
+        return await self.pool.fetchrow(
+            "SELECT id, code, name, held_seq, catalog_hash FROM centres WHERE key_hash = $1 AND revoked_at IS NULL",
+            token_hash(key))
+
+    async def centres(self) -> list[asyncpg.Record]:
+        return await self.pool.fetch(
+            "SELECT id, code, name, revoked_at, held_seq, head_seq, last_seen, last_event_at, batches, events"
+            " FROM centres ORDER BY code")
+
+    async def add_admin(self, username: str, password_hash: str, now: float) -> None:
+        await self.pool.execute(
+            "INSERT INTO admins (username, password_hash, created_at) VALUES ($1, $2, $3)"
+            " ON CONFLICT (username) DO UPDATE SET password_hash = EXCLUDED.password_hash",
+            username, password_hash, now)
+
+    async def admin_hash(self, username: str) -> str | None:
+        return await self.pool.fetchval("SELECT password_hash FROM admins WHERE username = $1", username)
+
+    # -- ingest ------------------------------------------------------------------------------------
+    async def ingest(self, centre_id: int, batch: Batch, now: float) -> dict[str, Any]:
+        try:
+            return await self._ingest(centre_id, batch, now)
+        except (asyncpg.DataError, asyncpg.IntegrityConstraintViolationError, ValueError, TypeError) as exc:
+            # A malformed row: the whole batch is refused (nothing stored) with the database's reason.
+            raise DomainError("invalid_input", status=422, detail=str(exc)[:300]) from exc
+
+    async def _ingest(self, centre_id: int, batch: Batch, now: float) -> dict[str, Any]:
+        async with self.pool.acquire() as conn, conn.transaction():
+            held = await conn.fetchval("SELECT held_seq FROM centres WHERE id = $1 FOR UPDATE", centre_id)
+            if batch.after > held:
+                raise DomainError("hub_sync_gap", status=409, after=batch.after, held=held)
+            fresh = [e for e in batch.events if e.seq > held]
+            if fresh:
+                await self._insert_events(conn, centre_id, fresh)
+            for table, rows in batch.rows.items():
+                if table in ROW_TABLES and rows:
+                    await self._upsert(conn, table, centre_id, ROW_TABLES[table], _latest(rows))
+            if batch.catalog is not None:
+                await self._upsert(conn, "fields", centre_id, FIELD_COLUMNS, batch.catalog.fields, versioned=False)
+                await self._upsert(conn, "procedures", centre_id, PROCEDURE_COLUMNS, batch.catalog.procedures,
+                                   versioned=False)
+            new_held = fresh[-1].seq if fresh else held
+            return dict(await conn.fetchrow(
+                "UPDATE centres SET held_seq = $2, head_seq = GREATEST(head_seq, $3, $2), last_seen = $4,"
+                " last_event_at = COALESCE($5, last_event_at), batches = batches + 1, events = events + $6,"
+                " catalog_hash = COALESCE($7, catalog_hash) WHERE id = $1"
+                " RETURNING held_seq AS held, catalog_hash",
+                centre_id, new_held, batch.head, now, fresh[-1].at if fresh else None, len(fresh),
+                batch.catalog.hash if batch.catalog else None))
+
+    async def _insert_events(self, conn: asyncpg.Connection, centre_id: int, events: list[Any]) -> None:
+        cols = [[] for _ in EVENT_COLUMNS]  # type: list[list[Any]]
+        for e in events:
+            values = e.model_dump()
+            values["actor"] = actor_kind(values["actor"])
+            values["data"] = json.dumps(strip_personal(values["data"]), ensure_ascii=False)
+            for i, c in enumerate(EVENT_COLUMNS):
+                cols[i].append(values[c])
+        types = self.types["events"]
+        arrays = ", ".join(f"${i + 2}::{_array(types[c])}" for i, c in enumerate(EVENT_COLUMNS))
+        select = ", ".join("u.data::jsonb" if c == "data" else f"u.{c}" for c in EVENT_COLUMNS)
+        await conn.execute(
+            f"INSERT INTO events (centre_id, {', '.join(EVENT_COLUMNS)}) SELECT $1, {select}"
+            f" FROM unnest({arrays}) AS u({', '.join(EVENT_COLUMNS)}) ON CONFLICT DO NOTHING", centre_id, *cols)
+
+    async def _upsert(self, conn: asyncpg.Connection, table: str, centre_id: int, columns: tuple[str, ...],
+                      rows: list[dict[str, Any]], *, versioned: bool = True) -> None:
+        names = [*columns, "version"] if versioned else list(columns)
+        types = self.types[table]
+        arrays = [[_coerce(types[c], r.get(c)) for r in rows] for c in names]
+        for c in GLOBAL_IDS.get(table, ()):
+            i = names.index(c)
+            arrays[i] = [None if v is None else global_id(centre_id, v) for v in arrays[i]]
+        unnest = ", ".join(f"${i + 2}::{_array(types[c])}" for i, c in enumerate(names))
+        update = ", ".join(f"{c} = EXCLUDED.{c}" for c in names if c != "id")
+        guard = f" WHERE {table}.version <= EXCLUDED.version" if versioned else ""
+        await conn.execute(
+            f"INSERT INTO {table} (centre_id, {', '.join(names)}) SELECT $1, * FROM unnest({unnest})"
+            f" ON CONFLICT (centre_id, id) DO UPDATE SET {update}{guard}", centre_id, *arrays)
+
+
+def _array(pg_type: str) -> str:
+    return ("text" if pg_type == "jsonb" else pg_type) + "[]"
+
+
+def _coerce(pg_type: str, value: Any) -> Any:
+    if value is None:
+        return None
+    cast = _CAST.get(pg_type, str)
+    return cast(value)
+
+
+def _latest(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per id (the newest version): one INSERT may not touch a row twice."""
+    best: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        key = str(r.get("id"))
+        if key not in best or int(r.get("version", 0)) >= int(best[key].get("version", 0)):
+            best[key] = r
+    return list(best.values())

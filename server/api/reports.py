@@ -1,0 +1,130 @@
+"""Report operations for leaders and admins: the report as JSON, its XLSX/CSV export, its charts,
+and the letters report. Figures are computed by SQL in a worker thread (see `server.reports`)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Literal
+
+from aiohttp import web
+from pydantic import ConfigDict, Field
+
+from ..auth import Principal
+from ..domain.errors import Invalid
+from ..keys import CLOCK, CONFIG, SCHEDULER
+from ..reports import charts, export, service
+from ..reports.definitions import GROUP_NAMES
+from ..reports.period import check_period, settings
+from .common import ok
+from .registry import Query, operation
+
+log = logging.getLogger(__name__)
+LEADERS = frozenset({"leader", "admin"})
+Group = Literal["field", "procedure", "counter", "staff", "session_type", "hour", "weekday", "day", "month"]
+MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "csv": "text/csv; charset=utf-8", "png": "image/png", "svg": "image/svg+xml"}
+REPORT = {"type": "object", "required": ["period", "group", "total", "rows", "charts", "figures"]}
+
+
+class PeriodQuery(Query):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    from_: date = Field(alias="from", description="First day, YYYY-MM-DD (local date)")
+    to: date = Field(description="Last day, YYYY-MM-DD, inclusive")
+
+
+class ReportQuery(PeriodQuery):
+    group: Group = Field(default="field", description="Break the figures down by this")
+
+
+class ExportQuery(ReportQuery):
+    format: Literal["xlsx", "csv"] = "xlsx"
+
+
+class ChartQuery(ReportQuery):
+    format: Literal["png", "svg"] = "png"
+
+
+class LettersQuery(PeriodQuery):
+    format: Literal["json", "xlsx", "csv"] = "json"
+
+
+def _ctx(request: web.Request, q: PeriodQuery) -> tuple[object, float, str]:
+    check_period(q.from_, q.to)
+    config = request.app[CONFIG]
+    now = request.app[CLOCK].now().astimezone(config.tz).isoformat(timespec="seconds")
+    return config.db_file, settings(config.section("reports")).wait_target_min, now
+
+
+def _file(data: bytes, fmt: str, name: str) -> web.Response:
+    return web.Response(body=data, content_type=MIME[fmt].split(";")[0], charset="utf-8" if fmt == "csv" else None,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@operation("getReport", "GET", "/api/reports", "Waits, outcomes and satisfaction for a period, by a grouping",
+           tag="reports", query=ReportQuery, response=REPORT, roles=LEADERS)
+async def get_report(request: web.Request, principal: Principal, query: ReportQuery) -> web.Response:
+    db, target, now = _ctx(request, query)
+    return ok(await service.in_thread(service.report, db, query.from_, query.to, query.group, target, now))
+
+
+@operation("exportReport", "GET", "/api/reports/export", "The same report as an XLSX or CSV file",
+           tag="reports", query=ExportQuery, response={"type": "string", "format": "binary"}, roles=LEADERS)
+async def export_report(request: web.Request, principal: Principal, query: ExportQuery) -> web.Response:
+    db, target, now = _ctx(request, query)
+    data = await service.in_thread(service.render, db, query.from_, query.to, query.group, target, query.format, now)
+    return _file(data, query.format, service.filename(query.from_, query.to, query.format))
+
+
+@operation("getReportChart", "GET", "/api/reports/charts/{chart}", "One chart of the report (PNG or SVG)",
+           tag="reports", query=ChartQuery, response={"type": "string", "format": "binary"}, roles=LEADERS)
+async def get_chart(request: web.Request, principal: Principal, chart: str, query: ChartQuery) -> web.Response:
+    if chart not in charts.CHARTS:
+        raise Invalid("report_chart_unknown", chart=chart, known=", ".join(charts.CHARTS))
+    db, target, now = _ctx(request, query)
+
+    def draw() -> bytes:
+        return charts.render(service.report(db, query.from_, query.to, "field", target, now), chart, query.format)
+
+    data = await service.in_thread(draw)
+    return web.Response(body=data, content_type=MIME[query.format], headers={"Cache-Control": "private, max-age=60"})
+
+
+@operation("getLettersReport", "GET", "/api/reports/letters",
+           "Letters report (Hành chính phục vụ người dân): congratulation and condolence letters",
+           tag="reports", query=LettersQuery, response={"type": "object"}, roles=LEADERS)
+async def get_letters(request: web.Request, principal: Principal, query: LettersQuery) -> web.Response:
+    db, _, _ = _ctx(request, query)
+    letters = await service.in_thread(service.letters, db, query.from_, query.to)
+    if query.format == "json":
+        return ok(letters)
+    if query.format == "csv":
+        data = export.letters_csv(letters)
+    else:
+        data = await service.in_thread(service.letters_xlsx, letters)
+    return _file(data, query.format, service.filename(query.from_, query.to, query.format, "thu-hcpvnd"))
+
+
+async def _monthly(app: web.Application) -> None:
+    from ..reports.monthly import make_monthly
+
+    try:
+        await service.in_thread(make_monthly, app[CONFIG], app[CLOCK])
+    except Exception:  # logged and retried at the next run; never kills the scheduler
+        log.exception("monthly report failed")
+
+
+def setup(app: web.Application) -> None:
+    """Check [reports] at start (a typo fails fast) and schedule the monthly report on the 1st."""
+    s = settings(app[CONFIG].section("reports"))
+    assert set(GROUP_NAMES) >= {s.monthly_group}
+    if s.monthly and SCHEDULER in app:
+        from apscheduler.triggers.cron import CronTrigger
+        from apscheduler.triggers.date import DateTrigger
+
+        sched = app[SCHEDULER]
+        sched.add_job(_monthly, CronTrigger(day=1, hour=0, minute=30, timezone=app[CONFIG].tz), args=[app],
+                      id="reports.monthly", replace_existing=True)
+        # Catch up once at start (a server that was off on the 1st); skipped when the file exists.
+        sched.add_job(_monthly, DateTrigger(timezone=app[CONFIG].tz), args=[app], id="reports.monthly.catchup",
+                      replace_existing=True)

@@ -131,8 +131,10 @@ def seed_catalog(tx: Tx, office_code: str, office_name: str) -> None:
     )
 
 
-def seed_demo(tx: Tx, now: float, office_code: str = "demo",
-              office_name: str = "Trung tâm Phục vụ hành chính công xã Hoài Thanh") -> DemoLogins:
+DEMO_OFFICE_NAME = "Trung tâm Phục vụ hành chính công xã Hoài Thanh"
+
+
+def seed_demo(tx: Tx, now: float, office_code: str = "demo", office_name: str = DEMO_OFFICE_NAME) -> DemoLogins:
     """A full demo office. Demo passwords are fixed and printed: never use them in production."""
     seed_catalog(tx, office_code, office_name)
     users = [("admin", "admin-demo", "admin", "Quản trị viên"),

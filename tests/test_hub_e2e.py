@@ -41,6 +41,7 @@ async def hub_state(hub: Any, code: str) -> dict[str, Any]:
     return dict(row)
 
 
+@pytest.mark.slow
 async def test_three_centres_one_cut_off_for_a_week_then_figures_match(aiohttp_server, aiohttp_client, pg_dsn,
                                                                         tmp_path) -> None:
     hub = create_hub_app(from_dict({"hub": {"dsn": pg_dsn}}))

@@ -1,0 +1,68 @@
+"""The people's pages of the counter part: the counter console (`/counter`), the leader's office view
+(`/leader`) and the rating tablet (`/rate/<counter>?device=<token>`).
+
+Pages are small Jinja2 templates (autoescape, no inline script or style: the CSP forbids both); the
+scripts in `console_static/` do the work through the API and the live WebSocket. The console and the
+leader page sign in with a password and keep the bearer token in sessionStorage; the tablet carries its
+device token in its URL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from aiohttp import web
+
+from .api.registry import principal_of
+from .keys import CONFIG, READER
+from .store import catalog
+
+HERE = Path(__file__).parent / "console_static"
+STATIC_NAME = "console_static"
+TEMPLATES = web.AppKey("console_templates", jinja2.Environment)
+
+
+def _render(request: web.Request, name: str, status: int = 200, **context: Any) -> web.Response:
+    router = request.app.router
+
+    def asset(path: str) -> str:
+        return str(router[STATIC_NAME].url_for(filename=path))
+
+    def shared(path: str) -> str:
+        return str(router["static"].url_for(filename=path))
+
+    office = catalog.office(request.app[READER]) or {"name": request.app[CONFIG].office.name}
+    html = request.app[TEMPLATES].get_template(name).render(asset=asset, shared=shared, office=office["name"],
+                                                            **context)
+    return web.Response(text=html, status=status, content_type="text/html", charset="utf-8",
+                        headers={"Cache-Control": "no-store"})
+
+
+async def counter_page(request: web.Request) -> web.Response:
+    return _render(request, "counter.html")
+
+
+async def leader_page(request: web.Request) -> web.Response:
+    return _render(request, "leader.html")
+
+
+async def rate_page(request: web.Request) -> web.Response:
+    """The tablet on a counter: only its own registered device token opens it."""
+    counter = int(request.match_info["counter"])
+    principal = principal_of(request)
+    if principal.role != "rating" or principal.device_counter_id != counter:
+        return _render(request, "rate_refused.html", status=403, counter=counter,
+                       bound=principal.device_counter_id if principal.role == "rating" else None)
+    return _render(request, "rate.html", counter=counter, device=principal.display_name or "")
+
+
+def setup(app: web.Application) -> None:
+    app[TEMPLATES] = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    app.router.add_get("/counter", counter_page, name="counter_console")
+    app.router.add_get("/leader", leader_page, name="leader_page")
+    app.router.add_get("/rate/{counter:\\d+}", rate_page, name="rating_tablet")
+    app.router.add_static("/console-static/", HERE, name=STATIC_NAME, append_version=True)

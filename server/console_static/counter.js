@@ -1,0 +1,378 @@
+// The counter console: sign in, take a counter, call and serve citizens, run the "4 tại chỗ" steps
+// against their targets, record the outcome. Live through the WebSocket; usable from the keyboard
+// and a USB number pad (digits + Enter call a number; + * - / . Enter are the main actions).
+import { LiveClient } from "/static/live.js";
+import {
+  $, bindLangButton, call, connBanner, duration, el, lang, levelFor, message, notify, onLang, serverClock,
+  session, setLang, showOnly, signIn, signOut, t, worse,
+} from "./common.js";
+import { stepActions } from "./steps-view.js";
+
+const PAGES = ["login", "choose", "console"];
+const OUTCOMES = [
+  ["result_returned", "Đã trả kết quả", "Result returned"],
+  ["dossier_received", "Đã tiếp nhận hồ sơ", "Dossier received"],
+  ["guidance_only", "Chỉ hướng dẫn", "Guidance only"],
+  ["incomplete", "Hồ sơ chưa đầy đủ", "Incomplete dossier"],
+  ["refused", "Từ chối tiếp nhận", "Refused"],
+];
+const STATE_LABELS = { called: ["Đã gọi, chờ công dân đến", "Called, waiting for the citizen"], serving: ["Đang phục vụ", "Being served"] };
+
+const state = { counterId: null, counters: [], tickets: new Map(), procedures: new Map(), steps: null, busy: false };
+let live = null;
+
+const procName = (id) => { const p = state.procedures.get(id); return p ? t(p.name_vi, p.name_en) : `#${id}`; };
+const myCounter = () => state.counters.find((c) => c.id === state.counterId);
+const current = () => [...state.tickets.values()].find((x) => x.counter_id === state.counterId && (x.status === "called" || x.status === "serving"));
+
+function mayTake(ticket, counter) {
+  if (ticket.status !== "waiting" || !counter) return false;
+  if (ticket.target_counter_id !== null && ticket.target_counter_id !== undefined) return ticket.target_counter_id === counter.id;
+  return counter.field_ids.includes(ticket.field_id) || counter.procedure_ids.includes(ticket.procedure_id);
+}
+
+// ---------- running an action: one at a time, errors shown as the server words them ----------
+async function act(fn, okText) {
+  if (state.busy) return null;
+  state.busy = true;
+  document.body.classList.add("busy");
+  try {
+    const result = await fn();
+    if (okText) notify(typeof okText === "function" ? okText(result) : okText, "ok");
+    return result;
+  } catch (err) {
+    notify(message(err), "error");
+    return null;
+  } finally {
+    state.busy = false;
+    document.body.classList.remove("busy");
+  }
+}
+
+const base = () => `/api/counters/${state.counterId}`;
+const onTicket = (path) => { const c = current(); return c ? call(`${base()}/tickets/${c.id}/${path}`, { method: "POST" }) : Promise.reject(new Error(t("Chưa có vé nào tại quầy.", "No ticket at the counter."))); };
+
+async function callNext() {
+  const r = await act(() => call(`${base()}/call-next`, { method: "POST" }));
+  if (!r) return;
+  if (r.ticket) { applyTicket(r.ticket); notify(t(`Đã gọi số ${r.ticket.number}`, `Called ${r.ticket.number}`), "ok"); }
+  else notify(t(r.message, r.message_en), "info");
+}
+
+async function callNumber(number) {
+  const r = await act(() => call(`${base()}/call`, { method: "POST", body: { number } }));
+  if (r) { applyTicket(r.ticket); $("call-number").value = ""; notify(t(`Đã gọi số ${r.ticket.number}`, `Called ${r.ticket.number}`), "ok"); }
+}
+
+async function ticketAction(path, okVi, okEn) {
+  const r = await act(() => onTicket(path));
+  if (r) { applyTicket(r); notify(t(okVi, okEn), "ok"); }
+}
+
+async function reprint() {
+  const c = current();
+  if (!c) { notify(t("Chưa có vé nào tại quầy.", "No ticket at the counter."), "error"); return; }
+  try {
+    await call(`/api/tickets/${c.id}/reprint`, { method: "POST" });
+    notify(t(`Đã gửi lệnh in lại vé ${c.number}.`, `Reprint of ${c.number} sent.`), "ok");
+  } catch (err) {
+    if (err.status === 404 && err.code !== "ticket_not_found") {
+      notify(t("Máy chủ này chưa có chức năng in lại vé (404). Hãy báo quản trị viên.",
+        "This server cannot reprint tickets yet (404). Tell the administrator."), "error");
+    } else notify(message(err), "error");
+  }
+}
+
+// ---------- transfer dialog: to another counter (listCounters) or procedure (listProcedures) ----------
+function openTransfer() {
+  const c = current();
+  if (!c) { notify(t("Chưa có vé nào tại quầy.", "No ticket at the counter."), "error"); return; }
+  const counters = $("transfer-counter");
+  counters.replaceChildren(el("option", { value: "", text: t("— giữ nguyên —", "— keep —") }),
+    ...state.counters.filter((x) => x.id !== state.counterId && x.active)
+      .map((x) => el("option", { value: String(x.id), text: t(x.name_vi, x.name_en) })));
+  const procs = $("transfer-procedure");
+  procs.replaceChildren(el("option", { value: "", text: t("— giữ nguyên —", "— keep —") }),
+    ...[...state.procedures.values()].filter((p) => p.id !== c.procedure_id)
+      .map((p) => el("option", { value: String(p.id), text: t(p.name_vi, p.name_en) })));
+  $("transfer-error").textContent = "";
+  $("transfer-dialog").showModal();
+  counters.focus();
+}
+
+async function submitTransfer(ev) {
+  ev.preventDefault();
+  const body = {};
+  if ($("transfer-counter").value) body.to_counter_id = Number($("transfer-counter").value);
+  if ($("transfer-procedure").value) body.to_procedure_id = Number($("transfer-procedure").value);
+  try {
+    const c = current();
+    const r = await call(`${base()}/tickets/${c.id}/transfer`, { method: "POST", body });
+    applyTicket(r);
+    $("transfer-dialog").close();
+    notify(t(`Đã chuyển vé ${r.number}.`, `Ticket ${r.number} transferred.`), "ok");
+  } catch (err) {
+    $("transfer-error").textContent = message(err);
+  }
+}
+
+// ---------- outcome form ----------
+function buildOutcomes() {
+  const box = $("outcomes");
+  const chosen = box.querySelector("input:checked");
+  box.replaceChildren(...OUTCOMES.map(([code, vi, en]) => el("label", { class: "radio" },
+    el("input", { type: "radio", name: "outcome", value: code, checked: chosen && chosen.value === code, onchange: syncReceipt }),
+    el("span", { text: t(vi, en) }))));
+  syncReceipt();
+}
+function syncReceipt() {
+  const chosen = $("outcomes").querySelector("input:checked");
+  $("receipt-row").classList.toggle("hidden", !chosen || chosen.value !== "dossier_received");
+}
+
+async function finish(ev) {
+  if (ev) ev.preventDefault();
+  const chosen = $("outcomes").querySelector("input:checked");
+  if (!chosen) { notify(t("Cần chọn kết quả giải quyết.", "Choose an outcome."), "error"); return; }
+  const body = { outcome: chosen.value, wrote_forms: $("wrote-forms").checked };
+  if (chosen.value === "dossier_received") body.receipt_no = $("receipt").value;
+  const c = current();
+  const r = await act(() => call(`${base()}/tickets/${c.id}/finish`, { method: "POST", body }));
+  if (r) {
+    applyTicket(r);
+    $("finish-form").reset();
+    buildOutcomes();
+    notify(t(`Đã kết thúc vé ${r.number}. Mời công dân đánh giá trên máy tại quầy.`, `Ticket ${r.number} finished. The citizen may now rate the service.`), "ok");
+  }
+}
+
+// ---------- steps ----------
+async function loadSteps() {
+  const c = current();
+  if (!c || c.status !== "serving") { state.steps = null; renderSteps(); return; }
+  try {
+    const s = await call(`/api/tickets/${c.id}/steps`);
+    serverClock.sync(s.now);
+    if (current() && current().id === s.ticket_id) state.steps = s;
+  } catch (err) { notify(message(err), "error"); }
+  renderSteps();
+}
+
+async function stepAction(step, action) {
+  const c = current();
+  const r = await act(() => call(`${base()}/tickets/${c.id}/steps/${step}/${action}`, { method: "POST" }));
+  if (r) await loadSteps();
+}
+
+function renderSteps() {
+  const box = $("steps-box");
+  const s = state.steps;
+  box.classList.toggle("hidden", !s || !s.steps.length);
+  if (!s) return;
+  const actions = stepActions(s.steps);
+  $("steps").replaceChildren(...s.steps.map((row, i) => {
+    const a = actions[row.step];
+    const button = a ? el("button", { type: "button", class: a.primary ? "primary small" : "small", disabled: a.disabled,
+      dataset: { step: row.step, action: a.action || "" }, onclick: () => a.action && stepAction(row.step, a.action), text: t(a.vi, a.en) }) : null;
+    return el("li", { class: `step ${row.state}`, dataset: { step: row.step, started: row.started_at ?? "", ended: row.ended_at ?? "", target: row.target_min, level: row.level } },
+      el("span", { class: "step-no", text: String(i + 1) }),
+      el("span", { class: "step-name", text: t(row.label_vi, row.label_en) }),
+      el("span", { class: "step-target", text: t(`mục tiêu ${row.target_min} phút`, `target ${row.target_min} min`) }),
+      el("span", { class: "step-timer", text: "" }),
+      el("span", { class: "step-who", text: row.ended_by || row.started_by || "" }),
+      button);
+  }));
+  tick();
+}
+
+// ---------- rendering ----------
+function applyTicket(view) {
+  if (!view || !view.id) return;
+  const before = current();
+  if (["waiting", "called", "serving"].includes(view.status)) state.tickets.set(view.id, view);
+  else state.tickets.delete(view.id);
+  const after = current();
+  render();
+  if ((after && (!before || before.id !== after.id || before.status !== after.status)) || (!after && before)) loadSteps();
+}
+
+function render() {
+  const c = current();
+  $("current").classList.toggle("hidden", !c);
+  $("current-empty").classList.toggle("hidden", !!c);
+  $("finish-form").classList.toggle("hidden", !c || c.status !== "serving");
+  for (const id of ["btn-recall", "btn-noshow", "btn-start"]) $(id).disabled = !c || c.status !== "called";
+  for (const id of ["btn-transfer", "btn-reprint"]) $(id).disabled = !c;
+  $("btn-next").disabled = !!c;
+  if (c) {
+    $("cur-number").textContent = c.number;
+    $("cur-procedure").textContent = procName(c.procedure_id);
+    const [vi, en] = STATE_LABELS[c.status] || [c.status, c.status];
+    $("cur-state").textContent = t(vi, en);
+    $("cur-state").className = `state ${c.status}`;
+    $("cur-priority").classList.toggle("hidden", !c.priority);
+    $("cur-priority").textContent = t("Ưu tiên", "Priority");
+  }
+  const counter = myCounter();
+  const waiting = [...state.tickets.values()].filter((x) => mayTake(x, counter)).sort((a, b) => a.arrival_at - b.arrival_at);
+  $("queue-count").textContent = String(waiting.length);
+  $("queue-empty").classList.toggle("hidden", waiting.length > 0);
+  $("queue").replaceChildren(...waiting.map((x) => el("li", { class: x.priority ? "q priority" : "q", dataset: { id: x.id, arrival: x.arrival_at } },
+    el("span", { class: "q-number", text: x.number }),
+    el("span", { class: "q-proc", text: procName(x.procedure_id) }),
+    x.priority ? el("span", { class: "badge priority", text: t("Ưu tiên", "Priority") }) : null,
+    x.target_counter_id ? el("span", { class: "badge moved", text: t("Chuyển đến", "Transferred") }) : null,
+    el("span", { class: "q-wait", text: "" }),
+    el("button", { type: "button", class: "small", disabled: !!c, text: t("Gọi", "Call"), onclick: () => callNumber(x.number) }))));
+  tick();
+}
+
+function tick() {
+  const now = serverClock.now();
+  const c = current();
+  if (c) {
+    const since = c.status === "serving" ? c.served_at : c.called_at;
+    $("cur-timer").textContent = since ? duration(now - since) : "";
+  }
+  for (const li of $("queue").children) li.querySelector(".q-wait").textContent = duration(now - Number(li.dataset.arrival));
+  const th = state.steps && state.steps.thresholds;
+  for (const li of $("steps").children) {
+    const started = Number(li.dataset.started), ended = Number(li.dataset.ended), target = Number(li.dataset.target);
+    const timer = li.querySelector(".step-timer");
+    if (!li.dataset.started) { timer.textContent = ""; continue; }
+    const elapsed = (li.dataset.ended ? ended : now) - started;
+    timer.textContent = `${duration(elapsed)} / ${duration(target * 60)}`;
+    const level = li.dataset.ended ? "on_time" : worse(li.dataset.level, levelFor(elapsed, target, th));
+    li.classList.toggle("amber", level === "amber");
+    li.classList.toggle("red", level === "red");
+  }
+}
+
+// ---------- live ----------
+function startLive(token) {
+  live = new LiveClient({
+    token,
+    topics: "office",
+    onStatus(st) { connBanner(st); $("live-dot").className = `live-dot ${st}`; },
+    onSnapshot(s) {
+      serverClock.sync(s.now);
+      state.counters = s.counters;
+      state.tickets = new Map(s.tickets.map((x) => [x.id, x]));
+      render();
+      loadSteps();
+    },
+    onEvent(m) {
+      serverClock.sync(m.event.at);
+      if (m.ticket) applyTicket(m.ticket);
+      const c = current();
+      if (m.event.type.startsWith("step.") && c && m.event.ticket_id === c.id) loadSteps();
+    },
+  });
+  live.start();
+}
+
+async function openConsole(counterId) {
+  state.counterId = counterId;
+  const s = session.get();
+  session.set({ ...s, counter_id: counterId });
+  const [procs, counters] = await Promise.all([call("/api/procedures"), call("/api/counters")]);
+  state.procedures = new Map(procs.procedures.map((p) => [p.id, p]));
+  state.counters = counters.counters;
+  const counter = myCounter();
+  $("who-counter").textContent = counter ? t(counter.name_vi, counter.name_en) : "";
+  $("who-counter").classList.remove("hidden");
+  showOnly("console", PAGES);
+  buildOutcomes();
+  render();
+  startLive(s.token);
+  $("btn-next").focus();
+}
+
+async function chooseCounter() {
+  showOnly("choose", PAGES);
+  const { counters } = await call("/api/counters");
+  const me = session.get().user;
+  $("counter-list").replaceChildren(...counters.filter((c) => c.active).map((c) => {
+    const taken = c.signed_in_user && c.signed_in_user !== me.id;
+    return el("button", { type: "button", class: taken ? "counter-choice taken" : "counter-choice", dataset: { counter: c.id },
+      onclick: async () => {
+        try {
+          await call(`/api/counters/${c.id}/signin`, { method: "POST", body: {} });
+          await openConsole(c.id);
+        } catch (err) { $("choose-error").textContent = message(err); }
+      } },
+    el("strong", { text: t(c.name_vi, c.name_en) }),
+    el("span", { text: taken ? t(`Đang do ${c.staff_name} phụ trách`, `Taken by ${c.staff_name}`) : t("Còn trống", "Free") }));
+  }));
+}
+
+async function afterSignIn(s) {
+  $("who-name").textContent = s.user.display_name;
+  $("signout").classList.remove("hidden");
+  const me = await call("/api/me");
+  if (me.counter_id) await openConsole(me.counter_id);
+  else await chooseCounter();
+}
+
+// ---------- keyboard and USB number pad ----------
+const KEYS = {
+  F2: callNext, NumpadAdd: callNext,
+  F3: () => ticketAction("recall", "Đã gọi lại.", "Recalled."), NumpadMultiply: () => ticketAction("recall", "Đã gọi lại.", "Recalled."),
+  F4: () => ticketAction("no-show", "Đã đánh dấu vắng mặt.", "Marked as no-show."), NumpadSubtract: () => ticketAction("no-show", "Đã đánh dấu vắng mặt.", "Marked as no-show."),
+  F6: () => ticketAction("start", "Bắt đầu phục vụ.", "Service started."),
+  F7: () => { const b = $("steps").querySelector("button:not([disabled])"); if (b) b.click(); },
+  NumpadDecimal: () => { const b = $("steps").querySelector("button:not([disabled])"); if (b) b.click(); },
+  F8: openTransfer, NumpadDivide: openTransfer,
+  F9: reprint, F10: finish,
+};
+
+function onKey(ev) {
+  if ($("console").classList.contains("hidden") || $("transfer-dialog").open) return;
+  const typing = ["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement.tagName);
+  if (/^Numpad[0-9]$/.test(ev.code) && !typing) {
+    ev.preventDefault();
+    $("call-number").value += ev.code.slice(6);
+    return;
+  }
+  if (ev.code === "NumpadEnter" && !typing) {
+    ev.preventDefault();
+    const number = $("call-number").value.trim();
+    if (number) callNumber(number);
+    else ticketAction("start", "Bắt đầu phục vụ.", "Service started.");
+    return;
+  }
+  const fn = KEYS[ev.code] || KEYS[ev.key];
+  if (!fn || (typing && !ev.key.startsWith("F"))) return;
+  ev.preventDefault();
+  fn();
+}
+
+function wire() {
+  $("btn-next").addEventListener("click", callNext);
+  $("btn-recall").addEventListener("click", KEYS.F3);
+  $("btn-noshow").addEventListener("click", KEYS.F4);
+  $("btn-start").addEventListener("click", KEYS.F6);
+  $("btn-transfer").addEventListener("click", openTransfer);
+  $("btn-reprint").addEventListener("click", reprint);
+  $("btn-call-number").addEventListener("click", () => { const n = $("call-number").value.trim(); if (n) callNumber(n); });
+  $("call-number").addEventListener("keydown", (ev) => { if (ev.key === "Enter") { ev.preventDefault(); $("btn-call-number").click(); } });
+  $("finish-form").addEventListener("submit", finish);
+  $("transfer-form").addEventListener("submit", submitTransfer);
+  $("transfer-cancel").addEventListener("click", () => $("transfer-dialog").close());
+  $("signout").addEventListener("click", signOut);
+  document.addEventListener("keydown", onKey);
+  onLang(() => { buildOutcomes(); render(); renderSteps(); });
+  setInterval(tick, 1000);
+}
+
+async function main() {
+  setLang(lang);
+  bindLangButton($("lang"));
+  wire();
+  signIn(["staff", "leader", "admin"], (s) => afterSignIn(s).catch((err) => notify(message(err), "error")));
+  const s = session.get();
+  if (!s) { showOnly("login", PAGES); $("username").focus(); return; }
+  try { await afterSignIn(s); } catch (err) { session.clear(); showOnly("login", PAGES); }
+}
+
+main();

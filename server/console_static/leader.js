@@ -1,0 +1,130 @@
+// The leader's office view: waiting per field, longest wait, each counter's state, dossiers waiting for
+// approval (approve from here) and overdue steps, all live.
+import { LiveClient } from "/static/live.js";
+import {
+  $, bindLangButton, call, connBanner, duration, el, lang, levelFor, message, notify, onLang, serverClock,
+  session, setLang, showOnly, signIn, signOut, t, worse,
+} from "./common.js";
+
+const PAGES = ["login", "board"];
+const state = { tickets: new Map(), counters: [], fields: [], procedures: new Map(), open: null };
+const procName = (id) => { const p = state.procedures.get(id); return p ? t(p.name_vi, p.name_en) : `#${id}`; };
+const counterName = (c) => (c ? t(c.name_vi, c.name_en) : "—");
+
+let refreshTimer = null;
+function refreshSteps() {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(async () => {
+    try {
+      const r = await call("/api/steps/open");
+      serverClock.sync(r.now);
+      state.open = r;
+      render();
+    } catch (err) { notify(message(err), "error"); }
+  }, 50);
+}
+
+async function approve(row) {
+  try {
+    await call(`/api/tickets/${row.ticket_id}/approve`, { method: "POST" });
+    notify(t(`Đã phê duyệt hồ sơ vé ${row.number}.`, `Ticket ${row.number} approved.`), "ok");
+    refreshSteps();
+  } catch (err) { notify(message(err), "error"); }
+}
+
+function stepLevel(row, now) {
+  return worse(row.level, levelFor(now - row.started_at, row.target_min, state.open.thresholds));
+}
+
+function render() {
+  const now = serverClock.now();
+  const waiting = [...state.tickets.values()].filter((x) => x.status === "waiting").sort((a, b) => a.arrival_at - b.arrival_at);
+  $("k-waiting").textContent = String(waiting.length);
+  $("k-longest").textContent = waiting.length ? duration(now - waiting[0].arrival_at) : "—";
+  $("k-longest-who").textContent = waiting.length ? t(`số ${waiting[0].number} · ${procName(waiting[0].procedure_id)}`, `no. ${waiting[0].number} · ${procName(waiting[0].procedure_id)}`) : "";
+
+  $("fields").replaceChildren(...state.fields.map((f) => {
+    const mine = waiting.filter((x) => x.field_id === f.id);
+    return el("tr", {}, el("td", { text: t(f.name_vi, f.name_en) }), el("td", { class: "num", text: String(mine.length) }),
+      el("td", { class: "time", text: mine.length ? duration(now - mine[0].arrival_at) : "—" }));
+  }));
+
+  $("counters").replaceChildren(...state.counters.map((c) => {
+    const at = [...state.tickets.values()].find((x) => x.counter_id === c.id && (x.status === "called" || x.status === "serving"));
+    let label, cls, since = null;
+    if (!c.signed_in_user) { label = t("Chưa mở", "Closed"); cls = "closed"; }
+    else if (!at) { label = t("Rảnh", "Free"); cls = "free"; }
+    else if (at.status === "called") { label = t(`Đã gọi số ${at.number}`, `Called ${at.number}`); cls = "called"; since = at.called_at; }
+    else { label = t(`Đang phục vụ số ${at.number}`, `Serving ${at.number}`); cls = "serving"; since = at.served_at; }
+    return el("tr", { dataset: { counter: c.id } }, el("td", { text: counterName(c) }), el("td", { text: c.staff_name || "—" }),
+      el("td", { class: `counter-state ${cls}`, text: label }), el("td", { class: "time", text: since ? duration(now - since) : "" }));
+  }));
+
+  const steps = state.open ? state.open.steps : [];
+  const approvals = steps.filter((s) => s.step === "approve");
+  const overdue = steps.map((s) => ({ ...s, now: stepLevel(s, now) })).filter((s) => s.now !== "on_time");
+  $("k-approve").textContent = String(approvals.length);
+  $("k-overdue").textContent = String(overdue.length);
+  $("approvals-empty").classList.toggle("hidden", approvals.length > 0);
+  $("approvals").replaceChildren(...approvals.map((s) => el("tr", { class: stepLevel(s, now), dataset: { ticket: s.ticket_id } },
+    el("td", { class: "num", text: s.number }), el("td", { text: t(s.procedure_vi, s.procedure_en) }),
+    el("td", { text: t(`Quầy ${s.counter_number}`, `Counter ${s.counter_number}`) }), el("td", { text: s.started_by_name || "" }),
+    el("td", { class: "time", text: duration(now - s.started_at) }),
+    el("td", {}, el("button", { type: "button", class: "primary small", text: t("Phê duyệt", "Approve"), onclick: () => approve(s) })))));
+  $("overdue-empty").classList.toggle("hidden", overdue.length > 0);
+  $("overdue").replaceChildren(...overdue.map((s) => el("tr", { class: s.now, dataset: { ticket: s.ticket_id, step: s.step } },
+    el("td", { class: "num", text: s.number }), el("td", { text: t(s.label_vi, s.label_en) }),
+    el("td", { text: t(`Quầy ${s.counter_number}`, `Counter ${s.counter_number}`) }),
+    el("td", {}, el("span", { class: `badge ${s.now}`, text: s.now === "red" ? t("Quá hạn nhiều", "Well overdue") : t("Sắp/đã quá hạn", "Overdue") })),
+    el("td", { class: "time", text: `${duration(now - s.started_at)} / ${duration(s.target_min * 60)}` }))));
+}
+
+async function reloadCounters() {
+  try { state.counters = (await call("/api/counters")).counters; render(); } catch (err) { notify(message(err), "error"); }
+}
+
+async function openBoard(s) {
+  $("who-name").textContent = s.user.display_name;
+  $("signout").classList.remove("hidden");
+  const [fields, procs] = await Promise.all([call("/api/fields"), call("/api/procedures")]);
+  state.fields = fields.fields;
+  state.procedures = new Map(procs.procedures.map((p) => [p.id, p]));
+  showOnly("board", PAGES);
+  new LiveClient({
+    token: s.token,
+    topics: "office",
+    onStatus(st) { connBanner(st); $("live-dot").className = `live-dot ${st}`; },
+    onSnapshot(snap) {
+      serverClock.sync(snap.now);
+      state.counters = snap.counters;
+      state.tickets = new Map(snap.tickets.map((x) => [x.id, x]));
+      refreshSteps();
+      render();
+    },
+    onEvent(m) {
+      serverClock.sync(m.event.at);
+      const type = m.event.type;
+      if (m.ticket) {
+        if (["waiting", "called", "serving"].includes(m.ticket.status)) state.tickets.set(m.ticket.id, m.ticket);
+        else state.tickets.delete(m.ticket.id);
+      }
+      if (type.startsWith("counter.")) reloadCounters();
+      if (type.startsWith("step.") || type === "ticket.finish" || type === "ticket.transfer") refreshSteps();
+      render();
+    },
+  }).start();
+  setInterval(() => { if (state.open) render(); }, 1000);
+}
+
+async function main() {
+  setLang(lang);
+  bindLangButton($("lang"));
+  onLang(render);
+  $("signout").addEventListener("click", signOut);
+  signIn(["leader", "admin"], (s) => openBoard(s).catch((err) => notify(message(err), "error")));
+  const s = session.get();
+  if (!s || !["leader", "admin"].includes(s.user.role)) { showOnly("login", PAGES); $("username").focus(); return; }
+  try { await call("/api/me"); await openBoard(s); } catch (err) { session.clear(); showOnly("login", PAGES); }
+}
+
+main();

@@ -1,0 +1,264 @@
+"""The counter console, the leader page and the rating tablet in the real Chromium.
+
+One server (the real app on a port, FakeClock), one browser, a context per person or device.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+
+from server.config import Config
+from server.domain.clock import FakeClock
+from server.keys import READER
+from server.services.steps import check_overdue
+from tests.conftest import KIOSK, MONDAY_9AM, make_config, seed
+
+pytestmark = pytest.mark.browser
+BIRTH = 1  # Đăng ký khai sinh: four steps, targets 5/10/10/5 min
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOOT = os.environ.get("MOTCUA_SHOTS") == "1"  # regenerate docs/screenshots/*.png
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Config:
+    return make_config(tmp_path, voice={"enabled": False})
+
+
+@pytest.fixture
+async def base(aiohttp_server: Callable[..., Any], app: web.Application) -> str:
+    server = await aiohttp_server(app)
+    await seed(app, MONDAY_9AM.timestamp())
+    return str(server.make_url("/"))
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+        yield b
+        await b.close()
+
+
+async def issue(base: str, procedure: int = BIRTH, priority: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"procedure_id": procedure}
+    if priority:
+        body["priority"] = priority
+    async with aiohttp.ClientSession() as s, s.post(base + "api/tickets", json=body, headers=KIOSK) as r:
+        assert r.status == 201, await r.text()
+        return await r.json()
+
+
+async def new_page(browser: Browser, width: int = 1366, height: int = 860) -> tuple[BrowserContext, Page]:
+    ctx = await browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    page = await ctx.new_page()
+    return ctx, page
+
+
+async def sign_in(page: Page, url: str, user: str) -> None:
+    await page.goto(url)
+    await page.fill("#username", user)
+    await page.fill("#password", f"{user}-demo")
+    await page.click("#login-form button[type=submit]")
+
+
+async def console_at(browser: Browser, base: str, counter: int) -> Page:
+    _, page = await new_page(browser)
+    await sign_in(page, base + "counter", f"canbo{counter}")
+    await page.click(f"[data-counter='{counter}']")
+    await expect(page.locator("#console")).to_be_visible()
+    await expect(page.locator("#live-dot.online")).to_have_count(1)
+    return page
+
+
+async def leader_page(browser: Browser, base: str) -> Page:
+    _, page = await new_page(browser)
+    await sign_in(page, base + "leader", "lanhdao")
+    await expect(page.locator("#board")).to_be_visible()
+    await expect(page.locator("#live-dot.online")).to_have_count(1)
+    return page
+
+
+def step_button(page: Page, step: str) -> Any:
+    return page.locator(f"li.step[data-step='{step}'] button")
+
+
+async def run_step(page: Page, step: str) -> None:
+    await step_button(page, step).click()  # start
+    await expect(page.locator(f"li.step.open[data-step='{step}']")).to_have_count(1)
+    await step_button(page, step).click()  # end
+    await expect(page.locator(f"li.step.done[data-step='{step}']")).to_have_count(1)
+
+
+async def call_and_start(page: Page, number: str) -> None:
+    await page.click("#btn-next")
+    await expect(page.locator("#cur-number")).to_have_text(number)
+    await page.click("#btn-start")
+    await expect(page.locator("#steps-box")).to_be_visible()
+
+
+async def test_call_four_steps_leader_approves_finish_and_tablet_rates(
+        base: str, browser: Browser, app: web.Application, clock: FakeClock) -> None:
+    t = await issue(base)
+    staff = await console_at(browser, base, 3)
+    await expect(staff.locator("#queue li")).to_have_count(1)
+    _, tablet = await new_page(browser, 1280, 800)
+    await tablet.goto(base + "rate/3?device=demo-rate-3")
+    await expect(tablet.locator("#idle")).to_be_visible()
+    await call_and_start(staff, t["number"])
+
+    # "Result returned" before the steps are done is refused with the reason
+    await staff.check("input[value=result_returned]")
+    await staff.click("#btn-finish")
+    await expect(staff.locator("#notice.error")).to_contain_text("Chưa thể trả kết quả vé 1001")
+
+    clock.advance(minutes=3)
+    await run_step(staff, "receive")
+    await run_step(staff, "appraise")
+    await step_button(staff, "approve").click()  # ask for approval
+    await expect(step_button(staff, "approve")).to_have_text("Chờ lãnh đạo phê duyệt")
+    await expect(step_button(staff, "approve")).to_be_disabled()
+
+    leader = await leader_page(browser, base)
+    row = leader.locator(f"#approvals tr[data-ticket='{t['id']}']")
+    await expect(row).to_contain_text("Lê Thị Hồng")
+    if SHOOT:
+        await leader.screenshot(path=SHOTS / "leader-approvals.png")
+    await row.get_by_role("button", name="Phê duyệt").click()
+    await expect(row).to_have_count(0)
+    await expect(leader.locator("#notice.ok")).to_contain_text("Đã phê duyệt")
+
+    await expect(staff.locator("li.step.done[data-step='approve']")).to_have_count(1)
+    await expect(staff.locator("li.step[data-step='approve'] .step-who")).to_have_text("Chủ tịch UBND xã")
+    await run_step(staff, "return")
+    await staff.check("#wrote-forms")
+    await staff.click("#btn-finish")
+    await expect(staff.locator("#current-empty")).to_be_visible()
+
+    await expect(tablet.locator("#ask")).to_be_visible()
+    await expect(tablet.locator("#ask-number")).to_have_text(t["number"])
+    if SHOOT:
+        await tablet.screenshot(path=SHOTS / "rating-tablet.png")
+    await tablet.click(".face[data-score='2']")
+    await expect(tablet.locator("#reason")).to_be_visible()
+    await tablet.get_by_role("button", name="Phải chờ lâu").click()
+    await expect(tablet.locator("#thanks")).to_be_visible()
+    await expect(tablet.locator("#thanks-text")).to_have_text("Ông/bà đã đánh giá: Bình thường.")
+
+    row_db = app[READER].execute(
+        "SELECT r.score, r.reason, r.counter_id, u.username, t.wrote_forms, t.outcome FROM ratings r"
+        " JOIN users u ON u.id = r.user_id JOIN tickets t ON t.id = r.ticket_id").fetchone()
+    assert tuple(row_db) == (2, "Phải chờ lâu", 3, "canbo3", 1, "result_returned")
+    steps = app[READER].execute("SELECT step, started_by, ended_by FROM steps ORDER BY started_at, rowid").fetchall()
+    assert [s[0] for s in steps] == ["receive", "appraise", "approve", "return"]
+    assert steps[2][2] == 2  # approved by the leader (user 2)
+
+
+async def test_overdue_step_turns_amber_then_red_and_the_leader_sees_it(
+        base: str, browser: Browser, app: web.Application, clock: FakeClock) -> None:
+    t = await issue(base)
+    staff = await console_at(browser, base, 3)
+    await call_and_start(staff, t["number"])
+    await step_button(staff, "receive").click()
+    receive = staff.locator("li.step.open[data-step='receive']")
+    await expect(receive).to_have_count(1)
+    leader = await leader_page(browser, base)
+    await expect(leader.locator("#overdue-empty")).to_be_visible()
+
+    clock.advance(minutes=5, seconds=30)  # target 5 min: past 100%
+    assert [c["level"] for c in await check_overdue(app)] == ["amber"]
+    await expect(receive).to_have_class(re.compile(r"\bamber\b"))
+    overdue = leader.locator(f"#overdue tr[data-ticket='{t['id']}']")
+    await expect(overdue).to_have_class(re.compile(r"\bamber\b"))
+    await expect(overdue).to_contain_text("Tiếp nhận")
+
+    clock.advance(minutes=2, seconds=30)  # 8 min: past 150%
+    assert [c["level"] for c in await check_overdue(app)] == ["red"]
+    await expect(receive).to_have_class(re.compile(r"\bred\b"))
+    await expect(overdue).to_have_class(re.compile(r"\bred\b"))
+    await expect(overdue.locator(".badge.red")).to_have_text("Quá hạn nhiều")
+    await expect(leader.locator("#k-overdue")).to_have_text("1")
+
+
+async def test_two_consoles_calling_at_once_never_get_the_same_ticket(
+        base: str, browser: Browser, app: web.Application) -> None:
+    for _ in range(6):
+        await issue(base)
+    c3, c4 = await asyncio.gather(console_at(browser, base, 3), console_at(browser, base, 4))
+    await expect(c3.locator("#queue li")).to_have_count(6)
+    seen: list[str] = []
+    for _ in range(3):
+        await asyncio.gather(c3.click("#btn-next"), c4.click("#btn-next"))
+        for page in (c3, c4):
+            await expect(page.locator("#current")).to_be_visible()
+        pair = [await c3.locator("#cur-number").text_content(), await c4.locator("#cur-number").text_content()]
+        assert pair[0] != pair[1]
+        seen += [n or "" for n in pair]
+        await asyncio.gather(c3.click("#btn-noshow"), c4.click("#btn-noshow"))
+        for page in (c3, c4):
+            await expect(page.locator("#current-empty")).to_be_visible()
+    assert sorted(seen) == [str(n) for n in range(1001, 1007)]
+    calls = app[READER].execute("SELECT number, calls FROM tickets ORDER BY number").fetchall()
+    assert [tuple(r) for r in calls] == [(str(n), 1) for n in range(1001, 1007)]
+
+
+async def test_reprint_without_printer_service_says_so_and_transfer_dialog_moves_the_ticket(
+        base: str, browser: Browser, app: web.Application) -> None:
+    t = await issue(base)
+    staff = await console_at(browser, base, 3)
+    await staff.click("#btn-next")
+    await expect(staff.locator("#cur-number")).to_have_text(t["number"])
+    await staff.keyboard.press("F9")
+    await expect(staff.locator("#notice")).to_be_visible()
+    text = await staff.locator("#notice").text_content()
+    assert text and ("in lại" in text.lower() or "máy in" in text.lower())
+    await staff.keyboard.press("F8")
+    await expect(staff.locator("#transfer-dialog")).to_be_visible()
+    await staff.select_option("#transfer-counter", "4")
+    await staff.click("#transfer-ok")
+    await expect(staff.locator("#current-empty")).to_be_visible()
+    row = app[READER].execute("SELECT status, target_counter_id FROM tickets WHERE id = ?", (t["id"],)).fetchone()
+    assert tuple(row) == ("waiting", 4)
+
+
+async def test_other_counters_tablet_is_refused_and_staff_cannot_take_a_held_counter(
+        base: str, browser: Browser) -> None:
+    _, tablet = await new_page(browser)
+    r = await tablet.goto(base + "rate/3?device=demo-rate-4")
+    assert r is not None and r.status == 403
+    await expect(tablet.locator("h1")).to_contain_text("chưa được đăng ký")
+    await console_at(browser, base, 3)
+    _, page = await new_page(browser)
+    await sign_in(page, base + "counter", "canbo4")
+    await page.click("[data-counter='3']")
+    await expect(page.locator("#choose-error")).to_have_text("Quầy 3 đang do Lê Thị Hồng phụ trách.")
+
+
+async def test_phone_status_page_rates_once(base: str, browser: Browser, app: web.Application) -> None:
+    t = await issue(base, 4)  # not same day: may end with "dossier received"
+    staff = await console_at(browser, base, 3)
+    await call_and_start(staff, t["number"])
+    await staff.check("input[value=dossier_received]")
+    await staff.fill("#receipt", "H12-0007")
+    await staff.click("#btn-finish")
+    await expect(staff.locator("#current-empty")).to_be_visible()
+    _, phone = await new_page(browser, 390, 800)
+    resp = await phone.goto(base + f"t/{t['status_token']}")
+    if resp is None or resp.status != 200:
+        pytest.skip("the ticket status page (kiosk part) is not served")
+    await phone.click(".rp-face[data-score='4']")
+    await expect(phone.locator(".rp-thanks")).to_have_text("Cảm ơn ông/bà đã đánh giá!")
+    await phone.reload()
+    await expect(phone.locator(".rp-thanks")).to_contain_text("đã đánh giá")
+    assert app[READER].execute("SELECT score, channel, receipt_no FROM ratings").fetchone()[:] == (
+        4, "phone", "H12-0007")

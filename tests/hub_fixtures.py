@@ -147,3 +147,23 @@ def head_seq(app: web.Application) -> int:
         return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0])
     finally:
         conn.close()
+
+
+async def push_all(store: Any, centre_id: int, code: str, db_path: Path, now: float, size: int = 2000) -> int:
+    """Push a centre database's whole event log straight into a hub store (what the client does, no network)."""
+    from server.hub.protocol import Batch
+    from server.store import sync as sync_store
+
+    conn = connect(db_path, readonly=True)
+    try:
+        held, first = 0, True
+        while True:
+            batch = sync_store.read_batch(conn, held, size)
+            body = {"centre": code, **batch, "catalog": sync_store.catalog(conn) if first else None}
+            answer = await store.ingest(centre_id, Batch.model_validate(body), now)
+            first = False
+            if answer["held"] == held:
+                return held
+            held = answer["held"]
+    finally:
+        conn.close()

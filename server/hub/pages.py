@@ -63,14 +63,14 @@ async def login_post(request: web.Request) -> web.StreamResponse:
         resp = _render(request, "login.html", error=True)
         resp.set_status(401)
         return resp
-    resp = web.HTTPSeeOther("/hub")
+    resp = web.Response(status=303, headers={"Location": "/hub"})
     set_cookie(resp, token, request.app[SETTINGS].token_ttl_hours)
     return resp
 
 
 async def logout_post(request: web.Request) -> web.StreamResponse:
     request.app[ADMINS].close(admin_token(request) or "")
-    resp = web.HTTPSeeOther("/hub/login")
+    resp = web.Response(status=303, headers={"Location": "/hub/login"})
     resp.del_cookie(COOKIE, path="/")
     return resp
 

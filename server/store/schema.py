@@ -140,6 +140,12 @@ def _load_parts() -> None:
                 raise
 
 
+@migrations(name="0009_waiting_index")
+def m0009_waiting_index(db: Database) -> None:
+    """Wait counts and position on the kiosk are range counts over this index."""
+    _run(db, "CREATE INDEX tickets_waiting_field ON tickets(day, status, field_id, arrival_at)")
+
+
 def apply(db: Database) -> list[str]:
     """Apply pending migrations; returns their names. A failing migration rolls back and raises."""
     _load_parts()

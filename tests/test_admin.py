@@ -1,0 +1,229 @@
+"""The admin pages: sign-in, every form through the writer with CSRF and an audit line, clear refusals."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+import aiohttp
+from aiohttp.test_utils import TestClient
+
+from .conftest import KIOSK
+
+CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
+
+
+async def admin_session(client: TestClient, username: str = "admin") -> str:
+    """Sign in through the form (cookie kept by the client); answer the CSRF token the pages carry."""
+    r = await client.post("/admin/login", data={"username": username, "password": f"{username}-demo"},
+                          allow_redirects=False)
+    assert r.status == 303, await r.text()
+    page = await (await client.get("/admin/fields")).text()
+    return CSRF.search(page).group(1)
+
+
+async def bearer(client: TestClient, username: str, password: str) -> tuple[int, dict[str, str]]:
+    """Sign in through the API without touching the admin's cookie in the test client's jar."""
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as other:
+        async with other.post(client.make_url("/api/login"), json={"username": username, "password": password}) as r:
+            body = await r.json()
+            return r.status, {"Authorization": f"Bearer {body.get('token', '')}"}
+
+
+async def me(client: TestClient, headers: dict[str, str]) -> int:
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as other:
+        async with other.get(client.make_url("/api/me"), headers=headers) as r:
+            return r.status
+
+
+def db_rows(client: TestClient, sql: str) -> list[tuple]:
+    from server.keys import CONFIG
+
+    with sqlite3.connect(client.app[CONFIG].db_file) as conn:
+        return conn.execute(sql).fetchall()
+
+
+async def test_anonymous_visitor_is_sent_to_the_sign_in_form(client: TestClient) -> None:
+    r = await client.get("/admin/procedures", allow_redirects=False)
+    assert r.status == 303 and r.headers["Location"] == "/admin/login?next=/admin/procedures"
+    page = await (await client.get("/admin/login")).text()
+    assert "Đăng nhập quản trị" in page and "Admin sign-in" in page
+
+
+async def test_wrong_password_shows_a_vietnamese_message_and_no_cookie(client: TestClient) -> None:
+    r = await client.post("/admin/login", data={"username": "admin", "password": "nope"}, allow_redirects=False)
+    assert r.status == 401
+    assert "Sai tên đăng nhập hoặc mật khẩu" in await r.text()
+    assert "motcua_token" not in r.cookies
+
+
+async def test_staff_signed_in_gets_a_403_page_not_the_admin(client: TestClient) -> None:
+    await admin_session_as(client, "canbo1")
+    r = await client.get("/admin/users")
+    assert r.status == 403
+    assert "không có quyền quản trị" in await r.text()
+
+
+async def admin_session_as(client: TestClient, username: str) -> None:
+    r = await client.post("/admin/login", data={"username": username, "password": f"{username}-demo"},
+                          allow_redirects=False)
+    assert r.status == 303
+
+
+async def test_overview_nav_links_every_admin_section_including_other_parts(client: TestClient) -> None:
+    await admin_session(client)
+    page = await (await client.get("/admin")).text()
+    for href in ("/admin/office", "/admin/fields", "/admin/procedures", "/admin/counters", "/admin/users",
+                 "/admin/devices", "/admin/series", "/admin/priority", "/admin/audit"):
+        assert f'href="{href}"' in page, href
+    others = {r.get_info().get("path") for r in client.app.router.resources()}
+    for path in others:
+        if path and path.startswith("/admin/") and "{" not in path and "static" not in path \
+                and path not in ("/admin/login", "/admin/logout"):
+            assert f'href="{path}"' in page, f"nav misses {path}"
+
+
+async def test_new_procedure_is_saved_through_the_writer_and_audited_with_actor_and_ip(client: TestClient) -> None:
+    csrf = await admin_session(client)
+    form = {"csrf": csrf, "code": "9.999001", "name_vi": "Đăng ký giám hộ", "name_en": "Guardianship registration",
+            "field_id": "1", "legal_days": "3", "service_target_min": "15", "kiosk_visible": "on", "active": "on",
+            "sort": "50", "keywords": "giam ho"}
+    r = await client.post("/admin/procedures", data=form, allow_redirects=False)
+    assert r.status == 303 and r.headers["Location"] == "/admin/procedures?saved=1"
+    procs = (await (await client.get("/api/procedures", headers=KIOSK)).json())["procedures"]
+    assert any(p["code"] == "9.999001" and p["name_vi"] == "Đăng ký giám hộ" for p in procs)
+    actor, action, ip = db_rows(client, "SELECT actor, action, ip FROM audit_log ORDER BY id DESC LIMIT 1")[0]
+    assert (actor, action, ip) == ("user:admin", "procedures.save", "127.0.0.1")
+    listing = await (await client.get("/admin/procedures?saved=1")).text()
+    assert "Đã lưu" in listing and "Đăng ký giám hộ" in listing
+
+
+async def test_a_form_without_the_csrf_token_is_refused_and_nothing_is_written(client: TestClient) -> None:
+    await admin_session(client)
+    before = db_rows(client, "SELECT COUNT(*) FROM fields")[0][0]
+    r = await client.post("/admin/fields", data={"code": "X", "name_vi": "X", "name_en": "X", "series": "HT"})
+    assert r.status == 403 and (await r.json())["error"]["code"] == "csrf_failed"
+    r = await client.post("/admin/fields", data={"csrf": "0" * 32, "code": "X", "name_vi": "X", "name_en": "X",
+                                                 "series": "HT"})
+    assert r.status == 403
+    assert db_rows(client, "SELECT COUNT(*) FROM fields")[0][0] == before
+
+
+async def test_admin_text_is_escaped_never_run(client: TestClient) -> None:
+    csrf = await admin_session(client)
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    r = await client.post("/admin/fields", data={"csrf": csrf, "code": "EV", "name_vi": evil, "name_en": "Evil",
+                                                 "series": "HT"}, allow_redirects=False)
+    assert r.status == 303
+    page = await (await client.get("/admin/fields")).text()
+    assert evil not in page and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+
+
+async def test_bad_number_and_duplicate_code_come_back_with_the_form_and_a_message(client: TestClient) -> None:
+    csrf = await admin_session(client)
+    r = await client.post("/admin/counters", data={"csrf": csrf, "number": "bảy", "name_vi": "Quầy 7",
+                                                   "name_en": "Counter 7", "grp": "hall", "active": "on"})
+    assert r.status == 422
+    page = await r.text()
+    assert "Số quầy (Number) phải là một số." in page and 'value="Quầy 7"' in page
+    r = await client.post("/admin/fields", data={"csrf": csrf, "code": "HT", "name_vi": "Trùng", "name_en": "Dup",
+                                                 "series": "HT"})
+    assert r.status == 409 and "Đã có Lĩnh vực &#39;HT&#39;." in await r.text()
+    r = await client.post("/admin/series", data={"csrf": csrf, "key": "ZZ", "start": "500", "end": "100"})
+    assert r.status == 422 and "Số đầu phải nhỏ hơn số cuối." in await r.text()
+    assert db_rows(client, "SELECT COUNT(*) FROM counters")[0][0] == 6
+
+
+async def test_counter_services_are_edited_with_the_counter_in_one_decision(client: TestClient) -> None:
+    csrf = await admin_session(client)
+    r = await client.post("/admin/counters/1", data=[
+        ("csrf", csrf), ("number", "1"), ("name_vi", "Quầy số 1"), ("name_en", "Counter 1"), ("grp", "hall"),
+        ("active", "on"), ("field_ids", "1"), ("field_ids", "2"), ("procedure_ids", "14"), ("field_ids", "999")],
+        allow_redirects=False)
+    assert r.status == 303
+    counters = (await (await client.get("/api/counters")).json())["counters"]
+    one = next(c for c in counters if c["id"] == 1)
+    assert one["field_ids"] == [1, 2] and one["procedure_ids"] == [14]
+    page = await (await client.get("/admin/counters/1")).text()
+    assert 'name="procedure_ids" value="14" checked' in page
+    assert (await client.get("/admin/counters/77")).status == 404
+    assert (await client.get("/admin/counters/abc")).status == 404
+
+
+async def test_office_and_series_and_priority_edit(client: TestClient) -> None:
+    csrf = await admin_session(client)
+    r = await client.post("/admin/office", data={"csrf": csrf, "code": "hoaithanh", "name": "TT PVHCC xã Hoài Thanh",
+                                                 "address": "Thôn 1"}, allow_redirects=False)
+    assert r.status == 303
+    assert (await (await client.get("/api/office")).json())["name"] == "TT PVHCC xã Hoài Thanh"
+    r = await client.post("/admin/priority/nguoi_cao_tuoi", data={"csrf": csrf, "code": "renamed",
+                                                                 "name_vi": "Người từ 75 tuổi", "name_en": "Aged 75+",
+                                                                 "sort": "0"}, allow_redirects=False)
+    assert r.status == 303
+    rows = db_rows(client, "SELECT code, name_vi, active FROM priority_categories WHERE code = 'nguoi_cao_tuoi'")
+    assert rows == [("nguoi_cao_tuoi", "Người từ 75 tuổi", 0)]  # code kept; unticked = inactive
+
+
+async def test_staff_account_create_reset_and_deactivate(client: TestClient) -> None:
+    csrf = await admin_session(client)
+    r = await client.post("/admin/users", data={"csrf": csrf, "username": "canbo7", "display_name": "Bùi Thị Thu",
+                                                "role": "staff", "password": "mat-khau-7"})
+    assert r.status == 200 and "mat-khau-7" in await r.text()
+    assert r.headers["Cache-Control"] == "no-store"
+    status, h = await bearer(client, "canbo7", "mat-khau-7")
+    assert status == 200
+    uid = db_rows(client, "SELECT id FROM users WHERE username = 'canbo7'")[0][0]
+    r = await client.post(f"/admin/users/{uid}/password", data={"csrf": csrf, "password": ""})
+    page = await r.text()
+    assert r.status == 200, page
+    generated = re.search(r"<p class=\"secret\" id=\"secret\">([^<]+)</p>", page).group(1)
+    assert await me(client, h) == 401  # old sign-in ended
+    status, h = await bearer(client, "canbo7", generated)
+    assert status == 200 and await me(client, h) == 200
+    r = await client.post(f"/admin/users/{uid}", data={"csrf": csrf, "display_name": "Bùi Thị Thu", "role": "staff"},
+                          allow_redirects=False)
+    assert r.status == 303
+    assert await me(client, h) == 401
+    assert (await bearer(client, "canbo7", generated))[0] == 401
+    actions = [a for (a,) in db_rows(client, "SELECT action FROM audit_log WHERE actor = 'user:admin'")]
+    assert {"user.create", "user.reset_password", "user.update"} <= set(actions)
+
+
+async def test_the_last_admin_cannot_lock_themself_out(client: TestClient) -> None:
+    csrf = await admin_session(client)
+    r = await client.post("/admin/users/1", data={"csrf": csrf, "display_name": "Quản trị viên", "role": "staff",
+                                                  "active": "on"})
+    assert r.status == 409 and "quản trị viên cuối cùng" in await r.text()
+    assert db_rows(client, "SELECT role, active FROM users WHERE id = 1") == [("admin", 1)]
+    r = await client.post("/admin/users", data={"csrf": csrf, "username": "x", "display_name": "X", "role": "staff",
+                                                "password": "short"})
+    assert r.status == 422 and "ít nhất 8 ký tự" in await r.text()
+
+
+async def test_device_token_is_shown_once_works_and_revoking_stops_it_at_once(client: TestClient) -> None:
+    csrf = await admin_session(client)
+    r = await client.post("/admin/devices", data={"csrf": csrf, "id": "kiosk-2", "kind": "kiosk",
+                                                  "name": "Ki-ốt Hoài Thanh Tây", "printer_id": "kiosk2"})
+    page = await r.text()
+    token = re.search(r'id="token">([^<]+)<', page).group(1)
+    assert f"/kiosk?device={token}" in page
+    assert db_rows(client, "SELECT COUNT(*) FROM devices WHERE token_hash = ?".replace("?", "'" + token + "'")) \
+        == [(0,)]  # only the hash is stored
+    kiosk2 = {"Authorization": f"Bearer {token}"}
+    r = await client.post("/api/tickets", json={"procedure_id": 1}, headers=kiosk2)
+    assert r.status == 201
+    r = await client.post("/admin/devices/kiosk-2/revoke", data={"csrf": csrf}, allow_redirects=False)
+    assert r.status == 303
+    r = await client.post("/api/tickets", json={"procedure_id": 1}, headers=kiosk2)
+    assert r.status == 401
+    r = await client.post("/admin/devices/nope/revoke", data={"csrf": csrf})
+    assert r.status == 404 and "Không tìm thấy Thiết bị" in await r.text()
+
+
+async def test_audit_page_lists_changes_newest_first(client: TestClient) -> None:
+    csrf = await admin_session(client)
+    await client.post("/admin/fields/1", data={"csrf": csrf, "code": "HT", "name_vi": "Hộ tịch - Chứng thực",
+                                               "name_en": "Civil status", "series": "HT"})
+    page = await (await client.get("/admin/audit")).text()
+    assert page.index("fields.save") < page.index("login")
+    assert "127.0.0.1" in page

@@ -14,7 +14,7 @@ from .keys import CLOCK, PRINCIPAL, READER, SESSIONS
 
 COOKIE = "motcua_token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-CSRF_EXEMPT = frozenset({"/api/login"})
+CSRF_EXEMPT = frozenset({"/api/login", "/admin/login"})
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -42,6 +42,17 @@ def _token(request: web.Request) -> tuple[str | None, bool]:
     return None, False
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def _csrf_field(request: web.Request) -> str:
+    """A server-rendered form sends the token as its `csrf` field (aiohttp caches the parsed form)."""
+    if request.content_type not in FORM_TYPES:
+        return ""
+    value = (await request.post()).get("csrf", "")
+    return value if isinstance(value, str) else ""
+
+
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     token, from_cookie = _token(request)
@@ -55,7 +66,7 @@ async def auth_middleware(request: web.Request, handler: Any) -> web.StreamRespo
         if found is not None:
             principal = found
             if from_cookie and request.method in UNSAFE:
-                sent = request.headers.get("X-CSRF-Token", "")
+                sent = request.headers.get("X-CSRF-Token", "") or await _csrf_field(request)
                 if not hmac.compare_digest(sent, auth.csrf_token(token)):
                     raise DomainError("csrf_failed", status=403)
     request[PRINCIPAL] = principal

@@ -17,8 +17,9 @@ from . import definitions as d
 from .letters import shape
 
 TREND_DAYS = 62  # up to two months the trend is per day, beyond per month
-_ZERO = {f.key: 0 for f in d.COUNTS if f.unit == "count"} | {f.key: 0 for f in d.RATINGS if f.unit == "count"} \
-    | {f.key: 0 for f in d.EVENT_COUNTS}
+# A group with no rows in one statement: counts are 0, times and means unknown (None).
+_ZERO = {f.key: (0 if f.unit == "count" else None) for f in (*d.COUNTS, *d.RATINGS, *d.EVENT_COUNTS)} \
+    | {f.key: None for f, _, _ in d.PERCENTILES}
 
 
 def _round(v: Any) -> Any:

@@ -1,0 +1,116 @@
+"""Exports, CLI and the monthly job on a simulated office: the XLSX and CSV carry the JSON report's figures
+as numbers, with Vietnamese headers; the letters tables have seed 000's shape."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from server.cli import main
+from server.config import from_dict
+from server.domain.clock import FakeClock
+from server.reports import export, service
+from server.reports.monthly import make_monthly
+from server.simulate import simulate
+from tests.conftest import TZ
+
+START, END = date(2026, 10, 1), date(2026, 10, 31)
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sim") / "motcua.db"
+    simulate(path, "xa01", "xa01", days=45, seed=3, per_day=40, end=date(2026, 11, 5))
+    return path
+
+
+@pytest.fixture(scope="module")
+def rep(db: Path) -> dict[str, Any]:
+    return service.report(db, START, END, "field", 15)
+
+
+def test_xlsx_figures_are_the_json_figures_as_numbers(db: Path, rep: dict[str, Any]) -> None:
+    wb = load_workbook(io.BytesIO(service.render(db, START, END, "field", 15, "xlsx")))
+    assert wb.sheetnames[:2] == ["Tổng hợp", "Theo lĩnh vực"]
+    ws = wb["Theo lĩnh vực"]
+    head = [c.value for c in ws[1]]
+    assert head[:3] == ["Lĩnh vực", "Số vé đã cấp", "Đã phục vụ xong"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert set(rows) == {r["label"] for r in rep["rows"]} | {"Tổng cộng"}
+    for r in [*rep["rows"], {**rep["total"], "label": "Tổng cộng"}]:
+        for col, (key, _, unit) in enumerate(export.COLUMNS, start=1):
+            cell, want = rows[r["label"]][col], r.get(key)
+            if want is None:
+                assert cell is None, key
+            else:
+                assert isinstance(cell, int | float), (key, cell)
+                assert cell == pytest.approx(want / 60 if unit == "seconds" else want), key
+    assert rep["total"]["issued"] > 500  # the simulated month is not empty
+    assert ws.cell(row=2, column=head.index("Tỷ lệ đạt yêu cầu (hài lòng trở lên) (%)") + 1).number_format == "0.0%"
+
+
+def test_csv_is_the_same_table_with_a_bom(db: Path, rep: dict[str, Any]) -> None:
+    raw = service.render(db, START, END, "field", 15, "csv")
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][0] == "Lĩnh vực" and rows[-1][0] == "Tổng cộng"
+    assert int(rows[-1][1]) == rep["total"]["issued"]
+    assert float(rows[-1][rows[0].index("Thời gian chờ trung bình (phút)")]) == pytest.approx(
+        rep["total"]["wait_mean"] / 60)
+
+
+def test_letters_tables_have_the_appendix_shape(db: Path) -> None:
+    letters = service.letters(db, START, END)
+    t = letters["total"]
+    assert t["total"] == t["congratulation"] + t["death"] and t["congratulation"] == t["birth"] + t["marriage"]
+    assert t["birth"] > 0 and t["marriage"] > 0 and t["death"] > 0
+    wb = load_workbook(io.BytesIO(service.letters_xlsx(letters)))
+    ws = wb["Thư HCPVND theo đơn vị"]
+    values = list(ws.iter_rows(values_only=True))
+    assert values[2][3] == "Tổng Thư chúc mừng (Hỷ sự) và chia buồn (Tang gia)"
+    assert values[3] == ("(1)", "(2)", "(3)", "(4)=(5)+(8)", "(5)=(6)+(7)", "(6)", "(7)", "(8)")
+    assert values[-1][1] == "Tổng cộng" and values[-1][3] == t["total"]
+    proc = list(wb["Thư HCPVND theo thủ tục"].iter_rows(values_only=True))
+    assert sum(r[3] for r in proc[2:-1]) == t["total"] and proc[-1][0] == "TỔNG"
+
+
+def test_cli_writes_the_report_and_refuses_a_reversed_period(db: Path, tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "oct.xlsx"
+    main(["report", "--from", "2026-10-01", "--to", "2026-10-31", "--format", "xlsx", "--db", str(db),
+          "--out", str(out)])
+    assert load_workbook(out)["Tổng hợp"]["B5"].value > 500
+    main(["report", "--from", "2026-10-01", "--to", "2026-10-31", "--format", "json", "--db", str(db),
+          "--group", "hour", "--out", str(tmp_path / "r.json")])
+    assert '"group": "hour"' in (tmp_path / "r.json").read_text(encoding="utf-8")
+    with pytest.raises(SystemExit) as exc:
+        main(["report", "--from", "2026-10-31", "--to", "2026-10-01", "--db", str(db)])
+    assert "phải trước hoặc bằng ngày kết thúc" in str(exc.value)
+
+
+def test_monthly_report_is_written_once(db: Path, tmp_path: Path) -> None:
+    config = from_dict({"server": {"data_dir": str(tmp_path), "db_path": str(db)}})
+    clock = FakeClock(datetime(2026, 11, 1, 0, 30, tzinfo=TZ))
+    path = make_monthly(config, clock)
+    assert path == tmp_path / "reports" / "bao-cao-thang-2026-10.xlsx"
+    first = path.stat().st_mtime_ns
+    assert load_workbook(path)["Tổng hợp"]["A3"].value == "Từ ngày 2026-10-01 đến ngày 2026-10-31 (31 ngày)"
+    assert make_monthly(config, clock) is None  # kept, not redone
+    assert path.stat().st_mtime_ns == first and not list(path.parent.glob("*.part"))
+
+
+def test_reports_config_is_checked(tmp_path: Path) -> None:
+    from server.config import ConfigError
+    from server.reports.period import settings
+
+    assert settings({"wait_target_min": 20}).wait_target_min == 20
+    with pytest.raises(ConfigError, match="wait_target_min"):
+        settings({"wait_target_min": 0})
+    with pytest.raises(ConfigError, match="unknown key"):
+        settings({"wait_taget_min": 10})

@@ -16,16 +16,17 @@ from pydantic import Field, field_validator, model_validator
 from .. import auth
 from ..auth import Principal
 from ..domain.clock import epoch
-from ..domain.errors import NotFound
+from ..domain.errors import DomainError, Invalid, NotFound
 from ..keys import CLOCK, CONFIG, LIVE, POLICY, READER, SCHEDULER, WRITER
 from ..services import calendar as service
+from ..services import mobile
 from ..services.queue import Ctx
 from ..services.views import local_now
 from ..store import accounts
 from ..store import calendar as store
 from ..store.tx import Tx
 from .common import decide, ok
-from .registry import Body, operation
+from .registry import Body, Query, operation
 
 log = logging.getLogger(__name__)
 ADMIN = frozenset({"admin"})
@@ -141,7 +142,6 @@ def _day(raw: str) -> str:
     try:
         return date.fromisoformat(raw).isoformat()
     except ValueError as exc:
-        from ..domain.errors import Invalid
         raise Invalid("calendar_invalid", detail=f"{raw!r} is not a date YYYY-MM-DD") from exc
 
 
@@ -244,3 +244,37 @@ async def close_waiting(request: web.Request, principal: Principal) -> web.Respo
     day = local_now(request.app).date().isoformat()
     closed = await decide(request, principal, service.close_waiting, day)
     return ok({"closed": closed, "day": day})
+
+
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
+@operation("importMobileSession", "POST", "/api/mobile/import",
+           "Merge a mobile-session file (JSON Lines, as uploaded) into this office; idempotent", tag="mobile",
+           roles=ADMIN, response={"type": "object", "required": ["changed", "rows", "first_import"]})
+async def import_mobile(request: web.Request, principal: Principal) -> web.Response:
+    raw = await request.content.read(MAX_IMPORT_BYTES + 1)  # beyond the API's small body limit, on purpose
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise DomainError("body_too_large", status=413)
+    try:
+        lines = raw.decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise Invalid("mobile_file_invalid", detail="not UTF-8 text") from exc
+    return ok(await decide(request, principal, mobile.import_file, mobile.parse(lines)))
+
+
+class ExportQuery(Query):
+    day: date | None = None
+    session: str | None = Field(default=None, max_length=80)
+
+
+@operation("exportMobileSession", "GET", "/api/mobile/export", "A session's file for the office (JSON Lines)",
+           tag="mobile", query=ExportQuery, roles=ADMIN, response={"type": "string"})
+async def export_mobile(request: web.Request, principal: Principal, query: ExportQuery) -> web.Response:
+    conn, cfg = request.app[READER], request.app[CONFIG]
+    day = (query.day or local_now(request.app).date()).isoformat()
+    sessions = [query.session] if query.session else store.sessions_of(conn, day=day, origin=cfg.server.machine_id)
+    lines = mobile.export_lines(conn, sessions, cfg.server.machine_id, epoch(request.app[CLOCK].now()))
+    name = f"motcua-{cfg.office.code}-{cfg.server.machine_id}-{day}.jsonl"
+    return web.Response(text="\n".join(lines) + "\n", content_type="application/x-ndjson",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -162,3 +162,92 @@ def open_ticket_ids(conn: Conn, up_to_day: str, statuses: tuple[str, ...] = ("wa
     rows = conn.execute(f"SELECT id FROM tickets WHERE day <= ? AND status IN ({marks}) ORDER BY arrival_at",
                         (up_to_day, *statuses)).fetchall()
     return [r[0] for r in rows]
+
+
+# Mobile-session files: rows travel with every column their table has (parts may add columns), ids unchanged.
+MOBILE_TABLES = ("sessions", "tickets", "events", "steps", "ratings")
+_OF_TICKETS = "ticket_id IN (SELECT id FROM tickets WHERE session_id IN ({marks}))"
+
+
+def session_rows(conn: Conn, session_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    marks = ",".join("?" * len(session_ids))
+    where = {"sessions": f"id IN ({marks})", "tickets": f"session_id IN ({marks})"}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for table in MOBILE_TABLES:
+        cur = conn.execute(f"SELECT * FROM {table} WHERE {where.get(table, _OF_TICKETS.format(marks=marks))}"
+                           " ORDER BY rowid", session_ids)
+        names = [d[0] for d in cur.description]
+        out[table] = [{k: v for k, v in zip(names, r, strict=True) if k != "seq" or table != "events"}
+                      for r in cur.fetchall()]
+    return out
+
+
+def columns(conn: Conn, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(f"PRAGMA table_info({table})").fetchall()]
+
+
+def upsert_rows(conn: Conn, table: str, rows: list[dict[str, Any]]) -> int:
+    """Insert or refresh rows by id (events, append-only, are only inserted); returns rows actually changed."""
+    known = set(columns(conn, table)) - ({"seq"} if table == "events" else set())
+    changed = 0
+    for row in rows:
+        cols = [c for c in row if c in known]
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        if table == "events":
+            sql += " ON CONFLICT (id) DO NOTHING"
+        else:
+            sets = [c for c in cols if c != "id"]
+            differs = " OR ".join(f"{c} IS NOT excluded.{c}" for c in sets)
+            sql += f" ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in sets)} WHERE {differs}"
+        changed += conn.execute(sql, [row[c] for c in cols]).rowcount
+    return changed
+
+
+def number_clashes(conn: Conn, tickets: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(day, number) pairs the office already uses for a *different* ticket: importing would break UNIQUE."""
+    out = []
+    for t in tickets:
+        row = conn.execute("SELECT id FROM tickets WHERE day = ? AND number = ? AND id != ?",
+                           (t["day"], t["number"], t["id"])).fetchone()
+        if row is not None:
+            out.append((t["day"], t["number"]))
+    return out
+
+
+def foreign_ids(conn: Conn, tickets: list[dict[str, Any]], origin: str) -> list[str]:
+    """Ticket ids already in the office but made by another machine: ids must stay unique across machines."""
+    return [t["id"] for t in tickets if (row := conn.execute("SELECT origin FROM tickets WHERE id = ?",
+                                                             (t["id"],)).fetchone()) and row[0] != origin]
+
+
+def bump_number_seq(conn: Conn, day: str, series: str, last: int) -> None:
+    conn.execute("INSERT INTO number_seq (day, series, last) VALUES (?, ?, ?) ON CONFLICT (day, series)"
+                 " DO UPDATE SET last = MAX(last, excluded.last)", (day, series, last))
+
+
+def record_import(conn: Conn, sha: str, office_code: str, machine_id: str, at: float, counts: dict[str, int]) -> bool:
+    cur = conn.execute("INSERT OR IGNORE INTO mobile_imports (file_sha256, office_code, machine_id, imported_at,"
+                       " counts) VALUES (?,?,?,?,?)", (sha, office_code, machine_id, at, json.dumps(counts)))
+    return cur.rowcount == 1
+
+
+def id_maps(conn: Conn) -> dict[str, dict[str, Any]]:
+    """Catalogue ids by their stable keys (procedure/field codes, counter numbers, usernames)."""
+    return {
+        "procedures": dict(conn.execute("SELECT id, code FROM procedures").fetchall()),
+        "fields": dict(conn.execute("SELECT id, code FROM fields").fetchall()),
+        "counters": dict(conn.execute("SELECT id, number FROM counters").fetchall()),
+        "users": dict(conn.execute("SELECT id, username FROM users").fetchall()),
+    }
+
+
+def session_type_counts(conn: Conn, day: str | None = None) -> dict[str, dict[str, int]]:
+    """Per session type: tickets, tickets done, their events, ratings (each ticket counted once)."""
+    rows = conn.execute(
+        "SELECT t.session_type, COUNT(*), SUM(t.status = 'done'),"
+        " (SELECT COUNT(*) FROM events e JOIN tickets t2 ON e.ticket_id = t2.id"
+        "  WHERE t2.session_type = t.session_type AND (? IS NULL OR t2.day = ?)),"
+        " (SELECT COUNT(*) FROM ratings r JOIN tickets t3 ON r.ticket_id = t3.id"
+        "  WHERE t3.session_type = t.session_type AND (? IS NULL OR t3.day = ?))"
+        " FROM tickets t WHERE (? IS NULL OR t.day = ?) GROUP BY t.session_type", (day,) * 6).fetchall()
+    return {r[0]: {"tickets": r[1], "done": r[2] or 0, "events": r[3], "ratings": r[4]} for r in rows}

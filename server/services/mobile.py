@@ -1,0 +1,154 @@
+"""Mobile sessions: the laptop's file out, the office's import in.
+
+The file is JSON Lines: a header (format, office code, machine id, the sessions, and the laptop's catalogue
+keys), then one `{"table", "row"}` line per row (sessions, tickets, events, steps, ratings), then an end line
+with the row count, so a truncated copy is refused. Ids are ULIDs made on the laptop, so they never clash
+with the office's; procedures, fields, counters and users are matched by code, number and username, because
+the laptop's numeric ids may differ. Importing is one transaction and idempotent: tickets, steps and ratings
+are upserted by id, events inserted once by id, and the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..domain.errors import DomainError, Invalid
+from ..messages import register
+from ..store import calendar as store
+from ..store import catalog
+from ..store.tx import Tx
+from .queue import Ctx
+
+FORMAT = "motcua-mobile-session"
+VERSION = 1
+# Columns holding catalogue ids, per table: (column, which map).
+REMAP = {
+    "tickets": [("procedure_id", "procedures"), ("field_id", "fields"), ("counter_id", "counters"),
+                ("target_counter_id", "counters"), ("served_by", "users")],
+    "events": [("counter_id", "counters")],
+    "steps": [("counter_id", "counters"), ("started_by", "users"), ("ended_by", "users")],
+    "ratings": [("counter_id", "counters"), ("user_id", "users"), ("procedure_id", "procedures")],
+}
+
+register({
+    "mobile_file_invalid": ("Tệp phiên lưu động không hợp lệ: {detail}", "Invalid mobile-session file: {detail}"),
+    "mobile_wrong_office": (
+        "Tệp này của đơn vị {file_office}, không phải của đơn vị {office}. Không nhập gì.",
+        "This file belongs to office {file_office}, not {office}. Nothing was imported.",
+    ),
+    "mobile_same_machine": ("Tệp này được xuất từ chính máy này ({machine}).",
+                            "This file was exported from this very machine ({machine})."),
+    "mobile_unknown_procedure": (
+        "Thủ tục mã {code} trong tệp không có ở đơn vị này. Hãy thêm thủ tục trước khi nhập.",
+        "Procedure code {code} in the file is unknown here: add it before importing.",
+    ),
+    "mobile_number_clash": (
+        "Số {number} ngày {day} đã được dùng cho vé khác ở đơn vị (hai máy lưu động dùng chung dãy số?). "
+        "Không nhập gì.",
+        "Number {number} on {day} is already used by another ticket here (two laptops on one series?). "
+        "Nothing was imported.",
+    ),
+    "mobile_id_clash": ("Mã vé {ticket} đã có ở đơn vị nhưng do máy khác tạo. Không nhập gì.",
+                        "Ticket id {ticket} already exists here, made by another machine. Nothing was imported."),
+    "mobile_no_sessions": ("Không có phiên nào để xuất ({what}).", "No session to export ({what})."),
+})
+
+
+def export_lines(conn: Any, session_ids: list[str], machine_id: str, at: float) -> Iterator[str]:
+    if not session_ids:
+        raise DomainError("mobile_no_sessions", status=404, what="?")
+    office = catalog.office(conn) or {"code": ""}
+    rows = store.session_rows(conn, session_ids)
+    header = {"format": FORMAT, "version": VERSION, "office_code": office["code"], "machine_id": machine_id,
+              "sessions": session_ids, "exported_at": at, "keys": store.id_maps(conn)}
+    yield json.dumps(header, ensure_ascii=False)
+    n = 0
+    for table, items in rows.items():
+        for row in items:
+            n += 1
+            yield json.dumps({"table": table, "row": row}, ensure_ascii=False)
+    yield json.dumps({"end": True, "rows": n})
+
+
+@dataclass(frozen=True)
+class MobileFile:
+    header: dict[str, Any]
+    tables: dict[str, list[dict[str, Any]]]
+    sha256: str
+
+
+def parse(lines: Iterable[str]) -> MobileFile:
+    digest = hashlib.sha256()
+    items: list[dict[str, Any]] = []
+    for line in lines:
+        digest.update(line.encode())
+        if line.strip():
+            try:
+                items.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise Invalid("mobile_file_invalid", detail=f"line {len(items) + 1} is not JSON") from exc
+    if not items or items[0].get("format") != FORMAT:
+        raise Invalid("mobile_file_invalid", detail="not a motcua mobile-session file")
+    if items[0].get("version") != VERSION:
+        raise Invalid("mobile_file_invalid", detail=f"version {items[0].get('version')} is not supported")
+    end = items[-1]
+    body = items[1:-1]
+    if not end.get("end") or end.get("rows") != len(body):
+        raise Invalid("mobile_file_invalid", detail="the file is incomplete (copy it again from the laptop)")
+    tables: dict[str, list[dict[str, Any]]] = {t: [] for t in store.MOBILE_TABLES}
+    for item in body:
+        if item.get("table") not in tables or not isinstance(item.get("row"), dict):
+            raise Invalid("mobile_file_invalid", detail=f"unexpected line {item!r:.60}")
+        tables[item["table"]].append(item["row"])
+    return MobileFile(items[0], tables, digest.hexdigest())
+
+
+def _remap(f: MobileFile, here: dict[str, dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The laptop's catalogue ids turned into this office's, through codes, numbers and usernames."""
+    theirs = {name: {int(k): v for k, v in keys.items()} for name, keys in f.header["keys"].items()}
+    mine = {name: {v: k for k, v in keys.items()} for name, keys in here.items()}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for table, rows in f.tables.items():
+        fixed = []
+        for row in rows:
+            row = dict(row)
+            for col, kind in REMAP.get(table, []):
+                if row.get(col) is None:
+                    continue
+                key = theirs[kind].get(row[col])
+                if key not in mine[kind] and kind == "procedures":
+                    raise DomainError("mobile_unknown_procedure", code=key)
+                row[col] = mine[kind].get(key)
+            fixed.append(row)
+        out[table] = fixed
+    return out
+
+
+def import_file(tx: Tx, ctx: Ctx, f: MobileFile) -> dict[str, Any]:
+    """One transaction: everything from the file, or nothing with a message saying why."""
+    office = catalog.office(tx) or {"code": ""}
+    h = f.header
+    if h["office_code"] != office["code"]:
+        raise DomainError("mobile_wrong_office", file_office=h["office_code"], office=office["code"])
+    if h["machine_id"] == tx.origin:
+        raise DomainError("mobile_same_machine", machine=h["machine_id"])
+    tables = _remap(f, store.id_maps(tx))
+    clash = store.foreign_ids(tx, tables["tickets"], h["machine_id"])
+    if clash:
+        raise DomainError("mobile_id_clash", ticket=clash[0])
+    numbers = store.number_clashes(tx, tables["tickets"])
+    if numbers:
+        raise DomainError("mobile_number_clash", day=numbers[0][0], number=numbers[0][1])
+    changed = {table: store.upsert_rows(tx, table, tables[table]) for table in store.MOBILE_TABLES}
+    for t in tables["tickets"]:
+        store.bump_number_seq(tx, t["day"], t["series"], t["seq"])
+    first = store.record_import(tx, f.sha256, h["office_code"], h["machine_id"], ctx.now, changed)
+    if any(changed.values()):
+        tx.emit("mobile.imported", at=ctx.now, day=ctx.day, actor=ctx.actor,
+                data={"machine_id": h["machine_id"], "sessions": h["sessions"], "changed": changed})
+    return {"machine_id": h["machine_id"], "sessions": h["sessions"], "changed": changed,
+            "rows": {t: len(r) for t, r in tables.items()}, "first_import": first}

@@ -10,6 +10,7 @@ The events are the audit trail; the rows let the hub run the very same report SQ
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -45,9 +46,11 @@ PROCEDURE_COLUMNS = ("id", "code", "name_vi", "name_en", "field_id", "service_ta
 PERSONAL_MARKERS = ("name", "phone", "email", "cccd", "id_card", "address", "birth", "note", "reason", "comment")
 
 
+_PERSONAL = re.compile("|".join(PERSONAL_MARKERS), re.IGNORECASE)
+
+
 def is_personal(key: str) -> bool:
-    k = key.lower()
-    return any(m in k for m in PERSONAL_MARKERS)
+    return _PERSONAL.search(key) is not None
 
 
 def strip_personal(value: Any) -> Any:

@@ -118,19 +118,13 @@ class HubStore:
                 batch.catalog.hash if batch.catalog else None))
 
     async def _insert_events(self, conn: asyncpg.Connection, centre_id: int, events: list[Any]) -> None:
-        cols = [[] for _ in EVENT_COLUMNS]  # type: list[list[Any]]
-        for e in events:
-            values = e.model_dump()
-            values["actor"] = actor_kind(values["actor"])
-            values["data"] = json.dumps(strip_personal(values["data"]), ensure_ascii=False)
-            for i, c in enumerate(EVENT_COLUMNS):
-                cols[i].append(values[c])
-        types = self.types["events"]
-        arrays = ", ".join(f"${i + 2}::{_array(types[c])}" for i, c in enumerate(EVENT_COLUMNS))
-        select = ", ".join("u.data::jsonb" if c == "data" else f"u.{c}" for c in EVENT_COLUMNS)
-        await conn.execute(
-            f"INSERT INTO events (centre_id, {', '.join(EVENT_COLUMNS)}) SELECT $1, {select}"
-            f" FROM unnest({arrays}) AS u({', '.join(EVENT_COLUMNS)}) ON CONFLICT DO NOTHING", centre_id, *cols)
+        """COPY (binary): safe without ON CONFLICT because only seqs above the locked held_seq get here."""
+        records = [
+            (centre_id, e.seq, e.id, e.at, e.day, e.type, e.ticket_id, e.counter_id, actor_kind(e.actor),
+             e.from_status, e.to_status, json.dumps(strip_personal(e.data), ensure_ascii=False), e.origin)
+            for e in events
+        ]
+        await conn.copy_records_to_table("events", records=records, columns=["centre_id", *EVENT_COLUMNS])
 
     async def _upsert(self, conn: asyncpg.Connection, table: str, centre_id: int, columns: tuple[str, ...],
                       rows: list[dict[str, Any]], *, versioned: bool = True) -> None:

@@ -1,0 +1,70 @@
+"""The hub refuses what it must, clearly (JSON, Vietnamese + English), and stores nothing then:
+a missing, wrong or revoked key, another centre's key, a batch that skips seqs or is out of order."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from server.config import from_dict
+from server.hub.app import STORE, create_hub_app
+from server.hub.protocol import strip_personal
+
+pytest_plugins = ("tests.pg",)
+
+
+def event(seq: int, **data: Any) -> dict[str, Any]:
+    return {"seq": seq, "id": f"01EV{seq:022d}", "at": 1.8e9 + seq, "day": "2026-11-23", "type": "ticket.call",
+            "ticket_id": None, "counter_id": 1, "actor": "user:nguyen.van.a", "data": data}
+
+
+async def test_refusals_are_clear_and_store_nothing(aiohttp_client, pg_dsn) -> None:
+    hub = create_hub_app(from_dict({"hub": {"dsn": pg_dsn}}))
+    client = await aiohttp_client(hub)
+    store = hub[STORE]
+    key_a = await store.add_centre("a", "Xã A", time.time())
+    key_b = await store.add_centre("b", "Xã B", time.time())
+
+    async def push(key: str | None, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        r = await client.post("/api/sync/batch", json={"centre": "a", "after": 0, "head": 2, **body},
+                              headers=headers)
+        return r.status, await r.json()
+
+    status, body = await push(None, {"events": [event(1)]})
+    assert status == 401 and body["error"]["code"] == "hub_key_required"
+    status, body = await push("not-a-key", {"events": [event(1)]})
+    assert (status, body["error"]["code"]) == (401, "hub_key_invalid")
+    assert "thu hồi" in body["error"]["message"] and "revoked" in body["error"]["message_en"]
+    status, body = await push(key_b, {"events": [event(1)]})
+    assert (status, body["error"]["code"]) == (403, "hub_key_other_centre")
+    assert "trung tâm b" in body["error"]["message"]
+    status, body = await push(key_a, {"after": 5, "events": [event(6)]})
+    assert (status, body["error"]["code"], body["error"]["held"]) == (409, "hub_sync_gap", 0)
+    status, body = await push(key_a, {"events": [event(2), event(1)]})
+    assert (status, body["error"]["code"]) == (422, "hub_batch_order")
+    assert await store.pool.fetchval("SELECT COUNT(*) FROM events") == 0
+
+    status, body = await push(key_a, {"events": [event(1, phone="0912345678", name="Lan", score=4), event(2)]})
+    assert (status, body["held"]) == (200, 2)
+    status, body = await push(key_a, {"events": [event(1), event(2)]})  # the same batch again
+    assert (status, body["held"]) == (200, 2)
+    assert await store.pool.fetchval("SELECT COUNT(*) FROM events") == 2
+    assert await store.pool.fetchval("SELECT data::text FROM events WHERE seq = 1") == '{"score": 4}'
+    assert await store.pool.fetchval("SELECT actor FROM events WHERE seq = 1") == "user"
+
+    await store.revoke_centre("a", time.time())
+    status, body = await push(key_a, {"after": 2, "events": [event(3)]})
+    assert (status, body["error"]["code"]) == (401, "hub_key_invalid")
+
+    r = await client.get("/api/centres")
+    assert r.status == 401
+    r = await client.get("/api/openapi.json")
+    ops = {op["operationId"] for path in (await r.json())["paths"].values() for op in path.values()}
+    assert {"pushBatch", "getSyncState", "listCentres", "getProvinceReport"} <= ops
+
+
+def test_personal_keys_are_dropped_at_any_depth() -> None:
+    data = {"score": 2, "reason": "chậm", "citizen": {"full_name": "Lê Thị B", "phone_number": "09", "age": 70},
+            "items": [{"Email": "x@y", "n": 1}]}
+    assert strip_personal(data) == {"score": 2, "citizen": {"age": 70}, "items": [{"n": 1}]}

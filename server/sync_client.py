@@ -90,6 +90,10 @@ class SyncClient:
         self.wake = asyncio.Event()
         self._conn: sqlite3.Connection | None = None
 
+    def health(self) -> dict[str, Any]:
+        """For /readyz: the hub being unreachable never makes the office unready; it is shown, not fatal."""
+        return {"ready": True, "hub_held_seq": self.held, "failures": self.failures, "last_error": self.last_error}
+
     async def run(self) -> None:
         self._conn = connect(self.db_path, readonly=True)
         timeout = aiohttp.ClientTimeout(total=self.s.timeout_s)

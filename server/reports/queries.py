@@ -27,7 +27,8 @@ DIALECTS: dict[str, dict[str, str]] = {
 
 # Group key expressions over the ticket alias `t`. "all" is the one-row total.
 GROUPS: dict[str, str] = {
-    "all": "'all'",
+    # A literal would do on SQLite, but PostgreSQL refuses to GROUP BY a constant; a cast is an expression.
+    "all": "CAST('all' AS TEXT)",
     "field": "t.field_id",
     "procedure": "t.procedure_id",
     "counter": "t.counter_id",

@@ -68,14 +68,14 @@ function render() {
   $("approvals-empty").classList.toggle("hidden", approvals.length > 0);
   $("approvals").replaceChildren(...approvals.map((s) => el("tr", { class: stepLevel(s, now), dataset: { ticket: s.ticket_id } },
     el("td", { class: "num", text: s.number }), el("td", { text: t(s.procedure_vi, s.procedure_en) }),
-    el("td", { text: t(`Quầy ${s.counter_number}`, `Counter ${s.counter_number}`) }), el("td", { text: s.started_by_name || "" }),
+    el("td", { class: "nowrap", text: t(`Quầy ${s.counter_number}`, `Counter ${s.counter_number}`) }), el("td", { text: s.started_by_name || "" }),
     el("td", { class: "time", text: duration(now - s.started_at) }),
     el("td", {}, el("button", { type: "button", class: "primary small", text: t("Phê duyệt", "Approve"), onclick: () => approve(s) })))));
   $("overdue-empty").classList.toggle("hidden", overdue.length > 0);
   $("overdue").replaceChildren(...overdue.map((s) => el("tr", { class: s.now, dataset: { ticket: s.ticket_id, step: s.step } },
     el("td", { class: "num", text: s.number }), el("td", { text: t(s.label_vi, s.label_en) }),
-    el("td", { text: t(`Quầy ${s.counter_number}`, `Counter ${s.counter_number}`) }),
-    el("td", {}, el("span", { class: `badge ${s.now}`, text: s.now === "red" ? t("Quá hạn nhiều", "Well overdue") : t("Sắp/đã quá hạn", "Overdue") })),
+    el("td", { class: "nowrap", text: t(`Quầy ${s.counter_number}`, `Counter ${s.counter_number}`) }),
+    el("td", {}, el("span", { class: `badge ${s.now}`, text: s.now === "red" ? t("Quá hạn nhiều", "Well overdue") : t("Quá hạn", "Overdue") })),
     el("td", { class: "time", text: `${duration(now - s.started_at)} / ${duration(s.target_min * 60)}` }))));
 }
 

@@ -43,6 +43,7 @@ class Operation:
     query: type[BaseModel] | None
     response: dict[str, Any]
     success: int
+    media: tuple[str, ...] = ("application/json",)
 
 
 OPERATIONS: list[Operation] = []
@@ -51,7 +52,7 @@ OPERATIONS: list[Operation] = []
 def operation(
     op_id: str, method: str, path: str, summary: str, *, tag: str, body: type[BaseModel] | None = None,
     query: type[BaseModel] | None = None, response: dict[str, Any] | None = None, success: int = 200,
-    roles: frozenset[str] | None = None,
+    roles: frozenset[str] | None = None, media: tuple[str, ...] = ("application/json",),
 ) -> Callable[[Handler], Handler]:
     """Declare an operation. Parts outside the spine pass `roles`; they join `auth.PERMISSIONS`."""
     if roles is not None:
@@ -64,7 +65,8 @@ def operation(
 
     def deco(fn: Handler) -> Handler:
         OPERATIONS.append(
-            Operation(op_id, method, path, fn, summary, tag, body, query, response or {"type": "object"}, success)
+            Operation(op_id, method, path, fn, summary, tag, body, query, response or {"type": "object"}, success,
+                      media)
         )
         return fn
 
@@ -151,7 +153,8 @@ def openapi_document(title: str, version: str) -> dict[str, Any]:
             for name, schema in qs.get("properties", {}).items():
                 params.append({"name": name, "in": "query", "required": name in required, "schema": schema})
         responses: dict[str, Any] = {
-            str(op.success): {"description": "OK", "content": {"application/json": {"schema": op.response}}}
+            str(op.success): {"description": "OK", "content": {
+                m: {"schema": op.response if m == "application/json" else {}} for m in op.media}}
         }
         for code, desc in ERROR_STATUSES.items():
             responses[code] = {"description": desc,

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from typing import Any
 
 from aiohttp import web
 from pydantic import ValidationError
 
 from ..domain.errors import DomainError
-from ..messages import text
+from ..messages import register, text
+
+register({"constraint_failed": ("Dữ liệu không hợp lệ với quy tắc của hệ thống ({detail}).",
+                                "The data breaks one of the system's rules ({detail}).")})
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,11 @@ async def error_middleware(request: web.Request, handler: Any) -> web.StreamResp
         return error_response(request, exc.status, exc.code, headers=headers, **exc.params)
     except ValidationError as exc:
         return error_response(request, 422, "invalid_input", detail=describe_validation(exc))
+    except sqlite3.IntegrityError as exc:
+        # The database refused a write that validation let through: the request broke a rule (409), the
+        # server did not fail. Logged, because the part should have refused it with its own message.
+        log.warning("constraint refused %s %s: %s", request.method, request.path, exc)
+        return error_response(request, 409, "constraint_failed", detail=str(exc))
     except web.HTTPException as exc:
         if exc.status < 400 or not request.path.startswith("/api/"):
             raise

@@ -29,6 +29,12 @@ STATIC = Path(__file__).parent / "static"
 Part = Callable[[web.Application], None]
 
 
+async def _close_live_sockets(app: web.Application) -> None:
+    """On shutdown, before aiohttp waits for open handlers: an open WebSocket would hold the stop for its timeout."""
+    if LIVE in app:
+        await app[LIVE].close_all()
+
+
 def policy_from(config: Config) -> QueuePolicy:
     q = config.queue
     return QueuePolicy(
@@ -119,6 +125,7 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
     app[SERVICES] = {}
     app[AFTER_ISSUE] = []
     app.cleanup_ctx.append(_store)
+    app.on_shutdown.append(_close_live_sockets)
     setups = parts()
     registry.add_routes(app)
     meta.add_routes(app)

@@ -8,7 +8,7 @@ const OPEN = new Set(["waiting", "called", "serving"]);
 const AT_COUNTER = new Set(["called", "serving"]);
 const CALL_EVENTS = new Set(["ticket.call", "ticket.recall"]);
 const FLASH_MS = 8000;
-const RECENT_ROWS = 4;
+const RECENT_ROWS = 3;
 const STUCK_AUDIO_MS = 30000;
 
 const body = document.body;
@@ -93,7 +93,9 @@ function renderCounters(shown, atCounters) {
     card.append(el("div", "ctr-name", c.name_vi), el("div", "ctr-number", t ? t.number : "—"));
     if (config.layout !== "hall") {
       const waiting = [...state.tickets.values()].filter((x) => x.status === "waiting" && c.field_ids.includes(x.field_id));
-      card.append(el("div", "ctr-waiting", `${waiting.length} người đang chờ`));
+      const line = el("div", "ctr-waiting", `${waiting.length} người đang chờ`);
+      line.append(el("span", "en", "waiting"));
+      card.append(line);
     }
     return card;
   }));

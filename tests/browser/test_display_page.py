@@ -1,0 +1,214 @@
+"""The hall TV in the real Chromium: a call shows within a few hundred milliseconds of the counter's HTTP
+answer, its chime and phrase play in order without overlapping (a recall plays again), a server restart is
+survived without a reload, slogans with markup stay text, and the layouts are photographed for the docs."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from playwright.async_api import Browser, Page, async_playwright
+
+from display.service import hall_of
+from server.app import create_app
+from server.config import Config
+from server.domain.clock import FakeClock
+from tests.conftest import issue, login, seed, staff_at
+
+pytestmark = pytest.mark.browser
+CHROMIUM = {"executable_path": "/usr/bin/chromium", "headless": True,
+            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--autoplay-policy=no-user-gesture-required"]}
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+TV = "/display?device=demo-display-hall"
+# Audio plays 16x faster in these tests: the queue, its order and its events are the page's own.
+FAST_AUDIO = "const play = HTMLMediaElement.prototype.play;" \
+             "HTMLMediaElement.prototype.play = function () { this.playbackRate = 16; return play.call(this); };"
+READY = ("() => window.motcuaDisplay && window.motcuaDisplay.snapshots >= 1"
+         " && document.querySelectorAll('.chip').length > 0")
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as p:
+        b = await p.chromium.launch(**CHROMIUM)
+        yield b
+        await b.close()
+
+
+@pytest.fixture
+async def hall(aiohttp_server: Callable[..., Any], aiohttp_client: Callable[..., Any], app: web.Application,
+               clock: FakeClock) -> tuple[TestServer, TestClient]:
+    server = await aiohttp_server(app)
+    await seed(app, clock.now().timestamp())
+    return server, await aiohttp_client(server)
+
+
+async def open_tv(browser: Browser, server: TestServer, query: str = "", size: tuple[int, int] = (1920, 1080)) -> Page:
+    page = await browser.new_page(viewport={"width": size[0], "height": size[1]})
+    await page.add_init_script(FAST_AUDIO)
+    await page.goto(str(server.make_url(TV + query)))
+    await page.wait_for_function(READY)
+    return page
+
+
+async def call(client: TestClient, staff: dict[str, str], counter: int) -> dict[str, Any]:
+    r = await client.post(f"/api/counters/{counter}/call-next", headers=staff)
+    assert r.status == 200, await r.text()
+    return (await r.json())["ticket"]
+
+
+async def test_calls_appear_fast_and_their_announcements_play(
+    browser: Browser, hall: tuple[TestServer, TestClient]
+) -> None:
+    server, client = hall
+    staff = await staff_at(client, 3)
+    for _ in range(20):
+        await issue(client, 1)
+    page = await open_tv(browser, server)
+    await page.evaluate("""() => {
+      window.seen = {};
+      const hero = document.getElementById('hero-number');
+      new MutationObserver(() => {
+        const n = hero.textContent;
+        if (!(n in window.seen)) window.seen[n] = performance.timeOrigin + performance.now();
+      }).observe(document.getElementById('hero'), {subtree: true, childList: true, characterData: true});
+    }""")
+    delays, tickets = [], []
+    for _ in range(20):
+        ticket = await call(client, staff, 3)
+        answered = time.time() * 1000
+        await page.wait_for_function("n => n in window.seen", arg=ticket["number"])
+        delays.append(await page.evaluate("n => window.seen[n]", ticket["number"]) - answered)
+        tickets.append(ticket)
+        assert (await client.post(f"/api/counters/3/tickets/{ticket['id']}/no-show", headers=staff)).status == 200
+    delays.sort()
+    p50, p99 = statistics.median(delays), delays[min(len(delays) - 1, round(0.99 * len(delays)))]
+    print(f"\ncall HTTP answer -> number in the TV's DOM over {len(delays)} calls: p50 {p50:.1f} ms, p99 {p99:.1f} ms")
+    # every phrase reached the speaker, in call order, and ended before the next sound started
+    await page.wait_for_function("k => window.motcuaDisplay.audio.filter(a => a.event === 'ended').length >= k",
+                                 arg=40, timeout=30000)
+    log = await page.evaluate("window.motcuaDisplay.audio")
+    phrases = [a for a in log if a["event"] == "start" and "chime" not in a["src"]]
+    assert any(a["event"] == "playing" for a in log)
+    assert [a["number"] for a in phrases] == [t["number"] for t in tickets]
+    assert await page.evaluate("document.getElementById('voice').src.includes('/audio/')")
+
+
+async def test_two_calls_together_play_one_after_the_other_and_a_recall_plays_again(
+    browser: Browser, hall: tuple[TestServer, TestClient]
+) -> None:
+    server, client = hall
+    at3, at4 = await staff_at(client, 3), await staff_at(client, 4)
+    await issue(client, 1)
+    await issue(client, 1)
+    page = await open_tv(browser, server)
+    first, second = await call(client, at3, 3), await call(client, at4, 4)
+    r = await client.post(f"/api/counters/3/tickets/{first['id']}/recall", headers=at3)
+    assert r.status == 200
+    await page.wait_for_function("() => window.motcuaDisplay.audio.filter(a => a.event === 'ended').length >= 6",
+                                 timeout=30000)
+    log = [a for a in await page.evaluate("window.motcuaDisplay.audio") if a["event"] in ("start", "ended")]
+    heard = [(a["number"], "chime" if "chime" in a["src"] else "phrase", a["recall"]) for a in log if
+             a["event"] == "start"]
+    assert heard == [(first["number"], "chime", False), (first["number"], "phrase", False),
+                     (second["number"], "chime", False), (second["number"], "phrase", False),
+                     (first["number"], "chime", True), (first["number"], "phrase", True)]
+    events = [a["event"] for a in log]
+    assert events == ["start", "ended"] * 6  # never two sounds at once
+    assert await page.locator("#hero-number").text_content() == first["number"]  # the recall is the newest call
+
+
+async def test_the_page_reconnects_and_resyncs_after_a_server_restart(
+    browser: Browser, hall: tuple[TestServer, TestClient], aiohttp_server: Callable[..., Any],
+    aiohttp_client: Callable[..., Any], config: Config, clock: FakeClock,
+) -> None:
+    server, client = hall
+    staff = await staff_at(client, 3)
+    await issue(client, 1)
+    page = await open_tv(browser, server)
+    load_id = await page.evaluate("window.motcuaDisplay.loadId")
+    port = server.port
+    await server.close()
+    await page.wait_for_function("() => window.motcuaDisplay.status === 'offline'")
+    assert await page.locator("#conn").is_visible()
+    restarted = await aiohttp_server(create_app(config, clock=clock), port=port)
+    client = await aiohttp_client(restarted)
+    staff = await login(client, "canbo3")  # the counter sign-in survived in the database
+    ticket = await call(client, staff, 3)
+    await page.wait_for_function("n => document.getElementById('hero-number').textContent === n",
+                                 arg=ticket["number"], timeout=15000)
+    assert await page.evaluate("window.motcuaDisplay.loadId") == load_id  # no reload
+    assert await page.evaluate("window.motcuaDisplay.snapshots") >= 2
+    assert not await page.locator("#conn").is_visible()
+
+
+async def test_a_slogan_with_markup_is_shown_as_text_on_the_tv_and_in_the_admin_page(
+    browser: Browser, hall: tuple[TestServer, TestClient]
+) -> None:
+    server, client = hall
+    text = '<img src=x onerror="window.owned=1"><script>window.owned=2</script> Phục vụ & hài lòng'
+    page = await open_tv(browser, server)
+    admin_page = await browser.new_page()
+    await admin_page.goto(str(server.make_url("/admin/slogans")))
+    await admin_page.fill("input[name=username]", "admin")
+    await admin_page.fill("input[name=password]", "admin-demo")
+    await admin_page.click("button[type=submit]")
+    await admin_page.wait_for_selector("#slogan-form")
+    await admin_page.fill("textarea[name=text]", text)
+    await admin_page.click("#slogan-form button[type=submit]")
+    row = admin_page.locator("#slogans td.text", has_text="Phục vụ & hài lòng")
+    await row.wait_for()
+    assert await row.text_content() == text
+    slogan_id = max(s["id"] for s in await _slogans(client))
+    await hall_of(client.app).fire_slogan(slogan_id)  # the scheduler's call at the fire time
+    await page.wait_for_function("t => document.getElementById('ticker-text').textContent === t", arg=text)
+    assert await page.locator("#ticker img, #ticker script").count() == 0
+    assert await page.evaluate("window.owned") is None and await admin_page.evaluate("window.owned") is None
+    await admin_page.close()
+
+
+async def settle(page: Page) -> None:
+    """For a still picture: end the call flashes, and stop the ticker with its text at the left edge."""
+    await page.evaluate("""() => {
+      for (const a of document.getAnimations()) {
+        if (a.animationName === 'marquee') {
+          const span = document.getElementById('ticker-text');
+          a.pause();
+          a.currentTime = a.effect.getComputedTiming().duration * (window.innerWidth - 40) / span.offsetWidth;
+        } else {
+          a.finish();
+        }
+      }
+    }""")
+
+
+async def _slogans(client: TestClient) -> list[dict[str, Any]]:
+    admin = await login(client, "admin")
+    return (await (await client.get("/api/slogans", headers=admin)).json())["slogans"]
+
+
+async def test_screenshots_of_both_layouts(browser: Browser, hall: tuple[TestServer, TestClient]) -> None:
+    server, client = hall
+    staff = {n: await staff_at(client, n) for n in (1, 2, 3, 4, 5, 6)}
+    for procedure in (1, 1, 1, 2, 3, 10, 10, 11, 14, 14, 17, 17, 17, 23, 23):
+        await issue(client, procedure)
+    for counter in (1, 3, 5, 2, 4):
+        await call(client, staff[counter], counter)
+    await hall_of(client.app).fire_slogan(1)
+    page = await open_tv(browser, server)
+    await page.wait_for_function("() => document.querySelectorAll('#recent li').length >= 3")
+    await settle(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(SHOTS / "display-hall-1920x1080.png"))
+    assert await page.locator("#hero-number").text_content() not in ("", "—")
+    group = await open_tv(browser, server, "&layout=group&counters=1,2,3", size=(1280, 720))
+    await settle(group)
+    await group.screenshot(path=str(SHOTS / "display-group-1280x720.png"))
+    assert await group.locator(".counter-card").count() == 3

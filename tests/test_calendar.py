@@ -158,6 +158,9 @@ async def test_calendar_edits_are_admin_only_and_validated(client: TestClient) -
     assert r.status == 422 and "either day" in (await r.json())["error"]["message"]
     r = await client.put("/api/calendar/holidays/2026-13-01", json={}, headers=admin)
     assert r.status == 422
+    r = await client.post("/api/calendar/mobile-sessions", json={"place": "x", "weekday": 5, "start": "11:00",
+                                                                 "end": "07:00"}, headers=admin)
+    assert r.status == 422 and "start must be before end" in (await r.json())["error"]["message"]
     r = await client.delete("/api/calendar/mobile-sessions/99", headers=admin)
     assert r.status == 404
     r = await client.post("/api/calendar/mobile-sessions", json={

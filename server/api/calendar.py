@@ -200,6 +200,12 @@ class MobileBody(DatedOrWeekly):
     end: str = Field(pattern=HHMM)
     counter_ids: Ids = None
 
+    @model_validator(mode="after")
+    def _order(self) -> MobileBody:
+        if self.start >= self.end:
+            raise ValueError("start must be before end")
+        return self
+
 
 def _rule_json(body: Body) -> dict[str, Any]:
     return body.model_dump(mode="json")

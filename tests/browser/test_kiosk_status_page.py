@@ -1,0 +1,47 @@
+"""The citizen's ticket page /t/<token> on a phone, in real Chromium: it follows the queue live (no reload) and
+shows the counter when the ticket is called. MOTCUA_SCREENSHOTS=1 refreshes docs/screenshots/status-*.png."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from tests.browser.test_kiosk import MakeHall, browser, emulator, make_hall, shot  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+
+
+async def test_status_page_follows_the_queue_and_shows_the_counter_when_called(
+    browser: Browser, make_hall: MakeHall  # noqa: F811
+) -> None:
+    hall = await make_hall()
+    tickets = [(await hall.call("POST", "/api/tickets", device="demo-kiosk-1", json={"procedure_id": 1}))[1]
+               for _ in range(2)]
+    mine = tickets[1]
+    page = await browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    await page.goto(f"{hall.url}/t/{mine['status_token']}")
+    await expect(page.locator("#number")).to_have_text(mine["number"])
+    await expect(page.locator("#procedure")).to_have_text("Đăng ký khai sinh")
+    await expect(page.locator("#position")).to_have_text("1")
+    await expect(page.locator("#called")).to_be_hidden()
+    await shot(page, "status-phone-waiting")
+
+    assert (await hall.call("POST", "/api/counters/3/signin", user="canbo3", json={}))[0] == 200
+    assert (await hall.call("POST", "/api/counters/3/call-next", user="canbo3", json={}))[0] == 200
+    await expect(page.locator("#position")).to_have_text("0")  # the ticket ahead was called: moved up, live
+    ahead = f"/api/counters/3/tickets/{tickets[0]['id']}"
+    assert (await hall.call("POST", f"{ahead}/start", user="canbo3", json={}))[0] == 200
+    assert (await hall.call("POST", f"{ahead}/finish", user="canbo3", json={"outcome": "guidance_only"}))[0] == 200
+    assert (await hall.call("POST", "/api/counters/3/call-next", user="canbo3", json={}))[0] == 200
+    await expect(page.locator("#called")).to_be_visible()
+    await expect(page.locator("#counter")).to_have_text("Quầy số 3")
+    await expect(page.locator("#state")).to_have_text("đã gọi")
+    await expect(page.locator("#waiting")).to_be_hidden()
+    await shot(page, "status-phone-called")
+    await page.click("#lang")
+    await expect(page.locator("#counter")).to_have_text("Counter 3")
+    await expect(page.locator("#conn-banner")).to_be_hidden()
+    assert errors == []

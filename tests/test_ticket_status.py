@@ -1,0 +1,67 @@
+"""Specs for the citizen's ticket status: GET /api/public/tickets/{token} and the page /t/<token> (kiosk/pages.py).
+The live page in a real browser is in tests/browser/test_kiosk_status_page.py."""
+
+from __future__ import annotations
+
+import re
+
+from aiohttp.test_utils import TestClient
+
+from tests.conftest import issue, staff_at
+
+PRIVATE = ("id", "kiosk_id", "receipt_no", "appointment_id", "served_by", "public_token", "status_token")
+
+
+async def test_status_json_has_position_and_wait_and_no_personal_data(client: TestClient) -> None:
+    await issue(client, 1)
+    ticket = await issue(client, 1)
+    r = await client.get(f"/api/public/tickets/{ticket['status_token']}")
+    assert r.status == 200
+    s = await r.json()
+    assert s["number"] == ticket["number"] and s["status"] == "waiting"
+    assert s["position"] == 1 and s["estimated_wait_min"] >= 1
+    assert s["procedure_vi"] == "Đăng ký khai sinh" and s["counter"] is None
+    assert not set(PRIVATE) & set(s)
+
+
+async def test_status_json_shows_the_counter_once_called(client: TestClient) -> None:
+    ticket = await issue(client, 1)
+    staff = await staff_at(client, 3)
+    r = await client.post("/api/counters/3/call-next", json={}, headers=staff)
+    assert r.status == 200, await r.text()
+    s = await (await client.get(f"/api/public/tickets/{ticket['status_token']}")).json()
+    assert s["status"] == "called" and s["counter"]["number"] == 3 and s["counter"]["name_vi"] == "Quầy số 3"
+
+
+async def test_status_page_renders_the_ticket_without_inline_script_or_style(client: TestClient) -> None:
+    ticket = await issue(client, 2)
+    r = await client.get(f"/t/{ticket['status_token']}")
+    assert r.status == 200
+    html = await r.text()
+    assert f'<p id="number" class="number">{ticket["number"]}</p>' in html
+    assert "Đăng ký kết hôn" in html and "Người chờ trước bạn" in html
+    assert 'id="rating-slot"' in html  # where the rating part adds its form for done tickets
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html) and " style=" not in html
+    assert "default-src 'self'" in r.headers["Content-Security-Policy"]
+
+
+async def test_unknown_token_gets_a_friendly_page_not_a_stack_trace(client: TestClient) -> None:
+    r = await client.get("/t/not-a-real-token")
+    assert r.status == 404
+    html = await r.text()
+    assert "Không tìm thấy vé" in html and "Ticket not found" in html
+    r = await client.get("/api/public/tickets/not-a-real-token")
+    assert r.status == 404 and (await r.json())["error"]["message"]
+
+
+async def test_status_token_is_long_and_random(client: TestClient) -> None:
+    tokens = {(await issue(client, 1))["status_token"] for _ in range(5)}
+    assert len(tokens) == 5 and all(len(t) >= 22 for t in tokens)  # 16 random bytes, base64url
+
+
+async def test_status_qr_image_is_a_png(client: TestClient) -> None:
+    ticket = await issue(client, 1)
+    r = await client.get(f"/t/{ticket['status_token']}/qr.png")
+    assert r.status == 200 and r.content_type == "image/png"
+    assert (await r.read()).startswith(b"\x89PNG")
+    assert (await client.get("/t/unknown/qr.png")).status == 404

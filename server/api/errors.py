@@ -24,7 +24,8 @@ def lang_of(request: web.Request) -> str:
     return "en" if request.headers.get("Accept-Language", "").lower().startswith("en") else "vi"
 
 
-def error_body(code: str, lang: str, **params: Any) -> dict[str, Any]:
+def error_body(code: str, lang: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    params = params or {}
     return {
         "error": {
             "code": code,
@@ -35,9 +36,10 @@ def error_body(code: str, lang: str, **params: Any) -> dict[str, Any]:
 
 
 def error_response(request: web.Request, status: int, code: str, headers: dict[str, str] | None = None,
-                   **params: Any) -> web.Response:
+                   params: dict[str, Any] | None = None) -> web.Response:
+    """Message parameters travel as a dict, so a parameter may be called anything (even `status`)."""
     return web.json_response(
-        error_body(code, lang_of(request), **params), status=status, headers=headers,
+        error_body(code, lang_of(request), params), status=status, headers=headers,
         dumps=lambda o: json.dumps(o, ensure_ascii=False),
     )
 
@@ -60,19 +62,19 @@ async def error_middleware(request: web.Request, handler: Any) -> web.StreamResp
         return await handler(request)
     except DomainError as exc:
         headers = {"Retry-After": str(exc.params["retry_after"])} if "retry_after" in exc.params else None
-        return error_response(request, exc.status, exc.code, headers=headers, **exc.params)
+        return error_response(request, exc.status, exc.code, headers=headers, params=exc.params)
     except ValidationError as exc:
-        return error_response(request, 422, "invalid_input", detail=describe_validation(exc))
+        return error_response(request, 422, "invalid_input", params={"detail": describe_validation(exc)})
     except sqlite3.IntegrityError as exc:
         # The database refused a write that validation let through: the request broke a rule (409), the
         # server did not fail. Logged, because the part should have refused it with its own message.
         log.warning("constraint refused %s %s: %s", request.method, request.path, exc)
-        return error_response(request, 409, "constraint_failed", detail=str(exc))
+        return error_response(request, 409, "constraint_failed", params={"detail": str(exc)})
     except web.HTTPException as exc:
         if exc.status < 400 or not request.path.startswith("/api/"):
             raise
         code = _HTTP_CODES.get(exc.status, "invalid_input")
-        return error_response(request, exc.status, code, detail=exc.reason, retry_after=1)
+        return error_response(request, exc.status, code, params={"detail": exc.reason, "retry_after": 1})
     except Exception:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(request, 500, "internal_error")

@@ -109,7 +109,7 @@ async def hub_errors(request: web.Request, handler: Any) -> web.StreamResponse:
     except DomainError as exc:
         if exc.status == 401 and request.path.startswith("/hub") and request.method == "GET":
             raise web.HTTPSeeOther("/hub/login") from exc
-        body = error_body(exc.code, lang_of(request), **exc.params)
+        body = error_body(exc.code, lang_of(request), exc.params)
         body["error"].update({k: v for k, v in exc.params.items() if isinstance(v, int | float | str)})
         return web.json_response(body, status=exc.status, dumps=lambda o: json.dumps(o, ensure_ascii=False))
 

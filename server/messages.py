@@ -74,7 +74,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "bad_transition": (
         "Không thể {action} vé {ticket} khi vé đang ở trạng thái {state}.",
-        "Cannot {action} ticket {ticket} while it is {state}.",
+        "Cannot {action_en} ticket {ticket} while it is {state_en}.",
     ),
     "wrong_counter_for_ticket": (
         "Vé {ticket} đang ở quầy {ticket_counter}, không phải quầy {counter}.",

@@ -64,14 +64,14 @@ STATUS_LABELS: dict[Status, tuple[str, str]] = {
     Status.CANCELLED: ("đã hủy", "cancelled"),
 }
 
-ACTION_LABELS: dict[Action, str] = {
-    Action.CALL: "gọi",
-    Action.RECALL: "gọi lại",
-    Action.START: "bắt đầu phục vụ",
-    Action.FINISH: "kết thúc",
-    Action.NO_SHOW: "đánh dấu vắng mặt",
-    Action.TRANSFER: "chuyển",
-    Action.CANCEL: "hủy",
+ACTION_LABELS: dict[Action, tuple[str, str]] = {
+    Action.CALL: ("gọi", "call"),
+    Action.RECALL: ("gọi lại", "recall"),
+    Action.START: ("bắt đầu phục vụ", "start serving"),
+    Action.FINISH: ("kết thúc", "finish"),
+    Action.NO_SHOW: ("đánh dấu vắng mặt", "mark as no-show"),
+    Action.TRANSFER: ("chuyển", "transfer"),
+    Action.CANCEL: ("hủy", "cancel"),
 }
 
 # (from status, action) -> to status. The single source of truth for what may happen.
@@ -158,11 +158,14 @@ class Transition:
 def _next_status(ticket: Ticket, action: Action) -> Status:
     to = TRANSITIONS.get((ticket.status, action))
     if to is None:
+        vi, en = ACTION_LABELS.get(action, (action.value, action.value))
         raise DomainError(
             "bad_transition",
-            action=ACTION_LABELS.get(action, action.value),
+            action=vi,
+            action_en=en,
             ticket=ticket.number,
             state=STATUS_LABELS[ticket.status][0],
+            state_en=STATUS_LABELS[ticket.status][1],
         )
     return to
 

@@ -114,7 +114,7 @@ def parts() -> list[Part]:
 
 def create_app(config: Config, *, clock: Clock | None = None) -> web.Application:
     app = web.Application(
-        middlewares=[errors.error_middleware, security_headers, auth_middleware],
+        middlewares=[security_headers, errors.error_middleware, auth_middleware],
         client_max_size=config.server.max_body_kb * 1024,
     )
     app[CONFIG] = config

@@ -75,7 +75,13 @@ async def auth_middleware(request: web.Request, handler: Any) -> web.StreamRespo
 
 @web.middleware
 async def security_headers(request: web.Request, handler: Any) -> web.StreamResponse:
-    response = await handler(request)
+    """Outermost, so error answers and plain 404 pages carry the headers too."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        for name, value in SECURITY_HEADERS.items():
+            exc.headers.setdefault(name, value)
+        raise
     if response.prepared:  # a WebSocket or stream already sent its headers
         return response
     for name, value in SECURITY_HEADERS.items():

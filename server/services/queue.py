@@ -188,9 +188,8 @@ def call_next(tx: Tx, ctx: Ctx, counter_id: int) -> Ticket | None:
     counter = _counter(tx, counter_id)
     _ensure_free(tx, ctx, counter)
     scope = store.counter_scope(tx, counter_id)
-    chosen, streaks = queue_policy.next_for(
-        scope, store.waiting(tx, ctx.day), store.streaks(tx, counter_id), ctx.now, ctx.policy
-    )
+    heads = store.candidate_heads(tx, ctx.day, scope, ctx.now, ctx.policy.appointment_early_s)
+    chosen, streaks = queue_policy.next_for(scope, heads, store.streaks(tx, counter_id), ctx.now, ctx.policy)
     if chosen is None:
         return None
     store.save_streaks(tx, counter_id, streaks)

@@ -54,6 +54,29 @@ def waiting(conn: Conn, day: str) -> list[Ticket]:
     return [row_to_ticket(r) for r in rows]
 
 
+def candidate_heads(conn: Conn, day: str, scope: CounterScope, now: float, early_s: float) -> list[Ticket]:
+    """The first waiting ticket of each class a counter may take: appointments due (by slot), priority,
+    and walk-ins (by arrival). The queue policy only ever chooses among these heads, so call-next costs
+    three indexed look-ups however long the hall's queue is."""
+    fields = ",".join(str(int(f)) for f in scope.field_ids) or "NULL"
+    procs = ",".join(str(int(p)) for p in scope.procedure_ids) or "NULL"
+    mine = (f"(target_counter_id = {int(scope.counter_id)} OR (target_counter_id IS NULL AND"
+            f" (field_id IN ({fields}) OR procedure_id IN ({procs}))))")
+    due = "(slot_at IS NOT NULL AND slot_at - ? <= ?)"
+    base = _SELECT + f" WHERE day = ? AND status = 'waiting' AND {mine}"
+    queries = [
+        (base + f" AND {due} ORDER BY slot_at, arrival_at, seq, id LIMIT 1", (day, early_s, now)),
+        (base + f" AND NOT {due} AND priority IS NOT NULL ORDER BY arrival_at, seq, id LIMIT 1", (day, early_s, now)),
+        (base + f" AND NOT {due} AND priority IS NULL ORDER BY arrival_at, seq, id LIMIT 1", (day, early_s, now)),
+    ]
+    heads = []
+    for sql, params in queries:
+        row = conn.execute(sql, params).fetchone()
+        if row is not None:
+            heads.append(row_to_ticket(row))
+    return heads
+
+
 def count_waiting_ahead(conn: Conn, ticket: Ticket) -> int:
     """Waiting tickets of the same field that are ahead (earlier, or priority ahead of a walk-in).
 

@@ -22,7 +22,7 @@ from server.keys import SERVICES
 from server.middleware import SECURITY_HEADERS
 from server.security import settings
 
-from .conftest import DISPLAY, KIOSK, make_config, staff_at, use_demo_db
+from .conftest import DISPLAY, KIOSK, make_config, staff_at
 
 LIMITS = {"kiosk_issue_burst": 3, "kiosk_issue_every_s": 5, "public_burst": 4, "public_every_s": 2}
 
@@ -181,4 +181,3 @@ def _last_seen(app: web.Application) -> list[tuple[str, float]]:
         return conn.execute("SELECT id, last_seen FROM devices WHERE last_seen IS NOT NULL").fetchall()
 
 
-__all__ = ["use_demo_db"]

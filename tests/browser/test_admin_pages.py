@@ -1,0 +1,69 @@
+"""The admin pages in the real Chromium: sign in, edit a counter's services, see the devices' health.
+No console errors (a CSP violation would show there); screenshots for docs/screenshots/admin-*.png."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+from playwright.async_api import Browser, async_playwright, expect
+
+from server.devices import TRACKER
+from tests.conftest import DISPLAY, KIOSK, MONDAY_9AM, seed
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture
+async def base(aiohttp_server: Callable[..., Any], app: web.Application) -> str:
+    server = await aiohttp_server(app)
+    await seed(app, MONDAY_9AM.timestamp())
+    return str(server.make_url("/")).rstrip("/")
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+        yield b
+        await b.close()
+
+
+async def test_admin_signs_in_edits_a_counter_and_sees_a_silent_tv(base: str, browser: Browser,
+                                                                   app: web.Application) -> None:
+    async with aiohttp.ClientSession() as s:  # the kiosk and the TV have been heard from
+        for h in (KIOSK, DISPLAY):
+            async with s.get(base + "/api/office", headers=h) as r:
+                assert r.status == 200
+    await app[TRACKER].flush()
+    page = await (await browser.new_context(viewport={"width": 1280, "height": 860}, locale="vi-VN")).new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
+            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    await page.goto(base + "/admin/counters/2")
+    await expect(page).to_have_url(base + "/admin/login?next=/admin/counters/2")
+    await page.fill("input[name=username]", "admin")
+    await page.fill("input[name=password]", "admin-demo")
+    await page.click("button[type=submit]")
+    await expect(page.locator("h1")).to_contain_text("Quầy")
+    await page.check("input[name=field_ids][value='1']")
+    await page.click("form.card button[type=submit]")
+    await expect(page.locator(".notice.ok")).to_contain_text("Đã lưu")
+    await page.goto(base + "/admin/procedures")
+    await expect(page.locator("table.list tbody tr")).to_have_count(25)
+    await page.screenshot(path=str(SHOTS / "admin-procedures.png"), full_page=False)
+    await page.goto(base + "/admin/devices")
+    rows = page.locator("table.list").first.locator("tbody tr")
+    await expect(rows.filter(has_text="kiosk-1")).to_contain_text("Trực tuyến")
+    await expect(rows.filter(has_text="rate-4")).to_contain_text("Mất liên lạc")
+    await page.screenshot(path=str(SHOTS / "admin-devices.png"), full_page=True)
+    assert not problems, problems

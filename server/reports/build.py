@@ -28,7 +28,7 @@ def _round(v: Any) -> Any:
 
 def _merge(parts: dict[str, list[dict[str, Any]]]) -> dict[Any, dict[str, Any]]:
     rows: dict[Any, dict[str, Any]] = {}
-    for name in ("summary", "events", "ratings"):
+    for name in ("summary", "waits", "counts", "events", "ratings"):
         for r in parts.get(name, []):
             rows.setdefault(r["g"], dict(_ZERO)).update({k: _round(v) for k, v in r.items() if k != "g"})
     for r in parts.get("outcomes", []):
@@ -66,18 +66,42 @@ def period_params(from_day: date, to_day: date, wait_target_min: float) -> dict[
     return {"from_day": from_day.isoformat(), "to_day": to_day.isoformat(), "wait_target_s": wait_target_min * 60}
 
 
-def build_report(conn: sqlite3.Connection, from_day: date, to_day: date, group: str, *,
+# The statements of a report, costliest first (they run two at a time).
+FULL = ("summary", "steps", "events", "ratings", "outcomes")
+
+
+def _jobs(group: str, trend: str) -> list[tuple[str, str]]:
+    jobs = [("all", n) for n in FULL] + [(group, n) for n in FULL]
+    jobs += [(trend, "waits"), (trend, "ratings"), ("hour", "counts"), ("weekday", "counts")]
+    return sorted(set(jobs), key=lambda j: (("summary", "steps", "waits").index(j[1]) if j[1] in
+                                            ("summary", "steps", "waits") else 9))
+
+
+def build_report(reader: store.Reader, from_day: date, to_day: date, group: str, *,
                  wait_target_min: float = 15, generated_at: str = "") -> dict[str, Any]:
     params = period_params(from_day, to_day, wait_target_min)
-    total = _merge(store.figures(conn, "all", params)).get("all") or {**_ZERO}
+    days = (to_day - from_day).days + 1
+    trend = "day" if days <= TREND_DAYS else "month"
+    done = reader.statements(_jobs(group, trend), params)
+
+    def parts(g: str, names: tuple[str, ...]) -> dict[Any, dict[str, Any]]:
+        return _merge({n: done[(g, n)] for n in names})
+
+    conn = reader.conn()
+    total = parts("all", FULL).get("all") or {**_ZERO}
     _derive(total)
     names = store.labels(conn, group)
     rows = []
-    for key, row in _merge(store.figures(conn, group, params)).items():
+    for key, row in parts(group, FULL).items():
         vi, en = _label(group, key, names)
         rows.append({"key": key, "label": vi, "label_en": en, **row})
-    days = (to_day - from_day).days + 1
-    trend_group = "day" if days <= TREND_DAYS else "month"
+    keep = ("key", "issued", "served", "wait_mean", "wait_median", "wait_p90", "ratings", "satisfied_share",
+            "good_share")
+
+    def series(g: str, names_: tuple[str, ...]) -> list[dict[str, Any]]:
+        merged = sorted(parts(g, names_).items(), key=lambda kv: (kv[0] is None, kv[0]))
+        return [{k: ({"key": key, **v}).get(k) for k in keep} for key, v in merged]
+
     return {
         "office": store.office(conn),
         "period": {"from": params["from_day"], "to": params["to_day"], "days": days},
@@ -87,29 +111,13 @@ def build_report(conn: sqlite3.Connection, from_day: date, to_day: date, group: 
         "outcome_labels": {o.value: list(v) for o, v in OUTCOME_LABELS.items()},
         "step_labels": {k: list(v) for k, v in d.STEP_LABELS.items()},
         "total": total, "rows": rows,
-        "charts": _charts(conn, params, trend_group),
-    }
-
-
-def _series(conn: sqlite3.Connection, group: str, params: dict[str, Any],
-            parts: tuple[str, ...]) -> list[dict[str, Any]]:
-    merged = _merge(store.figures(conn, group, params, parts))
-    return [{"key": k, **v} for k, v in sorted(merged.items(), key=lambda kv: (kv[0] is None, kv[0]))]
-
-
-def _charts(conn: sqlite3.Connection, params: dict[str, Any], trend_group: str) -> dict[str, Any]:
-    keep = ("key", "issued", "served", "wait_mean", "wait_median", "wait_p90", "ratings", "satisfied_share",
-            "good_share")
-    pick = lambda rows: [{k: r.get(k) for k in keep} for r in rows]  # noqa: E731
-    return {
-        "by_hour": pick(_series(conn, "hour", params, ("summary",))),
-        "by_weekday": pick(_series(conn, "weekday", params, ("summary",))),
-        "trend": pick(_series(conn, trend_group, params, ("summary", "ratings"))),
-        "trend_unit": trend_group,
+        "charts": {"by_hour": series("hour", ("counts",)), "by_weekday": series("weekday", ("counts",)),
+                   "trend": series(trend, ("waits", "ratings")), "trend_unit": trend},
     }
 
 
 def build_letters(conn: sqlite3.Connection, from_day: date, to_day: date) -> dict[str, Any]:
+    """Both appendix tables of seed 000 for the office's own tickets."""
     unit = store.office(conn)
     rows = store.letters(conn, {"from_day": from_day.isoformat(), "to_day": to_day.isoformat()})
     out = shape([(unit["name"], rows)])

@@ -89,7 +89,7 @@ def _period(where: str) -> str:
 def base_cte(g: str, where: str = "") -> str:
     """One row per ticket of the period, with its wait and service time (see docs/reports.md)."""
     return f"""base AS (
-  SELECT {g} AS g, t.status, t.outcome, t.priority, t.wrote_forms,
+  SELECT {g} AS g, t.status, t.priority, t.wrote_forms,
     CASE WHEN t.first_called_at IS NOT NULL THEN t.first_called_at - t.arrival_at END AS wait,
     CASE WHEN t.status = 'done' AND t.served_at IS NOT NULL THEN t.done_at - t.served_at END AS service,
     p.service_target_min * 60 AS target_s
@@ -98,29 +98,34 @@ def base_cte(g: str, where: str = "") -> str:
 )"""
 
 
-def _percentiles(source: str, partition: str, specs: list[tuple[str, str, float]]) -> str:
-    """Nearest-rank percentiles: the smallest value whose rank is at least p*n (portable window SQL).
+def _ranked(source: str, partition: str, columns: list[str]) -> str:
+    """Rows of `source` with, per column, its rank among the group's non-null values and their count.
 
-    `specs` is (output name, column, p); every column gets its own ranked sub-select.
+    One sort per column, no join back: the count uses the rank's own window (whole-partition frame),
+    so the database sorts once for both. NULLs are ordered last explicitly (SQLite and PostgreSQL
+    differ in where they put them by default), so ranks 1..n are the non-null values in order.
     """
-    columns = sorted({col for _, col, _ in specs})
-    parts = []
-    for col in columns:
-        picks = ", ".join(
-            f"MIN(CASE WHEN rn >= {p} * n THEN v END) AS {name}" for name, c, p in specs if c == col
-        )
-        parts.append(f"""{col}_ranked AS (
-  SELECT {partition}, v, ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY v) AS rn,
-    COUNT(*) OVER (PARTITION BY {partition}) AS n
-  FROM (SELECT {partition}, {col} AS v FROM {source} WHERE {col} IS NOT NULL) x
-), {col}_pct AS (SELECT {partition}, {picks} FROM {col}_ranked GROUP BY {partition})""")
-    return ",\n".join(parts)
+    ranks = ",\n    ".join(
+        f"ROW_NUMBER() OVER w_{c} AS {c}_rn,"
+        f" COUNT({c}) OVER (w_{c} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS {c}_cnt"
+        for c in columns)
+    windows = ", ".join(
+        f"w_{c} AS (PARTITION BY {partition} ORDER BY CASE WHEN {c} IS NULL THEN 1 ELSE 0 END, {c})"
+        for c in columns)
+    return f"ranked AS (SELECT {source}.*,\n    {ranks}\n  FROM {source} WINDOW {windows})"
+
+
+def _pick(name: str, column: str, p: float) -> str:
+    """Nearest-rank percentile: the smallest value whose rank is at least p*n (i.e. the ceil(p*n)-th)."""
+    return f"MIN(CASE WHEN {column} IS NOT NULL AND {column}_rn >= {p} * {column}_cnt THEN {column} END) AS {name}"
 
 
 def report_queries(dialect: Dialect, group_by: str, *, where: str = "") -> dict[str, Sql]:
     """The statements of one report grouping. Each returns rows whose first column `g` is the group key.
 
     - summary: the COUNTS figures and the wait/service percentiles, one row per group
+    - waits: the COUNTS figures and the wait percentiles only (the trend chart: one sort, not two)
+    - counts: the COUNTS figures alone (no percentiles: cheap, for the charts' series)
     - outcomes: (g, outcome, n) for done tickets
     - events: recalls and transfers counted from the event log
     - ratings: counts per score and the mean score
@@ -128,28 +133,40 @@ def report_queries(dialect: Dialect, group_by: str, *, where: str = "") -> dict[
     """
     g = group_expr(dialect, group_by)
     aggregates = ",\n  ".join(f"{f.sql} AS {f.key}" for f in COUNTS)
-    pct_specs = [(f.key, col, p) for f, col, p in PERCENTILES]
-    pct_names = ", ".join(f"{col}_pct.{name}" for name, col, _ in pct_specs)
-    pct_joins = " ".join(
-        f"LEFT JOIN {col}_pct ON {col}_pct.g = s.g OR ({col}_pct.g IS NULL AND s.g IS NULL)"
-        for col in sorted({c for _, c, _ in pct_specs})
-    )
+    pct_columns = sorted({col for _, col, _ in PERCENTILES})
+    picks = ",\n  ".join(_pick(f.key, col, p) for f, col, p in PERCENTILES)
     summary = f"""WITH {base_cte(g, where)},
-sums AS (SELECT g,
+{_ranked("base", "g", pct_columns)}
+SELECT g,
+  {aggregates},
+  {picks}
+FROM ranked GROUP BY g ORDER BY g"""
+    wait_picks = ",\n  ".join(_pick(f.key, col, p) for f, col, p in PERCENTILES if col == "wait")
+    waits = f"""WITH {base_cte(g, where)},
+{_ranked("base", "g", ["wait"])}
+SELECT g,
+  {aggregates},
+  {wait_picks}
+FROM ranked GROUP BY g ORDER BY g"""
+
+    counts = f"""WITH {base_cte(g, where)}
+SELECT g,
   {aggregates}
-  FROM base GROUP BY g),
-{_percentiles("base", "g", pct_specs)}
-SELECT s.*, {pct_names} FROM sums s {pct_joins} ORDER BY s.g"""
+FROM base GROUP BY g ORDER BY g"""
 
     outcomes = f"""SELECT {g} AS g, t.outcome AS outcome, COUNT(*) AS n
 FROM tickets t WHERE {_period(where)} AND t.status = 'done'
 GROUP BY {g}, t.outcome ORDER BY 1, 2"""
 
     event_aggs = ", ".join(f"{f.sql} AS {f.key}" for f in EVENT_COUNTS)
-    events = f"""SELECT {g} AS g, {event_aggs}
-FROM events e JOIN tickets t ON t.id = e.ticket_id
-WHERE e.day >= :from_day AND e.day <= :to_day AND e.type IN ('ticket.recall', 'ticket.transfer')
-  AND {_period(where)}
+    # MATERIALIZED: find the few recall/transfer events first (by type), then their tickets; without it
+    # SQLite may walk every ticket of the period and all its events.
+    events = f"""WITH e AS MATERIALIZED (
+  SELECT ticket_id, type FROM events
+  WHERE type IN ('ticket.recall', 'ticket.transfer') AND day >= :from_day AND day <= :to_day)
+SELECT {g} AS g, {event_aggs}
+FROM e JOIN tickets t ON t.id = e.ticket_id
+WHERE {_period(where)}
 GROUP BY {g} ORDER BY 1"""
 
     rating_aggs = ", ".join(f"{f.sql} AS {f.key}" for f in RATINGS)
@@ -159,17 +176,15 @@ WHERE {_period(where)}
 GROUP BY {g} ORDER BY 1"""
 
     step_aggs = ", ".join(f"{f.sql} AS {f.key}" for f in STEP_FIGURES)
-    step_specs = [(name, "d", p) for name, p in STEP_PERCENTILES]
-    step_pct = ", ".join(f"d_pct.{name}" for name, _ in STEP_PERCENTILES)
+    step_picks = ", ".join(_pick(name, "d", p) for name, p in STEP_PERCENTILES)
     steps = f"""WITH sb AS (
   SELECT {g} AS g, s.step AS step, s.ended_at - s.started_at AS d, s.target_min AS target_min
   FROM steps s JOIN tickets t ON t.id = s.ticket_id
   WHERE s.ended_at IS NOT NULL AND s.ended_reason IS NULL AND {_period(where)}
-), sa AS (SELECT g, step, {step_aggs} FROM sb GROUP BY g, step),
-{_percentiles("sb", "g, step", step_specs)}
-SELECT sa.*, {step_pct} FROM sa LEFT JOIN d_pct ON d_pct.step = sa.step
-  AND (d_pct.g = sa.g OR (d_pct.g IS NULL AND sa.g IS NULL)) ORDER BY sa.g, sa.step"""
+), {_ranked("sb", "g, step", ["d"])}
+SELECT g, step, {step_aggs}, {step_picks}
+FROM ranked GROUP BY g, step ORDER BY g, step"""
 
-    return {name: Sql(text, dialect) for name, text in
-            (("summary", summary), ("outcomes", outcomes), ("events", events), ("ratings", ratings),
-             ("steps", steps))}
+    named = (("summary", summary), ("waits", waits), ("counts", counts), ("outcomes", outcomes), ("events", events),
+             ("ratings", ratings), ("steps", steps))
+    return {name: Sql(text, dialect) for name, text in named}

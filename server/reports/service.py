@@ -13,18 +13,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..store.reports import open_reader
+from ..store.reports import Reader, open_reader
 from . import charts, export
 from .build import build_letters, build_report
 
 
 def report(db: Path, start: date, end: date, group: str, wait_target_min: float,
            generated_at: str = "") -> dict[str, Any]:
-    conn = open_reader(db)
-    try:
-        return build_report(conn, start, end, group, wait_target_min=wait_target_min, generated_at=generated_at)
-    finally:
-        conn.close()
+    with Reader(db) as reader:
+        return build_report(reader, start, end, group, wait_target_min=wait_target_min, generated_at=generated_at)
 
 
 def letters(db: Path, start: date, end: date) -> dict[str, Any]:

@@ -114,3 +114,13 @@ def test_reports_config_is_checked(tmp_path: Path) -> None:
         settings({"wait_target_min": 0})
     with pytest.raises(ConfigError, match="unknown key"):
         settings({"wait_taget_min": 10})
+
+
+def test_every_figure_is_documented() -> None:
+    from server.reports.definitions import all_figures
+
+    doc = (Path(__file__).parents[1] / "docs" / "reports.md").read_text(encoding="utf-8")
+    missing = [f.key for f in all_figures() if f"`{f.key}`" not in doc and f.key not in
+               {"score_4", "score_3", "score_2", "score_1"}]
+    assert missing == []
+    assert "`score_4` … `score_1`" in doc

@@ -170,8 +170,10 @@ def paper_status(device: Escpos, timeout_s: float = 0.5) -> PaperStatus | None:
     """Ask a network printer for its paper sensor (DLE EOT 4); ``None`` when it cannot tell.
 
     Only network devices are asked: they answer on the same socket, while USB/serial answers depend on the
-    model's back channel. A printer that stays silent (many cheap ones do) counts as "unknown", never as out.
+    model's back channel. A printer that stays silent (many cheap ones do) counts as "unknown", never as out;
+    so does one that hung up (escpos's own ``paper_status`` reads that empty answer as "plenty of paper").
     """
+    from escpos.constants import RT_MASK_LOWPAPER, RT_MASK_NOPAPER, RT_MASK_PAPER, RT_STATUS_PAPER
     from escpos.printer import Network
 
     if not isinstance(device, Network) or not device.device:
@@ -180,9 +182,15 @@ def paper_status(device: Escpos, timeout_s: float = 0.5) -> PaperStatus | None:
     previous = sock.gettimeout()
     sock.settimeout(timeout_s)
     try:
-        level = device.paper_status()
+        answer = device.query_status(RT_STATUS_PAPER)
     except (TimeoutError, OSError):
         return None
     finally:
         sock.settimeout(previous)
-    return {2: "ok", 1: "near_end", 0: "out"}[level]
+    if not answer:
+        return None
+    if answer[0] & RT_MASK_NOPAPER == RT_MASK_NOPAPER:
+        return "out"
+    if answer[0] & RT_MASK_LOWPAPER == RT_MASK_LOWPAPER:
+        return "near_end"
+    return "ok" if answer[0] & RT_MASK_PAPER == RT_MASK_PAPER else "out"

@@ -21,7 +21,7 @@ from itertools import count
 from escpos.escpos import Escpos
 from escpos.exceptions import DeviceNotFoundError
 
-from printers.connectors import PrinterConfig, open_connector, paper_status
+from printers.connectors import PaperStatus, PrinterConfig, open_connector, paper_status
 from printers.escpos_bytes import ticket_bytes
 from printers.jobs import PrinterState, PrinterStatus, PrintJob
 from printers.layout import TicketLayout, TicketSlip, render_ticket
@@ -182,19 +182,28 @@ class PrinterWorker:
         return data, (time.perf_counter() - started) * 1000
 
     def _send_blocking(self, job: PrintJob) -> None:
+        """Send the ticket; a printer that answers status questions must answer one after it, too.
+
+        The kernel accepts a whole ticket into the socket buffer at once, so a printer unplugged mid-ticket
+        would otherwise count as printed while the citizen gets nothing. The printer answers DLE EOT in
+        stream order, so an answer after the data means it received all of it.
+        """
         device = self._connect(self.config)
         try:
-            self._check_paper(device)
+            answers = self._check_paper(device) is not None
             device._raw(job.data or b"")
             job.last_byte_at = time.monotonic()
+            if answers and paper_status(device, timeout_s=self.config.timeout_s / 2) is None:
+                raise ConnectionError("máy in không xác nhận đã nhận hết vé (printer did not confirm the ticket)")
         finally:
             device.close()
 
-    def _check_paper(self, device: Escpos) -> None:
+    def _check_paper(self, device: Escpos) -> PaperStatus | None:
         paper = paper_status(device)
         if paper == "out":
             raise PaperOutError("máy in hết giấy (printer reports paper out)")
         self._paper_near_end = paper == "near_end"
+        return paper
 
     async def _probe(self) -> None:
         """While idle, reconnect now and then so the admin sees "offline" before a citizen taps."""

@@ -12,7 +12,7 @@
     chime = true              # a ding-dong before each call
     player = "none"           # none: the TV pages speak; auto: paplay/aplay on the server; or a command
     cache_dir = ""            # "" = <data_dir>/audio
-    backend = "espeak-ng"     # espeak-ng | auto | pyttsx3 (see below)
+    backend = "pyttsx3"       # pyttsx3 (falls back to the espeak-ng CLI) | espeak-ng | auto (= pyttsx3)
 
     [[led.boards]]
     address = "Q3"            # see display/led/PROTOCOL.md
@@ -21,10 +21,11 @@
     host = "192.168.1.50"
     port = 7000
 
-Why `backend = "espeak-ng"` by default: pyttsx3 2.99's espeak driver keeps its engine only weakly; when it is
-collected between two renders, libespeak-ng still calls the old driver back and Python reports a
-ReferenceError from a ctypes callback (seen in this project's tests). The espeak-ng command line renders the
-same voice, rate and volume in its own process, and each phrase is rendered once (cached) anyway.
+Why `backend = "pyttsx3"`: it renders inside the server process (~20 ms a phrase, no process start) through
+one engine kept for the life of the process (display/tts.py says why it must be exactly one). When pyttsx3 is
+missing, refuses a setting or fails, the phrase is rendered with the `espeak-ng` command line instead, with the
+same voice, rate and volume, and a warning is logged once. `espeak-ng` uses only the command line; `auto` is the
+old name of `pyttsx3`.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from server.config import Config, ConfigError
 
 VOICE_KEYS = {"enabled", "voice", "rate", "volume", "dialect", "digit_by_digit", "four_as_tu", "template", "chime",
               "player", "cache_dir", "backend"}
-BACKENDS = ("espeak-ng", "auto", "pyttsx3")
+BACKENDS = ("pyttsx3", "espeak-ng", "auto")
 LED_BOARD_KEYS = {f.name for f in dataclasses.fields(LedBoardConfig)}
 
 
@@ -84,7 +85,7 @@ def voice_config(config: Config) -> VoiceConfig:
     dialect = section.get("dialect", "north")
     if dialect not in ("north", "south"):
         raise ConfigError(f"[voice] dialect must be 'north' or 'south', not {dialect!r}")
-    backend = section.get("backend", "espeak-ng")
+    backend = section.get("backend", "pyttsx3")
     if backend not in BACKENDS:
         raise ConfigError(f"[voice] backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
     player = section.get("player", "none")

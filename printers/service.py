@@ -174,7 +174,8 @@ def build_slip(app: web.Application, t: Ticket, waiting_ahead: int, estimated_wa
     return TicketSlip(
         office_name=office["name"], procedure_name=proc["name_vi"], field_name=proc["field_name_vi"],
         number=t.number, issued_at=from_epoch(t.issued_at).astimezone(app[CONFIG].tz),
-        waiting_ahead=waiting_ahead, estimated_wait_min=estimated_wait_min, status_url=url,
+        # "~0 phút" reads oddly on paper: with nobody ahead the wait line is left off.
+        waiting_ahead=waiting_ahead, estimated_wait_min=estimated_wait_min or None, status_url=url,
         priority_label=label, counter_hint=hint,
     )
 

@@ -73,6 +73,8 @@ async def test_first_ticket_has_nobody_ahead_and_the_second_has_one(printing: Te
     first, second = await issue(printing, 3), await issue(printing, 3)
     slips = [service(printing).job(t["print"]["job_id"]).slip for t in (first, second)]  # type: ignore[union-attr]
     assert [s.waiting_ahead for s in slips] == [0, 1]
+    # Nobody ahead: no "~0 phút" line; one ahead: the estimate (the procedure's 15-minute target, one counter).
+    assert slips[0].estimated_wait_min is None and slips[1].estimated_wait_min == second["estimated_wait_min"] >= 1
 
 
 async def test_staff_issued_ticket_is_not_printed(printing: TestClient) -> None:

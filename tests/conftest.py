@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
+from argon2 import PasswordHasher
 from sqlite_utils import Database
 
+from server import auth as auth_module
 from server.app import create_app
 from server.config import Config, from_dict
 from server.demo import seed_demo
@@ -22,6 +24,10 @@ from server.keys import WRITER
 from server.store import schema
 from server.store.db import connect
 from server.store.tx import Tx
+
+# Tests sign in hundreds of times: argon2 with production cost (on purpose ~50 ms) would dominate the
+# suite. Hashes carry their own parameters, so verification is the real code path either way.
+auth_module._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # A Monday morning in the office's time zone.

@@ -220,7 +220,9 @@ const live = new LiveClient({
   },
   onStatus(status) {
     probe.status = status;
-    $("conn").classList.toggle("hidden", status !== "offline");
+    $("conn").classList.toggle("hidden", status === "online" || (status === "connecting" && !probe.everOffline));
+    if (status === "offline") probe.everOffline = true;
+    if (status === "online") probe.everOffline = false;
     body.classList.toggle("offline", status === "offline");
   },
 });

@@ -8,7 +8,8 @@
 // and the page updates in place: no reload.
 
 export class LiveClient {
-  constructor({ token = "", topics = "office", onSnapshot, onEvent, onStatus, onMessage, minDelay = 500, maxDelay = 10000 }) {
+  constructor({ token = "", topics = "office", onSnapshot, onEvent, onStatus, onMessage, minDelay = 500, maxDelay = 10000,
+                pingEvery = 10000 }) {
     this.token = token;
     this.topics = topics;
     this.onSnapshot = onSnapshot || (() => {});
@@ -22,6 +23,10 @@ export class LiveClient {
     this.ws = null;
     this.stopped = false;
     this.pingTimer = null;
+    // A frozen server or a pulled cable closes nothing: if no message (not even a pong) arrives for two
+    // ping intervals, the socket is treated as dead and closed, which starts the reconnect.
+    this.pingEvery = pingEvery;
+    this.lastHeard = 0;
   }
 
   url() {
@@ -55,11 +60,20 @@ export class LiveClient {
     this.ws = ws;
     ws.onopen = () => {
       this.delay = this.minDelay;
+      this.lastHeard = Date.now();
       this.onStatus("online");
       clearInterval(this.pingTimer);
-      this.pingTimer = setInterval(() => { if (ws.readyState === 1) ws.send("ping"); }, 15000);
+      this.pingTimer = setInterval(() => {
+        if (ws.readyState !== 1) return;
+        if (Date.now() - this.lastHeard > 2 * this.pingEvery) {
+          ws.close();
+          return;
+        }
+        ws.send("ping");
+      }, this.pingEvery);
     };
     ws.onmessage = (ev) => {
+      this.lastHeard = Date.now();
       let msg;
       try { msg = JSON.parse(ev.data); } catch (err) { return; }
       if (msg.type === "snapshot") {

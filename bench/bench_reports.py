@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sqlite3
-import statistics
 import sys
 import time
 from datetime import date, timedelta
@@ -43,16 +43,23 @@ def ensure(path: Path, tickets: int, seed: int) -> tuple[int, float | None]:
     return stats.tickets, stats.seconds
 
 
+CPU: list[float] = []  # CPU seconds (all threads) of the last timed call's median run
+
+
 def timed(fn, runs: int) -> tuple[float, float, object]:  # noqa: ANN001
+    """(cold wall s, median wall s, result); the median run's CPU time goes to CPU (this machine is shared)."""
     t0 = time.perf_counter()
     out = fn()
     cold = time.perf_counter() - t0
     times = []
     for _ in range(runs):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - t0)
-    return cold, statistics.median(times) if times else cold, out
+        times.append((time.perf_counter() - t0, time.process_time() - c0))
+    times.sort()
+    wall, cpu = times[len(times) // 2] if times else (cold, cold)
+    CPU.append(cpu)
+    return cold, wall, out
 
 
 def main() -> None:
@@ -76,6 +83,7 @@ def main() -> None:
     year_start = month_end - timedelta(days=364)
     events = conn.execute("SELECT MAX(seq) FROM events").fetchone()[0]
     rows: list[tuple[str, str, float, float, str]] = []
+    load = os.getloadavg()[0]
 
     def month() -> dict:
         return build_report(reader, month_start, month_end, "field")
@@ -96,9 +104,10 @@ def main() -> None:
                  f"{yrep['total']['issued']:,} tickets, <= 3 s"))
     print(f"\ndatabase: {path} ({path.stat().st_size / 1e9:.1f} GB): {n:,} tickets, {events:,} events"
           + (f"; generated in {gen:.0f} s" if gen else " (cached)"))
-    print(f"{'what':44} {'period':24} {'cold s':>8} {'median s':>9}  note")
-    for what, period, c, m, note in rows:
-        print(f"{what:44} {period:24} {c:8.3f} {m:9.3f}  {note}")
+    print(f"load average when starting: {load:.1f} on {os.cpu_count()} CPUs (other work shares them)")
+    print(f"{'what':40} {'period':24} {'cold s':>7} {'median s':>9} {'CPU s':>6}  note")
+    for (what, period, c, m, note), cpu in zip(rows, CPU, strict=True):
+        print(f"{what:40} {period:24} {c:7.3f} {m:9.3f} {cpu:6.2f}  {note}")
     t = rep["total"]
     print(f"\nmonth figures: issued {t['issued']:,}, served {t['served']:,}, no-shows {t['no_show']:,}, "
           f"wait mean {t['wait_mean'] / 60:.1f} min, median {t['wait_median'] / 60:.1f}, p90 {t['wait_p90'] / 60:.1f}, "

@@ -33,10 +33,12 @@ def _merge(parts: dict[str, list[dict[str, Any]]]) -> dict[Any, dict[str, Any]]:
             rows.setdefault(r["g"], dict(_ZERO)).update({k: _round(v) for k, v in r.items() if k != "g"})
     for r in parts.get("outcomes", []):
         rows.setdefault(r["g"], dict(_ZERO)).setdefault("outcomes", {})[r["outcome"] or ""] = r["n"]
-    for r in parts.get("steps", []):
+    for r in parts.get("steps", []) + parts.get("step_sums", []):
         step = {k: _round(v) for k, v in r.items() if k != "g"}
         rows.setdefault(r["g"], dict(_ZERO)).setdefault("steps", []).append(step)
+    order = list(d.STEP_LABELS)
     for row in rows.values():
+        row.get("steps", []).sort(key=lambda st: order.index(st["step"]) if st["step"] in order else len(order))
         _derive(row)
     return rows
 
@@ -70,9 +72,14 @@ def period_params(from_day: date, to_day: date, wait_target_min: float) -> dict[
 FULL = ("summary", "steps", "events", "ratings", "outcomes")
 
 
+GROUP_PARTS = ("summary", "step_sums", "events", "ratings", "outcomes")  # step percentiles: total only
+
+
 def _jobs(group: str, trend: str) -> list[tuple[str, str]]:
-    jobs = [("all", n) for n in FULL] + [(group, n) for n in FULL]
-    jobs += [(trend, "waits"), (trend, "ratings"), ("hour", "counts"), ("weekday", "counts")]
+    jobs = [("all", n) for n in FULL] + [(group, n) for n in GROUP_PARTS]
+    jobs += [(trend, "ratings"), ("hour", "counts"), ("weekday", "counts")]
+    if group != trend:  # else the group's summary already has the trend's waits
+        jobs.append((trend, "waits"))
     return sorted(set(jobs), key=lambda j: (("summary", "steps", "waits").index(j[1]) if j[1] in
                                             ("summary", "steps", "waits") else 9))
 
@@ -92,7 +99,7 @@ def build_report(reader: store.Reader, from_day: date, to_day: date, group: str,
     _derive(total)
     names = store.labels(conn, group)
     rows = []
-    for key, row in parts(group, FULL).items():
+    for key, row in parts(group, GROUP_PARTS).items():
         vi, en = _label(group, key, names)
         rows.append({"key": key, "label": vi, "label_en": en, **row})
     keep = ("key", "issued", "served", "wait_mean", "wait_median", "wait_p90", "ratings", "satisfied_share",
@@ -112,7 +119,8 @@ def build_report(reader: store.Reader, from_day: date, to_day: date, group: str,
         "step_labels": {k: list(v) for k, v in d.STEP_LABELS.items()},
         "total": total, "rows": rows,
         "charts": {"by_hour": series("hour", ("counts",)), "by_weekday": series("weekday", ("counts",)),
-                   "trend": series(trend, ("waits", "ratings")), "trend_unit": trend},
+                   "trend": series(trend, ("summary" if group == trend else "waits", "ratings")),
+                   "trend_unit": trend},
     }
 
 

@@ -98,26 +98,25 @@ def base_cte(g: str, where: str = "") -> str:
 )"""
 
 
-def _ranked(source: str, partition: str, columns: list[str]) -> str:
-    """Rows of `source` with, per column, its rank among the group's non-null values and their count.
+def _percentiles(source: str, partition: str, column: str, picks: list[tuple[str, float]],
+                 counts: str, count_column: str) -> str:
+    """Nearest-rank percentiles of one column per group: the smallest value whose rank is at least p*n
+    (the ceil(p*n)-th). A narrow sub-select (group key and value) is ranked once with ROW_NUMBER; n comes
+    from the group's aggregate row (`counts`), not from a second window. MATERIALIZED keeps SQLite from
+    re-running it for every row it is joined to."""
+    keys = tuple(k.strip() for k in partition.split(","))
+    cols = ", ".join(f"MIN(CASE WHEN r.rn >= {p} * c.{count_column} THEN r.v END) AS {name}" for name, p in picks)
+    return f"""{column}_pct AS MATERIALIZED (
+  SELECT {", ".join("r." + k for k in keys)}, {cols} FROM (
+    SELECT {partition}, {column} AS v, ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY {column}) AS rn
+    FROM {source} WHERE {column} IS NOT NULL) r
+  JOIN {counts} c ON {_same("r", "c", keys)}
+  GROUP BY {", ".join("r." + k for k in keys)})"""
 
-    One sort per column, no join back: the count uses the rank's own window (whole-partition frame),
-    so the database sorts once for both. NULLs are ordered last explicitly (SQLite and PostgreSQL
-    differ in where they put them by default), so ranks 1..n are the non-null values in order.
-    """
-    ranks = ",\n    ".join(
-        f"ROW_NUMBER() OVER w_{c} AS {c}_rn,"
-        f" COUNT({c}) OVER (w_{c} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS {c}_cnt"
-        for c in columns)
-    windows = ", ".join(
-        f"w_{c} AS (PARTITION BY {partition} ORDER BY CASE WHEN {c} IS NULL THEN 1 ELSE 0 END, {c})"
-        for c in columns)
-    return f"ranked AS (SELECT {source}.*,\n    {ranks}\n  FROM {source} WINDOW {windows})"
 
-
-def _pick(name: str, column: str, p: float) -> str:
-    """Nearest-rank percentile: the smallest value whose rank is at least p*n (i.e. the ceil(p*n)-th)."""
-    return f"MIN(CASE WHEN {column} IS NOT NULL AND {column}_rn >= {p} * {column}_cnt THEN {column} END) AS {name}"
+def _same(a: str, b: str, keys: tuple[str, ...]) -> str:
+    """Join on group keys that may be NULL (a ticket never called has no counter), on both dialects."""
+    return " AND ".join(f"({a}.{k} = {b}.{k} OR ({a}.{k} IS NULL AND {b}.{k} IS NULL))" for k in keys)
 
 
 def report_queries(dialect: Dialect, group_by: str, *, where: str = "") -> dict[str, Sql]:
@@ -130,24 +129,25 @@ def report_queries(dialect: Dialect, group_by: str, *, where: str = "") -> dict[
     - events: recalls and transfers counted from the event log
     - ratings: counts per score and the mean score
     - steps: (g, step, n, mean, max, overdue, median, p90) for ended steps
+    - step_sums: the same without median and p90 (no window: for breakdowns of long periods)
     """
     g = group_expr(dialect, group_by)
     aggregates = ",\n  ".join(f"{f.sql} AS {f.key}" for f in COUNTS)
-    pct_columns = sorted({col for _, col, _ in PERCENTILES})
-    picks = ",\n  ".join(_pick(f.key, col, p) for f, col, p in PERCENTILES)
-    summary = f"""WITH {base_cte(g, where)},
-{_ranked("base", "g", pct_columns)}
-SELECT g,
-  {aggregates},
-  {picks}
-FROM ranked GROUP BY g ORDER BY g"""
-    wait_picks = ",\n  ".join(_pick(f.key, col, p) for f, col, p in PERCENTILES if col == "wait")
-    waits = f"""WITH {base_cte(g, where)},
-{_ranked("base", "g", ["wait"])}
-SELECT g,
-  {aggregates},
-  {wait_picks}
-FROM ranked GROUP BY g ORDER BY g"""
+
+    def with_percentiles(columns: list[str]) -> str:
+        ctes = ",\n".join(_percentiles("base", "g", c, [(f.key, p) for f, col, p in PERCENTILES if col == c],
+                                        "sums", {"wait": "called", "service": "service_n"}[c]) for c in columns)
+        picked = ", ".join(f"{c}_pct.{f.key}" for c in columns for f, col, _ in PERCENTILES if col == c)
+        joins = " ".join(f"LEFT JOIN {c}_pct ON {_same(c + '_pct', 's', ('g',))}" for c in columns)
+        return f"""WITH {base_cte(g, where)},
+sums AS MATERIALIZED (SELECT g,
+  {aggregates}
+  FROM base GROUP BY g),
+{ctes}
+SELECT s.*, {picked} FROM sums s {joins} ORDER BY s.g"""
+
+    summary = with_percentiles(["wait", "service"])
+    waits = with_percentiles(["wait"])
 
     counts = f"""WITH {base_cte(g, where)}
 SELECT g,
@@ -176,15 +176,17 @@ WHERE {_period(where)}
 GROUP BY {g} ORDER BY 1"""
 
     step_aggs = ", ".join(f"{f.sql} AS {f.key}" for f in STEP_FIGURES)
-    step_picks = ", ".join(_pick(name, "d", p) for name, p in STEP_PERCENTILES)
-    steps = f"""WITH sb AS (
-  SELECT {g} AS g, s.step AS step, s.ended_at - s.started_at AS d, s.target_min AS target_min
+    step_picks = ", ".join(f"d_pct.{name}" for name, _ in STEP_PERCENTILES)
+    step_rows = f"""SELECT {g} AS g, s.step AS step, s.ended_at - s.started_at AS d, s.target_min AS target_min
   FROM steps s JOIN tickets t ON t.id = s.ticket_id
-  WHERE s.ended_at IS NOT NULL AND s.ended_reason IS NULL AND {_period(where)}
-), {_ranked("sb", "g, step", ["d"])}
-SELECT g, step, {step_aggs}, {step_picks}
-FROM ranked GROUP BY g, step ORDER BY g, step"""
+  WHERE s.ended_at IS NOT NULL AND s.ended_reason IS NULL AND {_period(where)}"""
+    steps = f"""WITH sb AS ({step_rows}),
+sa AS MATERIALIZED (SELECT g, step, {step_aggs} FROM sb GROUP BY g, step),
+{_percentiles("sb", "g, step", "d", list(STEP_PERCENTILES), "sa", "n")}
+SELECT sa.*, {step_picks} FROM sa LEFT JOIN d_pct ON d_pct.step = sa.step AND {_same("d_pct", "sa", ("g",))}
+ORDER BY sa.g, sa.step"""
+    step_sums = f"""SELECT g, step, {step_aggs} FROM ({step_rows}) sb GROUP BY g, step ORDER BY g, step"""
 
     named = (("summary", summary), ("waits", waits), ("counts", counts), ("outcomes", outcomes), ("events", events),
-             ("ratings", ratings), ("steps", steps))
+             ("ratings", ratings), ("steps", steps), ("step_sums", step_sums))
     return {name: Sql(text, dialect) for name, text in named}

@@ -186,7 +186,7 @@ class DayModel:
             data["receipt_no"] = receipt
         ev.add(now, "ticket.finish", cid, actor, "serving", "done", data)
         t.update(status="done", done_at=now, outcome=outcome, receipt_no=receipt, wrote_forms=wrote)
-        free[cid] = now
+        free[cid] = now + rng.uniform(20, 150)  # filing the dossier, a word with a colleague
         if proc["same_day"] and outcome == "result_returned" and proc["steps"]:
             self._steps(out, ev, t, proc, start, now, user)
         if rng.random() < 0.65:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ..domain.numbering import NumberSeries
+from .catalog_cache import CatalogCache
 from .tickets import Conn
 
 
@@ -107,3 +108,36 @@ def counters_serving(conn: Conn, procedure_id: int, field_id: int) -> list[int]:
         (procedure_id, field_id),
     ).fetchall()
     return [r[0] for r in rows]
+
+
+class Catalog:
+    """Everything a ticket decision or a slip reads from the catalogue, loaded at once (the tables are small)."""
+
+    def __init__(self, conn: Conn) -> None:
+        self.office = office(conn)
+        self.procedures = {p["id"]: p for p in procedures(conn)}
+        self.fields = {f["id"]: f for f in fields(conn)}
+        self.series = {r["key"]: NumberSeries(key=r["key"], start=r["start"], end=r["end"], prefix=r["prefix"],
+                                              width=r["width"]) for r in all_series(conn)}
+        self.priority = {p["code"]: p for p in priority_categories(conn, only_active=False)}
+        self.counters = {c["id"]: c for c in counters(conn)}
+
+    def procedure(self, procedure_id: int) -> dict[str, Any] | None:
+        return self.procedures.get(procedure_id)
+
+    def active_priority(self) -> set[str]:
+        return {code for code, p in self.priority.items() if p["active"]}
+
+    def series_for(self, key: str) -> NumberSeries:
+        return self.series.get(key) or NumberSeries(key=key)
+
+    def counters_serving(self, procedure_id: int, field_id: int) -> list[int]:
+        return [c["id"] for c in self.counters.values() if c["active"]
+                and (procedure_id in c["procedure_ids"] or field_id in c["field_ids"])]
+
+
+def current(conn: Conn, cache: CatalogCache) -> Catalog:
+    """The catalogue as of now, from `cache` unless an edit bumped `catalog_version`.
+
+    The counters' signed-in staff are not part of it (they change all day): use `counters()` for those."""
+    return cache.get(conn, "catalog", Catalog)

@@ -126,6 +126,7 @@ PART_MIGRATIONS = (
     "server.store.schema_display",
     "server.store.schema_sync",
     "server.store.schema_security",
+    "server.store.schema_cache",  # last: its triggers watch the other parts' tables
 )
 
 

@@ -9,6 +9,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from .catalog_cache import CatalogCache
+
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
@@ -35,9 +37,10 @@ class Published:
 
 
 class Tx:
-    def __init__(self, conn: sqlite3.Connection, origin: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, origin: str, cache: CatalogCache | None = None) -> None:
         self.conn = conn
         self.origin = origin
+        self.cache = cache or CatalogCache()
         self.published: list[Published] = []
 
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:

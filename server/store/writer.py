@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from sqlite_utils import Database
 
 from . import schema
+from .catalog_cache import CatalogCache
 from .db import connect
 from .tx import Published, Tx
 
@@ -43,6 +44,7 @@ class Writer:
         self._conn: sqlite3.Connection | None = None
         self._task: asyncio.Task[None] | None = None
         self._listeners: list[OnCommit] = []
+        self._cache = CatalogCache()  # used only on the writer thread
         self.commits = 0
 
     def subscribe(self, listener: OnCommit) -> None:
@@ -120,7 +122,7 @@ class Writer:
         conn.execute("BEGIN IMMEDIATE")
         try:
             for fn, args, _ in batch:
-                tx = Tx(conn, self.origin)
+                tx = Tx(conn, self.origin, self._cache)
                 conn.execute("SAVEPOINT op")
                 try:
                     value = fn(tx, *args)

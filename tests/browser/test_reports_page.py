@@ -1,0 +1,110 @@
+"""The /reports page in the real Chromium over a simulated office: sign in, see the figures and charts,
+switch to English, export XLSX, and print on A4 (print stylesheet; PDF from Chromium).
+Screenshots for docs/screenshots/report-*.png and chart-*.png."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import AsyncIterator, Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from playwright.async_api import Browser, async_playwright, expect
+
+from server.app import create_app
+from server.domain.clock import FakeClock
+from server.reports import charts, service
+from server.simulate import simulate
+from tests.conftest import MONDAY_9AM, make_config
+
+pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+FROM, TO = "2026-10-26", "2026-11-21"
+expect.set_options(timeout=20_000)
+
+
+@pytest.fixture
+async def base(aiohttp_server: Callable[..., Any], tmp_path: Path) -> AsyncIterator[str]:
+    db = tmp_path / "office.db"
+    simulate(db, "hoaithanh", "office", days=30, seed=4, per_day=90, end=date(2026, 11, 22), demo_logins=True)
+    config = make_config(tmp_path, server={"db_path": str(db)})
+    server = await aiohttp_server(create_app(config, clock=FakeClock(MONDAY_9AM)))
+    yield str(server.make_url("/")).rstrip("/")
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+        yield b
+        await b.close()
+
+
+async def test_leader_sees_exports_and_prints_the_report(base: str, browser: Browser, tmp_path: Path) -> None:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN",
+                                        accept_downloads=True)
+    page = await context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text)
+            if m.type == "error" and not m.text.startswith("Failed to load resource") else None)
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 and not
+            r.url.endswith(("/favicon.ico", "/api/login")) else None)  # the wrong password below is a 401
+    await page.goto(f"{base}/reports?from={FROM}&to={TO}&group=field")
+    await page.fill("input[name=username]", "lanhdao")
+    await page.fill("input[name=password]", "sai-mat-khau")
+    await page.click("#login-form button[type=submit]")
+    await expect(page.locator("#error")).to_have_text("Sai tên đăng nhập hoặc mật khẩu.")
+    await page.fill("input[name=password]", "lanhdao-demo")
+    await page.click("#login-form button[type=submit]")
+    issued = page.locator(".card[data-key=issued] .value")
+    await expect(issued).not_to_have_text("")
+    rep = service.report(tmp_path / "office.db", date.fromisoformat(FROM), date.fromisoformat(TO), "field", 15)
+    assert await issued.text_content() == f"{rep['total']['issued']:,}".replace(",", ".")
+    await expect(page.locator("#satisfaction")).to_contain_text("đạt yêu cầu")
+    await expect(page.locator("#by-table tbody tr")).to_have_count(len(rep["rows"]) + 1)
+    for name in charts.CHARTS:
+        await expect(page.locator(f"#chart-{name}")).to_have_attribute("data-loaded", "1")
+    await expect(page.locator("#letters-unit tbody tr")).to_have_count(3)
+    await page.screenshot(path=SHOTS / "report-page.png", full_page=True)
+
+    async with page.expect_download() as dl:
+        await page.click("#xlsx")
+    saved = tmp_path / "export.xlsx"
+    await (await dl.value).save_as(saved)
+    assert (await dl.value).suggested_filename == f"bao-cao-{FROM}_{TO}.xlsx"
+    summary = load_workbook(saved)["Tổng hợp"]
+    assert summary["B5"].value == rep["total"]["issued"]
+
+    await page.click("#lang")
+    await expect(page.locator("h1")).to_have_text("Waiting time, outcome and satisfaction report")
+    await expect(page.locator("#satisfaction")).to_contain_text("satisfied or better")
+    await page.click("#lang")
+
+    await page.emulate_media(media="print")
+    await page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    assert not await page.locator("#controls").is_visible() and not await page.locator("#lang").is_visible()
+    await page.screenshot(path=SHOTS / "report-print.png", full_page=True)
+    pdf = await page.pdf(format="A4", print_background=True)
+    (tmp_path / "report.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pdf.startswith(b"%PDF") and 1 <= pages <= 6, pages
+    assert problems == []
+    await context.close()
+
+
+def test_exported_chart_for_the_docs(tmp_path: Path) -> None:
+    """Not a browser test, but kept beside the page's: the chart PNG as the leader downloads it."""
+    db = tmp_path / "office.db"
+    simulate(db, "hoaithanh", "office", days=120, seed=4, per_day=90, end=date(2026, 11, 22))
+    rep = service.report(db, date(2026, 10, 1), date(2026, 10, 31), "field", 15)
+    png = charts.render(rep, "waits")
+    assert png.startswith(b"\x89PNG")
+    (SHOTS / "chart-waits.png").write_bytes(png)
+    (SHOTS / "chart-satisfaction.png").write_bytes(charts.render(rep, "satisfaction"))
+    wb = load_workbook(io.BytesIO(service.render(db, date(2026, 10, 1), date(2026, 10, 31), "field", 15, "xlsx")))
+    assert "Biểu đồ" in wb.sheetnames and len(wb["Biểu đồ"]._images) == len(charts.CHARTS)

@@ -27,7 +27,7 @@ from server.config import ConfigError
 from server.domain.clock import from_epoch
 from server.domain.errors import DomainError, NotFound
 from server.domain.tickets import Ticket
-from server.keys import AFTER_ISSUE, CONFIG, LIVE, READER, SERVICES
+from server.keys import AFTER_ISSUE, CONFIG, LIVE, READ_CACHE, READER, SERVICES
 from server.messages import register
 from server.services.views import status_url, ticket_status
 from server.store import accounts, catalog, tickets
@@ -66,6 +66,7 @@ class PrintService:
         self.worker_options: dict[str, Any] = {}
         self.manager: PrinterManager | None = None
         self.job_of_ticket: dict[str, str] = {}
+        self._warned: set[str] = set()
 
     async def start(self) -> None:
         self.manager = PrinterManager(self.configs, on_state_change=self._state_changed,
@@ -101,7 +102,10 @@ class PrintService:
     def submit(self, printer_id: str, ticket_id: str, slip: TicketSlip) -> dict[str, Any]:
         """Queue a slip; answers at once with the job id and the printer's state as the kiosk should show it."""
         if self.manager is None or printer_id not in self.manager.workers:
-            log.warning("ticket %s: no printer %r configured, nothing printed", ticket_id, printer_id)
+            if printer_id not in self._warned:  # once per printer: a busy kiosk must not flood the log
+                self._warned.add(printer_id)
+                log.warning("ticket %s: no printer %r configured, nothing printed (said once)", ticket_id,
+                            printer_id)
             return {"job_id": None, "printer": {"printer_id": printer_id, "status": "missing"}}
         job = self.manager.print_ticket(printer_id, slip)
         self.job_of_ticket[ticket_id] = job.id
@@ -161,15 +165,15 @@ class PrintService:
 def build_slip(app: web.Application, t: Ticket, waiting_ahead: int, estimated_wait_min: int | None,
                url: str) -> TicketSlip:
     """What is printed for a ticket: read from the catalogue so issue and reprint print the same thing."""
-    conn = app[READER]
-    proc = catalog.procedure(conn, t.procedure_id) or {"name_vi": "", "field_name_vi": ""}
-    office = catalog.office(conn) or {"name": app[CONFIG].office.name}
+    cat = catalog.current(app[READER], app[READ_CACHE])
+    proc = cat.procedure(t.procedure_id) or {"name_vi": "", "field_name_vi": ""}
+    office = cat.office or {"name": app[CONFIG].office.name}
     label = None
     if t.priority:
-        groups = {p["code"]: p["name_vi"] for p in catalog.priority_categories(conn, only_active=False)}
-        label = groups.get(t.priority, t.priority)
-    serving = set(catalog.counters_serving(conn, t.procedure_id, t.field_id))
-    numbers = [str(c["number"]) for c in catalog.counters(conn) if c["id"] in serving]
+        group = cat.priority.get(t.priority)
+        label = group["name_vi"] if group else t.priority
+    numbers = [str(n) for n in sorted(cat.counters[c]["number"] for c in cat.counters_serving(t.procedure_id,
+                                                                                              t.field_id))]
     hint = f"Quầy phục vụ: {', '.join(numbers)}" if numbers else None
     return TicketSlip(
         office_name=office["name"], procedure_name=proc["name_vi"], field_name=proc["field_name_vi"],

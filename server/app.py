@@ -15,10 +15,23 @@ from .backup import hold_server_lock
 from .config import Config
 from .domain.clock import Clock, SystemClock
 from .domain.queue_policy import QueuePolicy
-from .keys import AFTER_ISSUE, CLOCK, CONFIG, LIVE, POLICY, READER, SERVICES, SESSIONS, THROTTLE, WRITER
+from .keys import (
+    AFTER_ISSUE,
+    CLOCK,
+    CONFIG,
+    LIVE,
+    POLICY,
+    READ_CACHE,
+    READER,
+    SERVICES,
+    SESSIONS,
+    THROTTLE,
+    WRITER,
+)
 from .live import LiveHub
 from .middleware import auth_middleware, security_headers
 from .store import accounts
+from .store.catalog_cache import CatalogCache
 from .store.db import connect
 from .store.writer import Writer
 
@@ -58,6 +71,7 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
         reader = connect(config.db_file, readonly=True)
         app[WRITER] = writer
         app[READER] = reader
+        app[READ_CACHE] = CatalogCache()
         app[SESSIONS].counter_of = accounts.signins(reader)
         hub = LiveHub(lambda view: live_api.build_snapshot(app, view))
         app[LIVE] = hub

@@ -13,6 +13,7 @@ from .config import Config
 from .domain.clock import Clock
 from .domain.queue_policy import QueuePolicy
 from .live import LiveHub
+from .store.catalog_cache import CatalogCache
 from .store.writer import Writer
 
 CONFIG = web.AppKey("config", Config)
@@ -31,3 +32,5 @@ AFTER_ISSUE = web.AppKey("after_issue", list[Callable[..., None]])
 SCHEDULER = web.AppKey("scheduler", Any)  # apscheduler AsyncIOScheduler; parts add jobs in their setup()
 # Who is asking, set by the auth middleware on every request.
 PRINCIPAL = web.RequestKey("principal", Principal)
+# The catalogue cache of the loop thread's read connection (see server/store/catalog_cache.py).
+READ_CACHE = web.AppKey("read_cache", CatalogCache)

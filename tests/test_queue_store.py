@@ -37,3 +37,26 @@ def test_heads_choose_like_the_full_queue(tmp_path: Path) -> None:
             heads = tickets.candidate_heads(conn, "2026-11-23", scope, now, POLICY.appointment_early_s)
             assert next_for(scope, heads, streaks, now, POLICY) == full
             assert len(heads) <= 3
+
+
+async def test_catalogue_edits_reach_the_cached_decisions_at_once(client) -> None:  # noqa: ANN001
+    from server.keys import WRITER
+
+    from .conftest import issue
+
+    before = await issue(client, 1)
+    assert before["procedure"]["name_vi"] == "Đăng ký khai sinh"
+    await client.app[WRITER].run(
+        lambda tx: tx.execute("UPDATE procedures SET name_vi = 'Đăng ký khai sinh (mới)' WHERE id = 1"))
+    await client.app[WRITER].run(lambda tx: tx.execute("UPDATE number_series SET start = 1501 WHERE key = 'HT'"))
+    after = await issue(client, 1)
+    assert after["procedure"]["name_vi"] == "Đăng ký khai sinh (mới)"
+    assert after["number"] == "1502", "the widened block applies to the next ticket"
+    r = await client.post("/api/tickets", json={"procedure_id": 1, "priority": "nguoi_cao_tuoi"},
+                          headers={"Authorization": "Bearer demo-kiosk-1"})
+    assert r.status == 201
+    await client.app[WRITER].run(
+        lambda tx: tx.execute("UPDATE priority_categories SET active = 0 WHERE code = 'nguoi_cao_tuoi'"))
+    r = await client.post("/api/tickets", json={"procedure_id": 1, "priority": "nguoi_cao_tuoi"},
+                          headers={"Authorization": "Bearer demo-kiosk-1"})
+    assert r.status == 422

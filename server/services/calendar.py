@@ -96,8 +96,8 @@ def fmt(at: datetime | None) -> str:
 
 def stamp_session(tx: Tx, ctx: queue.Ctx, req: queue.IssueRequest) -> queue.IssueRequest:
     """The session a new ticket belongs to; refuses when closed (unless configured not to) or not offered."""
-    s = load_settings(tx)
-    rules = store.load(tx)
+    s = tx.cache.get(tx, "calendar_settings", load_settings)
+    rules = tx.cache.get(tx, "calendar", store.load)
     now = cal.status_at(rules, ctx.local, s.mode)
     if not now.open:
         if s.refuse_when_closed:

@@ -128,16 +128,16 @@ def issue(tx: Tx, ctx: Ctx, req: IssueRequest) -> dict[str, Any]:
         from .calendar import stamp_session
 
         req = stamp_session(tx, ctx, req)
-    proc = catalog.procedure(tx, req.procedure_id)
+    cat = catalog.current(tx, tx.cache)
+    proc = cat.procedure(req.procedure_id)
     if proc is None:
         raise NotFound("procedure_not_found", procedure=req.procedure_id)
     if not proc["active"]:
         raise DomainError("procedure_inactive", procedure=proc["name_vi"])
-    if req.priority is not None and req.priority not in {p["code"] for p in catalog.priority_categories(tx)}:
+    if req.priority is not None and req.priority not in cat.active_priority():
         raise Invalid("priority_unknown", priority=req.priority)
-    field = catalog.field(tx, proc["field_id"])
-    assert field is not None
-    series = catalog.series(tx, req.series_override or field["series"])
+    field = cat.fields[proc["field_id"]]
+    series = cat.series_for(req.series_override or field["series"])
     day = ctx.day
     seq = store.next_seq(tx, day, series.key)
     _, number = series.number_for(seq)

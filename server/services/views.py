@@ -17,7 +17,7 @@ from aiohttp import web
 
 from ..domain.clock import epoch, from_epoch
 from ..domain.tickets import STATUS_LABELS, Ticket
-from ..keys import CLOCK, CONFIG, READER
+from ..keys import CLOCK, CONFIG, READ_CACHE, READER
 from ..store import catalog, tickets
 from .queue import ticket_view
 
@@ -30,11 +30,14 @@ def estimate_wait_min(ahead: int, service_s: list[float], target_min: float, cou
 
 
 def _estimate(app: web.Application, t: Ticket, ahead: int) -> int:
+    if ahead == 0:
+        return 0
     conn = app[READER]
-    proc = catalog.procedure(conn, t.procedure_id) or {"service_target_min": 15}
+    cat = catalog.current(conn, app[READ_CACHE])
+    proc = cat.procedure(t.procedure_id) or {"service_target_min": 15}
     now = epoch(app[CLOCK].now())
     samples = tickets.recent_service_seconds(conn, t.field_id, now - WEEK_S)
-    serving = len(catalog.counters_serving(conn, t.procedure_id, t.field_id))
+    serving = len(cat.counters_serving(t.procedure_id, t.field_id))
     return estimate_wait_min(ahead, samples, proc["service_target_min"], serving)
 
 

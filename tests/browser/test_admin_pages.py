@@ -3,22 +3,19 @@ No console errors (a CSP violation would show there); screenshots for docs/scree
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp import web
-from playwright.async_api import Browser, async_playwright, expect
+from playwright.async_api import Browser, expect
 
 from server.devices import TRACKER
+from tests.browser.conftest import SHOTS, new_page
 from tests.conftest import DISPLAY, KIOSK, MONDAY_9AM, seed
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-expect.set_options(timeout=15_000)
 
 
 @pytest.fixture
@@ -28,14 +25,6 @@ async def base(aiohttp_server: Callable[..., Any], app: web.Application) -> str:
     return str(server.make_url("/")).rstrip("/")
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
-        yield b
-        await b.close()
-
-
 async def test_admin_signs_in_edits_a_counter_and_sees_a_silent_tv(base: str, browser: Browser,
                                                                    app: web.Application) -> None:
     async with aiohttp.ClientSession() as s:  # the kiosk and the TV have been heard from
@@ -43,7 +32,7 @@ async def test_admin_signs_in_edits_a_counter_and_sees_a_silent_tv(base: str, br
             async with s.get(base + "/api/office", headers=h) as r:
                 assert r.status == 200
     await app[TRACKER].flush()
-    page = await (await browser.new_context(viewport={"width": 1280, "height": 860}, locale="vi-VN")).new_page()
+    page = await new_page(browser, 1280, 860, locale="vi-VN")
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text)
             if m.type == "error" and not m.text.startswith("Failed to load resource") else None)

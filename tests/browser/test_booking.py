@@ -4,24 +4,22 @@ and being called at the slot: the counter's "call next" gets the booked ticket a
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp import web
-from playwright.async_api import Browser, async_playwright, expect
+from playwright.async_api import Browser, expect
 
 from server.config import Config
 from server.domain.clock import FakeClock
+from tests.browser.conftest import SHOTS, new_page
 from tests.conftest import KIOSK, MONDAY_9AM, make_config, use_demo_db
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 BIRTH = 1  # Đăng ký khai sinh, served at counters 3 and 4
-expect.set_options(timeout=15_000)
 
 
 @pytest.fixture
@@ -35,14 +33,6 @@ async def base(aiohttp_server: Callable[..., Any], app: web.Application, config:
     use_demo_db(config, template_dir)
     server = await aiohttp_server(app)
     return str(server.make_url("/")).rstrip("/")
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
-        yield b
-        await b.close()
 
 
 async def call(http: aiohttp.ClientSession, method: str, url: str, body: Any = None,
@@ -65,7 +55,7 @@ async def test_book_check_in_at_the_kiosk_and_be_called_at_the_slot(base: str, b
             "procedure_id": BIRTH, "day_from": "2026-11-26", "day_to": "2026-11-27", "start": "09:00",
             "end": "10:30", "length_min": 30, "capacity": 2}, admin)
 
-        page = await browser.new_page(viewport={"width": 760, "height": 1200})
+        page = await new_page(browser, 760, 1200)
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
@@ -97,7 +87,7 @@ async def test_book_check_in_at_the_kiosk_and_be_called_at_the_slot(base: str, b
         clock.set(MONDAY_9AM.replace(day=26, hour=8, minute=30))
         walk_ins = [await call(http, "POST", f"{base}/api/tickets", {"procedure_id": BIRTH}, KIOSK) for _ in range(2)]
         clock.set(MONDAY_9AM.replace(day=26, hour=8, minute=52))
-        kiosk = await browser.new_page(viewport={"width": 1080, "height": 1920})
+        kiosk = await new_page(browser, 1080, 1920)
         await kiosk.goto(f"{base}/kiosk?device=demo-kiosk-1")
         await kiosk.click("#open-appt")
         for ch in code:

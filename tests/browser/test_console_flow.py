@@ -8,27 +8,26 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
 from aiohttp import web
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from server.config import Config
 from server.domain.clock import FakeClock
 from server.keys import READER
 from server.services.steps import check_overdue
+from tests.browser.conftest import SHOTS, new_page
 from tests.conftest import KIOSK, MONDAY_9AM, make_config, seed
 
 pytestmark = pytest.mark.browser
 BIRTH = 1  # Đăng ký khai sinh: four steps, targets 5/10/10/5 min
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+LAPTOP = (1366, 860)  # the counter's screen
 SHOOT = os.environ.get("MOTCUA_SHOTS") == "1"  # regenerate docs/screenshots/*.png
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-expect.set_options(timeout=15_000)  # a loaded CI machine; every wait is on a condition, never a sleep
 
 
 @pytest.fixture
@@ -43,14 +42,6 @@ async def base(aiohttp_server: Callable[..., Any], app: web.Application) -> str:
     return str(server.make_url("/"))
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
-        yield b
-        await b.close()
-
-
 async def issue(base: str, procedure: int = BIRTH, priority: str | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"procedure_id": procedure}
     if priority:
@@ -58,12 +49,6 @@ async def issue(base: str, procedure: int = BIRTH, priority: str | None = None) 
     async with aiohttp.ClientSession() as s, s.post(base + "api/tickets", json=body, headers=KIOSK) as r:
         assert r.status == 201, await r.text()
         return await r.json()
-
-
-async def new_page(browser: Browser, width: int = 1366, height: int = 860) -> tuple[BrowserContext, Page]:
-    ctx = await browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
-    page = await ctx.new_page()
-    return ctx, page
 
 
 async def sign_in(page: Page, url: str, user: str) -> None:
@@ -74,7 +59,7 @@ async def sign_in(page: Page, url: str, user: str) -> None:
 
 
 async def console_at(browser: Browser, base: str, counter: int) -> Page:
-    _, page = await new_page(browser)
+    page = await new_page(browser, *LAPTOP, locale="vi-VN")
     await sign_in(page, base + "counter", f"canbo{counter}")
     await page.click(f"[data-counter='{counter}']")
     await expect(page.locator("#console")).to_be_visible()
@@ -83,7 +68,7 @@ async def console_at(browser: Browser, base: str, counter: int) -> Page:
 
 
 async def leader_page(browser: Browser, base: str) -> Page:
-    _, page = await new_page(browser)
+    page = await new_page(browser, *LAPTOP, locale="vi-VN")
     await sign_in(page, base + "leader", "lanhdao")
     await expect(page.locator("#board")).to_be_visible()
     await expect(page.locator("#live-dot.online")).to_have_count(1)
@@ -113,7 +98,7 @@ async def test_call_four_steps_leader_approves_finish_and_tablet_rates(
     t = await issue(base)
     staff = await console_at(browser, base, 3)
     await expect(staff.locator("#queue li")).to_have_count(1)
-    _, tablet = await new_page(browser, 1280, 800)
+    tablet = await new_page(browser, 1280, 800, locale="vi-VN")
     await tablet.goto(base + "rate/3?device=demo-rate-3")
     await expect(tablet.locator("#idle")).to_be_visible()
     await call_and_start(staff, t["number"])
@@ -228,12 +213,12 @@ async def test_reprint_without_printer_service_says_so_and_transfer_dialog_moves
 
 async def test_other_counters_tablet_is_refused_and_staff_cannot_take_a_held_counter(
         base: str, browser: Browser) -> None:
-    _, tablet = await new_page(browser)
+    tablet = await new_page(browser, *LAPTOP, locale="vi-VN")
     r = await tablet.goto(base + "rate/3?device=demo-rate-4")
     assert r is not None and r.status == 403
     await expect(tablet.locator("h1")).to_contain_text("chưa được đăng ký")
     await console_at(browser, base, 3)
-    _, page = await new_page(browser)
+    page = await new_page(browser, *LAPTOP, locale="vi-VN")
     await sign_in(page, base + "counter", "canbo4")
     await page.click("[data-counter='3']")
     await expect(page.locator("#choose-error")).to_have_text("Quầy 3 đang do Lê Thị Hồng phụ trách.")
@@ -247,7 +232,7 @@ async def test_phone_status_page_rates_once(base: str, browser: Browser, app: we
     await staff.fill("#receipt", "H12-0007")
     await staff.click("#btn-finish")
     await expect(staff.locator("#current-empty")).to_be_visible()
-    _, phone = await new_page(browser, 390, 800)
+    phone = await new_page(browser, 390, 800, locale="vi-VN")
     resp = await phone.goto(base + f"t/{t['status_token']}")
     if resp is None or resp.status != 200:
         pytest.skip("the ticket status page (kiosk part) is not served")
@@ -309,7 +294,7 @@ async def test_screenshots(base: str, browser: Browser, app: web.Application, cl
     leader = await leader_page(browser, base)
     await expect(leader.locator("#approvals tr")).to_have_count(1)
     await leader.screenshot(path=SHOTS / "leader-overview.png", full_page=True)
-    _, tablet = await new_page(browser, 1280, 800)
+    tablet = await new_page(browser, 1280, 800, locale="vi-VN")
     await tablet.goto(base + "rate/3?device=demo-rate-3")
     await expect(tablet.locator("#idle")).to_be_visible()
     await tablet.screenshot(path=SHOTS / "rating-idle.png")

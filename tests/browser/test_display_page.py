@@ -6,26 +6,22 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from playwright.async_api import Browser, Page, async_playwright
+from playwright.async_api import Browser, Page
 
 from display.service import hall_of
 from server.app import create_app
 from server.config import Config
 from server.domain.clock import FakeClock
+from tests.browser.conftest import AUTOPLAY, SHOTS, new_page
 from tests.conftest import issue, login, seed, staff_at
 
 pytestmark = pytest.mark.browser
-CHROMIUM = {"executable_path": "/usr/bin/chromium", "headless": True,
-            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--autoplay-policy=no-user-gesture-required"]}
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 TV = "/display?device=demo-display-hall"
 # Audio plays 16x faster in these tests: the queue, its order and its events are the page's own.
 FAST_AUDIO = "const play = HTMLMediaElement.prototype.play;" \
@@ -35,11 +31,9 @@ READY = ("() => window.motcuaDisplay && window.motcuaDisplay.snapshots >= 1"
 
 
 @pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as p:
-        b = await p.chromium.launch(**CHROMIUM)
-        yield b
-        await b.close()
+def browser_args() -> tuple[str, ...]:
+    """The TV chimes and speaks without anyone tapping it (its kiosk-mode Chromium is started the same way)."""
+    return (AUTOPLAY,)
 
 
 @pytest.fixture
@@ -51,7 +45,7 @@ async def hall(aiohttp_server: Callable[..., Any], aiohttp_client: Callable[...,
 
 
 async def open_tv(browser: Browser, server: TestServer, query: str = "", size: tuple[int, int] = (1920, 1080)) -> Page:
-    page = await browser.new_page(viewport={"width": size[0], "height": size[1]})
+    page = await new_page(browser, *size)
     await page.add_init_script(FAST_AUDIO)
     await page.goto(str(server.make_url(TV + query)))
     await page.wait_for_function(READY)

@@ -5,7 +5,6 @@ Set MOTCUA_SCREENSHOTS=1 to refresh docs/screenshots/display-offline.png and kio
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 from pathlib import Path
 
@@ -14,15 +13,15 @@ import pytest
 from playwright.async_api import Browser, Page, Response, expect
 
 from server.config import load
+from tests.browser.conftest import new_page, record_errors, shot
 from tests.browser.test_display_page import READY, TV
-from tests.browser.test_display_page import browser as browser  # noqa: F401 (the fixture, with autoplay)
+from tests.browser.test_display_page import browser_args as browser_args  # noqa: F401 (with autoplay)
 from tests.browser.test_kiosk import LANDSCAPE, PORTRAIT
 from tests.conftest import use_demo_db
 from tests.procs import LOAD_TEST_SECURITY, ServerProcess, free_port, write_config
 from tests.test_faults import _call, _staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 KIOSK_URL = "/kiosk?device=demo-kiosk-1"
 MARK = "() => window.__loaded"
 
@@ -37,17 +36,10 @@ async def serve(tmp: Path, template_dir: Path, security: str = LOAD_TEST_SECURIT
 
 async def open_page(browser: Browser, url: str, viewport: dict[str, int]) -> Page:
     """A page that records its uncaught errors and carries a marker a reload would wipe out."""
-    page = await browser.new_page(viewport=viewport)  # type: ignore[arg-type]
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.errors = errors  # type: ignore[attr-defined]
+    page = await new_page(browser, viewport["width"], viewport["height"])
+    record_errors(page)
     await page.goto(url)
     return page
-
-
-async def shot(page: Page, name: str) -> None:
-    if os.environ.get("MOTCUA_SCREENSHOTS"):
-        await page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 async def choose_procedure(kiosk: Page) -> None:

@@ -4,27 +4,27 @@ a centre's detail page; screenshots for docs/screenshots/hub-*.png."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import Browser, expect
 
 from server.auth import hash_password
 from server.config import from_dict
 from server.domain.clock import FakeClock
 from server.hub.app import STORE, create_hub_app
 from server.simulate import simulate
+from tests.browser.conftest import SHOTS, new_page
 from tests.conftest import TZ
 from tests.hub_fixtures import push_all
 
 pytest_plugins = ("tests.pg",)
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+pytestmark = pytest.mark.browser
 CENTRES = [("an-nhon", "Trung tâm PVHCC xã An Nhơn", 90), ("hoai-thanh", "Trung tâm PVHCC xã Hoài Thanh", 60),
            ("phu-my", "Trung tâm PVHCC phường Phú Mỹ", 140), ("tam-quan", "Trung tâm PVHCC xã Tam Quan", 40)]
 
 
-@pytest.mark.browser
-async def test_dashboard_sorts_marks_silent_centre_and_opens_detail(aiohttp_server, pg_dsn, tmp_path) -> None:
+async def test_dashboard_sorts_marks_silent_centre_and_opens_detail(aiohttp_server, pg_dsn, tmp_path,
+                                                                    browser: Browser) -> None:
     end = date(2026, 11, 24)  # simulated history ends on Monday 23 Nov; the hub's "today" is that day
     clock = FakeClock(datetime(2026, 11, 23, 16, 30, tzinfo=TZ))
     hub = create_hub_app(from_dict({"hub": {"dsn": pg_dsn, "silent_after_min": 30}}), clock=clock)
@@ -38,33 +38,29 @@ async def test_dashboard_sorts_marks_silent_centre_and_opens_detail(aiohttp_serv
         sim = simulate(tmp_path / f"{code}.db", code, code, days=8, seed=i, per_day=per_day, end=end)
         await push_all(store, cid, code, sim.path, now - (3 * 3600 if code == "tam-quan" else 60))
 
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                          args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = await browser.new_page(viewport={"width": 1400, "height": 760})
-        await page.goto(str(server.make_url("/hub")))
-        await expect(page.locator("h1")).to_contain_text("Đăng nhập")
-        await page.fill("input[name=username]", "tinh")
-        await page.fill("input[name=password]", "sai")
-        await page.click("button[type=submit]")
-        await expect(page.locator(".error")).to_contain_text("Sai tên đăng nhập")
-        await page.fill("input[name=username]", "tinh")
-        await page.fill("input[name=password]", "tinh-mat-khau")
-        await page.click("button[type=submit]")
-        rows = page.locator("#centres tbody tr")
-        await expect(rows).to_have_count(4)
-        await expect(page.locator("tr.silent")).to_contain_text("Tam Quan")
-        await expect(page.locator("tr.silent .badge")).to_have_text("mất liên lạc")
-        await page.click("#centres th:nth-child(3)")  # served today, ascending then descending
-        await page.click("#centres th:nth-child(3)")
-        await expect(rows.first).to_contain_text("Phú Mỹ")
-        await page.screenshot(path=str(SHOTS / "hub-dashboard.png"), full_page=True)
-        async with page.expect_download() as download:
-            await page.click(".export button")
-        assert (await download.value).suggested_filename == "bao-cao-tinh-2026-11.xlsx"
-        await page.click("text=Trung tâm PVHCC xã An Nhơn")
-        await expect(page.locator("h1")).to_contain_text("An Nhơn")
-        await expect(page.locator("table").first.locator("tbody tr").first).not_to_contain_text("Chưa có số liệu")
-        await page.screenshot(path=str(SHOTS / "hub-centre.png"), full_page=False)
-        await browser.close()
+    page = await new_page(browser, 1400, 760)
+    await page.goto(str(server.make_url("/hub")))
+    await expect(page.locator("h1")).to_contain_text("Đăng nhập")
+    await page.fill("input[name=username]", "tinh")
+    await page.fill("input[name=password]", "sai")
+    await page.click("button[type=submit]")
+    await expect(page.locator(".error")).to_contain_text("Sai tên đăng nhập")
+    await page.fill("input[name=username]", "tinh")
+    await page.fill("input[name=password]", "tinh-mat-khau")
+    await page.click("button[type=submit]")
+    rows = page.locator("#centres tbody tr")
+    await expect(rows).to_have_count(4)
+    await expect(page.locator("tr.silent")).to_contain_text("Tam Quan")
+    await expect(page.locator("tr.silent .badge")).to_have_text("mất liên lạc")
+    await page.click("#centres th:nth-child(3)")  # served today, ascending then descending
+    await page.click("#centres th:nth-child(3)")
+    await expect(rows.first).to_contain_text("Phú Mỹ")
+    await page.screenshot(path=str(SHOTS / "hub-dashboard.png"), full_page=True)
+    async with page.expect_download() as download:
+        await page.click(".export button")
+    assert (await download.value).suggested_filename == "bao-cao-tinh-2026-11.xlsx"
+    await page.click("text=Trung tâm PVHCC xã An Nhơn")
+    await expect(page.locator("h1")).to_contain_text("An Nhơn")
+    await expect(page.locator("table").first.locator("tbody tr").first).not_to_contain_text("Chưa có số liệu")
+    await page.screenshot(path=str(SHOTS / "hub-centre.png"), full_page=False)
     assert (await store.pool.fetchval("SELECT COUNT(*) FROM tickets")) > 1000

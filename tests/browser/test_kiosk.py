@@ -15,7 +15,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from printers.emulator import PrinterEmulator
 from printers.readback import read_number
@@ -23,15 +23,14 @@ from printers.service import service_of
 from server.app import create_app
 from server.config import Config, from_dict
 from server.domain.clock import FakeClock
+from tests.browser.conftest import SHOTS, new_page, record_errors, shot
 from tests.conftest import MONDAY_9AM, seed
 from tests.test_printer_emulator import needs_tesseract
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 FAST_PRINTER = {"max_attempts": 2, "backoff_s": (0.05,), "probe_interval_s": 0.5}
 PORTRAIT = {"width": 1080, "height": 1920}
 LANDSCAPE = {"width": 1920, "height": 1080}
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @dataclass
@@ -54,11 +53,6 @@ class Hall:
                     headers["Authorization"] = f"Bearer {(await r.json())['token']}"
             async with http.request(method, self.url + path, json=json, headers=headers) as r:
                 return r.status, await r.json()
-
-
-async def shot(page: Page, name: str) -> None:
-    if os.environ.get("MOTCUA_SCREENSHOTS"):
-        await page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 @pytest.fixture
@@ -91,19 +85,9 @@ def make_hall(aiohttp_server: Callable[..., Any], tmp_path: Path, emulator: Prin
     return build
 
 
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        yield b
-        await b.close()
-
-
 async def open_kiosk(browser: Browser, hall: Hall, viewport: dict[str, int] = PORTRAIT) -> Page:
-    page = await browser.new_page(viewport=viewport)  # type: ignore[arg-type]
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.errors = errors  # type: ignore[attr-defined]
+    page = await new_page(browser, viewport["width"], viewport["height"])
+    record_errors(page)
     await page.goto(f"{hall.url}/kiosk?device=demo-kiosk-1")
     await expect(page.locator(".field").first).to_be_visible()
     return page

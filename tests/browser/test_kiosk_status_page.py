@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser, expect
 
-from tests.browser.test_kiosk import MakeHall, browser, emulator, make_hall, shot  # noqa: F401  (fixtures)
+from tests.browser.conftest import new_page, record_errors, shot
+from tests.browser.test_kiosk import MakeHall, emulator, make_hall  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 390, "height": 844}
 
 
 async def test_status_page_follows_the_queue_and_shows_the_counter_when_called(
@@ -19,9 +19,8 @@ async def test_status_page_follows_the_queue_and_shows_the_counter_when_called(
     tickets = [(await hall.call("POST", "/api/tickets", device="demo-kiosk-1", json={"procedure_id": 1}))[1]
                for _ in range(2)]
     mine = tickets[1]
-    page = await browser.new_page(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page = await new_page(browser, 390, 844, device_scale_factor=2, is_mobile=True, has_touch=True)  # a phone
+    errors = record_errors(page)
     await page.goto(f"{hall.url}/t/{mine['status_token']}")
     await expect(page.locator("#number")).to_have_text(mine["number"])
     await expect(page.locator("#procedure")).to_have_text("Đăng ký khai sinh")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp import WSMsgType, web
-from playwright.async_api import async_playwright
+from playwright.async_api import Browser
 
 pytestmark = pytest.mark.browser
 LIVE_JS = Path(__file__).resolve().parents[2] / "server" / "static" / "live.js"
@@ -22,7 +22,7 @@ new LiveClient({ pingEvery: 150, minDelay: 100, maxDelay: 300,
 }).start();"""
 
 
-async def test_a_silent_server_is_detected_and_the_client_reconnects(aiohttp_server) -> None:  # noqa: ANN001
+async def test_a_silent_server_is_detected_and_the_client_reconnects(aiohttp_server, browser: Browser) -> None:  # noqa: ANN001
     frozen = asyncio.Event()
 
     async def live(request: web.Request) -> web.WebSocketResponse:
@@ -49,15 +49,11 @@ async def test_a_silent_server_is_detected_and_the_client_reconnects(aiohttp_ser
     app.router.add_get("/static/live.js", live_js)
     app.router.add_get("/api/live", live)
     server = await aiohttp_server(app)
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                          args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = await browser.new_page()
-        await page.goto(str(server.make_url("/")))
-        await page.wait_for_function("document.getElementById('status').textContent === 'online'")
-        frozen.set()  # the server keeps the socket open but says nothing more
-        await page.wait_for_function("document.getElementById('status').textContent !== 'online'", timeout=5000)
-        frozen.clear()
-        await page.wait_for_function("Number(document.getElementById('snaps').textContent) >= 2", timeout=5000)
-        assert await page.text_content("#status") == "online"
-        await browser.close()
+    page = await browser.new_page()
+    await page.goto(str(server.make_url("/")))
+    await page.wait_for_function("document.getElementById('status').textContent === 'online'")
+    frozen.set()  # the server keeps the socket open but says nothing more
+    await page.wait_for_function("document.getElementById('status').textContent !== 'online'", timeout=5000)
+    frozen.clear()
+    await page.wait_for_function("Number(document.getElementById('snaps').textContent) >= 2", timeout=5000)
+    assert await page.text_content("#status") == "online"

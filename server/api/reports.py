@@ -4,7 +4,7 @@ and the letters report. Figures are computed by SQL in a worker thread (see `ser
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from aiohttp import web
@@ -125,6 +125,8 @@ def setup(app: web.Application) -> None:
         sched = app[SCHEDULER]
         sched.add_job(_monthly, CronTrigger(day=1, hour=0, minute=30, timezone=app[CONFIG].tz), args=[app],
                       id="reports.monthly", replace_existing=True)
-        # Catch up once at start (a server that was off on the 1st); skipped when the file exists.
-        sched.add_job(_monthly, DateTrigger(timezone=app[CONFIG].tz), args=[app], id="reports.monthly.catchup",
+        # Catch up once, a few minutes after start (a server that was off on the 1st; not in the rush of
+        # a start-up, nor in short-lived test apps); skipped when the file exists.
+        when = datetime.now(app[CONFIG].tz) + timedelta(minutes=3)
+        sched.add_job(_monthly, DateTrigger(run_date=when), args=[app], id="reports.monthly.catchup",
                       replace_existing=True)

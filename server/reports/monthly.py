@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..domain.clock import Clock
+from ..store import reports as store
 from . import service
 from .period import ReportSettings, previous_month, settings
 
@@ -32,7 +33,7 @@ def make_monthly(config: Config, clock: Clock) -> Path | None:
     today = clock.now().astimezone(config.tz).date()
     start, end = previous_month(today)
     path = month_file(config, s, start)
-    if path.exists():
+    if path.exists() or not store.has_tickets(config.db_file, start, end):  # a new office: no file
         return None
     data = service.render(config.db_file, start, end, s.monthly_group, s.wait_target_min, "xlsx",
                           generated_at=clock.now().astimezone(config.tz).isoformat(timespec="seconds"))

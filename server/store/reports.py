@@ -88,3 +88,13 @@ def letters(conn: sqlite3.Connection, params: dict[str, Any]) -> list[dict[str, 
     """(procedure, kind, n, first_day) rows of the letters report for the office's own tickets."""
     sql = letters_query("sqlite")
     return [dict(r) for r in conn.execute(sql.for_dialect(), sql.bind(params)).fetchall()]
+
+
+def has_tickets(db: str | Path, start: Any, end: Any) -> bool:
+    """Whether any ticket was issued between two dates (inclusive)."""
+    conn = open_reader(db)
+    try:
+        return conn.execute("SELECT 1 FROM tickets WHERE day >= ? AND day <= ? LIMIT 1",
+                            (start.isoformat(), end.isoformat())).fetchone() is not None
+    finally:
+        conn.close()

@@ -28,6 +28,7 @@ from display.chime import chime_wav
 from display.phrases import AnnouncementTemplate, display_text_for, phrase_for
 from display.tts import SpeechRenderer, VoiceSettings, audio_name
 from display.vn_numbers import Dialect
+from server.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -162,11 +163,7 @@ class Announcer:
     async def stop(self) -> None:
         """Cancel the worker and wait for it; calls still queued are dropped (the office is closing)."""
         task, self._task = self._task, None
-        if task is None:
-            return
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await cancel_and_wait(task)
 
     async def join(self) -> None:
         """Wait until every queued call has been rendered and played (or failed)."""

@@ -8,7 +8,6 @@ publishes the printer's state so pages can say "máy in hết giấy" instead of
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import OrderedDict, deque
@@ -25,6 +24,7 @@ from printers.connectors import PaperStatus, PrinterConfig, open_connector, pape
 from printers.escpos_bytes import ticket_bytes
 from printers.jobs import PrinterState, PrinterStatus, PrintJob
 from printers.layout import TicketLayout, TicketSlip, render_ticket
+from server.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -123,11 +123,8 @@ class PrinterWorker:
             self._task = asyncio.create_task(self._run(), name=f"printer-{self.config.id}")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         self._io.shutdown(wait=False, cancel_futures=True)
 
     # -- the worker's side -------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from typing import Any
 
 from aiohttp import web
 
+from server.tasks import cancel_and_wait
+
 from .api.registry import principal_of
 from .auth import DEVICES
 from .domain.clock import epoch
@@ -105,9 +107,7 @@ async def _flusher(app: web.Application) -> AsyncIterator[None]:
 
     task = asyncio.create_task(loop(), name="motcua-device-last-seen")
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    await cancel_and_wait(task)
     with contextlib.suppress(Exception):
         await tracker.flush()
 

@@ -10,7 +10,6 @@ kiosks, a citizen's phone: no actor names, no receipt numbers) and `staff`.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from collections import deque
@@ -19,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from server.tasks import cancel_and_wait
 
 from .store.tx import Published
 
@@ -143,9 +144,7 @@ class LiveHub:
                     break
         finally:
             self.clients.discard(client)
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sender
+            await cancel_and_wait(sender)
         return ws
 
     async def _sender(self, client: Client) -> None:

@@ -22,6 +22,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from server.tasks import cancel_and_wait
+
 from .config import ConfigError
 from .domain.clock import epoch
 from .keys import CLOCK, CONFIG, SERVICES, WRITER
@@ -180,8 +182,6 @@ def setup(app: web.Application) -> None:
         app[SERVICES]["sync"] = client
         task = asyncio.create_task(client.run(), name="motcua-hub-sync")
         yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await cancel_and_wait(task)
 
     app.cleanup_ctx.append(ctx)

@@ -10,13 +10,13 @@ is dropped and logged, the board stays "ok". Pages read ``state``, ``last_seen``
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Literal
 
 from display.led.board import LedBoard, LedError, LedNakError
+from server.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +70,7 @@ class LedBoardWorker:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(task)
         await self.board.close()
 
     async def wait_state(self, state: State, timeout: float = 10.0) -> None:

@@ -11,7 +11,6 @@ Because one thread decides, two counters can never claim the same ticket.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlite_utils import Database
+
+from server.tasks import cancel_and_wait
 
 from . import schema
 from .catalog_cache import CatalogCache
@@ -62,11 +63,8 @@ class Writer:
         return schema.apply(Database(self._conn))
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         loop = asyncio.get_running_loop()
         if self._conn is not None:
             await loop.run_in_executor(self._executor, self._conn.close)

@@ -5,6 +5,7 @@ Screenshots for docs/screenshots/report-*.png and chart-*.png."""
 from __future__ import annotations
 
 import io
+import os
 import re
 from collections.abc import AsyncIterator, Callable
 from datetime import date
@@ -13,19 +14,18 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from playwright.async_api import Browser, async_playwright, expect
+from playwright.async_api import Browser, expect
 
 from server.app import create_app
 from server.domain.clock import FakeClock
 from server.reports import charts, service
 from server.simulate import simulate
+from tests.browser.conftest import SHOTS
 from tests.conftest import MONDAY_9AM, make_config
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 FROM, TO = "2026-10-26", "2026-11-21"
-expect.set_options(timeout=20_000)
+DOCS = bool(os.environ.get("MOTCUA_SCREENSHOTS"))  # refresh docs/screenshots/report-*.png and chart-*.png
 
 
 @pytest.fixture
@@ -35,14 +35,6 @@ async def base(aiohttp_server: Callable[..., Any], tmp_path: Path) -> AsyncItera
     config = make_config(tmp_path, server={"db_path": str(db)})
     server = await aiohttp_server(create_app(config, clock=FakeClock(MONDAY_9AM)))
     yield str(server.make_url("/")).rstrip("/")
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as p:
-        b = await p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
-        yield b
-        await b.close()
 
 
 async def test_leader_sees_exports_and_prints_the_report(base: str, browser: Browser, tmp_path: Path) -> None:
@@ -70,7 +62,8 @@ async def test_leader_sees_exports_and_prints_the_report(base: str, browser: Bro
     for name in charts.CHARTS:
         await expect(page.locator(f"#chart-{name}")).to_have_attribute("data-loaded", "1")
     await expect(page.locator("#letters-unit tbody tr")).to_have_count(3)
-    await page.screenshot(path=SHOTS / "report-page.png", full_page=True)
+    if DOCS:
+        await page.screenshot(path=SHOTS / "report-page.png", full_page=True)
 
     async with page.expect_download() as dl:
         await page.click("#xlsx")
@@ -88,7 +81,8 @@ async def test_leader_sees_exports_and_prints_the_report(base: str, browser: Bro
     await page.emulate_media(media="print")
     await page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
     assert not await page.locator("#controls").is_visible() and not await page.locator("#lang").is_visible()
-    await page.screenshot(path=SHOTS / "report-print.png", full_page=True)
+    if DOCS:
+        await page.screenshot(path=SHOTS / "report-print.png", full_page=True)
     pdf = await page.pdf(format="A4", print_background=True)
     (tmp_path / "report.pdf").write_bytes(pdf)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
@@ -104,7 +98,8 @@ def test_exported_chart_for_the_docs(tmp_path: Path) -> None:
     rep = service.report(db, date(2026, 10, 1), date(2026, 10, 31), "field", 15)
     png = charts.render(rep, "waits")
     assert png.startswith(b"\x89PNG")
-    (SHOTS / "chart-waits.png").write_bytes(png)
-    (SHOTS / "chart-satisfaction.png").write_bytes(charts.render(rep, "satisfaction"))
+    if DOCS:
+        (SHOTS / "chart-waits.png").write_bytes(png)
+        (SHOTS / "chart-satisfaction.png").write_bytes(charts.render(rep, "satisfaction"))
     wb = load_workbook(io.BytesIO(service.render(db, date(2026, 10, 1), date(2026, 10, 31), "field", 15, "xlsx")))
     assert "Biểu đồ" in wb.sheetnames and len(wb["Biểu đồ"]._images) == len(charts.CHARTS)

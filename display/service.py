@@ -20,7 +20,7 @@ from display.announcer import CHIME_NAME, Announcement, Announcer
 from display.led import LedBoardConfig, LedBoardWorker, board_for, group_by_connection, main_board_text
 from display.settings import led_boards, voice_config
 from display.tts import SpeechRenderer
-from server.keys import CONFIG, LIVE, READER, SCHEDULER, SERVICES, WRITER
+from server.keys import CONFIG, LIVE, READ_CACHE, READER, SCHEDULER, SERVICES, WRITER
 from server.services.slogans import SloganJobs
 from server.store import catalog
 from server.store import slogans as slogan_store
@@ -66,7 +66,7 @@ class Hall:
             kind, counter_id = event["type"], event.get("counter_id")
             if counter_id is None or (kind not in CALLS and kind not in LEAVES_COUNTER):
                 continue
-            counter = catalog.counter(self.app[READER], counter_id)
+            counter = catalog.current(self.app[READER], self.app[READ_CACHE]).counters.get(counter_id)
             if counter is None:
                 continue
             if kind in CALLS and pub.ticket is not None:

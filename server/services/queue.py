@@ -97,7 +97,7 @@ def _load(tx: Tx, ticket_id: str) -> Ticket:
 
 
 def _counter(tx: Tx, counter_id: int) -> dict[str, Any]:
-    c = catalog.counter(tx, counter_id)
+    c = catalog.current(tx, tx.cache).counters.get(counter_id)
     if c is None:
         raise NotFound("counter_not_found", counter=counter_id)
     if not c["active"]:
@@ -187,7 +187,7 @@ def issue(tx: Tx, ctx: Ctx, req: IssueRequest) -> dict[str, Any]:
 def call_next(tx: Tx, ctx: Ctx, counter_id: int) -> Ticket | None:
     counter = _counter(tx, counter_id)
     _ensure_free(tx, ctx, counter)
-    scope = store.counter_scope(tx, counter_id)
+    scope = queue_policy.CounterScope(counter_id, frozenset(counter["field_ids"]), frozenset(counter["procedure_ids"]))
     heads = store.candidate_heads(tx, ctx.day, scope, ctx.now, ctx.policy.appointment_early_s)
     chosen, streaks = queue_policy.next_for(scope, heads, store.streaks(tx, counter_id), ctx.now, ctx.policy)
     if chosen is None:

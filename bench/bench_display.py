@@ -11,32 +11,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
+import sys
 import tempfile
 import time
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from aiohttp.test_utils import TestClient, TestServer
-from playwright.async_api import async_playwright
 
-from display.led.emulator import LedEmulator
-from server.app import create_app
-from server.config import from_dict
-from server.demo import seed_demo
-from server.domain.clock import FakeClock
-from server.keys import WRITER
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from display.led.emulator import LedEmulator  # noqa: E402
+from server.app import create_app  # noqa: E402
+from server.config import from_dict  # noqa: E402
+from server.demo import seed_demo  # noqa: E402
+from server.domain.clock import FakeClock  # noqa: E402
+from server.keys import WRITER  # noqa: E402
+from tests.browser.conftest import launch  # noqa: E402
+from tests.browser.test_display_page import WATCH_HERO  # noqa: E402
 
 MONDAY_9AM = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-CHROMIUM = {"executable_path": "/usr/bin/chromium", "headless": True,
-            "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]}
-OBSERVE = """() => {
-  window.seen = {};
-  const hero = document.getElementById('hero-number');
-  new MutationObserver(() => {
-    const n = hero.textContent;
-    if (!(n in window.seen)) window.seen[n] = performance.timeOrigin + performance.now();
-  }).observe(document.getElementById('hero'), {subtree: true, childList: true, characterData: true});
-}"""
 
 
 def row(name: str, values: list[float]) -> str:
@@ -59,12 +54,11 @@ async def run(calls: int) -> None:
                 for _ in range(calls):
                     issued = await client.post("/api/tickets", json={"procedure_id": 1}, headers=staff)
                     assert issued.status == 201, await issued.text()
-                async with async_playwright() as p:
-                    browser = await p.chromium.launch(**CHROMIUM)
+                async with launch() as browser:
                     page = await browser.new_page(viewport={"width": 1920, "height": 1080})
                     await page.goto(str(client.make_url("/display?device=demo-display-hall&sound=off")))
                     await page.wait_for_function("() => window.motcuaDisplay && window.motcuaDisplay.snapshots >= 1")
-                    await page.evaluate(OBSERVE)
+                    await page.evaluate(WATCH_HERO)
                     to_page, to_led = [], []
                     for _ in range(calls):
                         r = await client.post("/api/counters/3/call-next", headers=staff)
@@ -75,7 +69,6 @@ async def run(calls: int) -> None:
                         await page.wait_for_function("n => n in window.seen", arg=ticket["number"])
                         to_page.append(await page.evaluate("n => window.seen[n]", ticket["number"]) - answered_wall)
                         await client.post(f"/api/counters/3/tickets/{ticket['id']}/no-show", headers=staff)
-                    await browser.close()
     print("| path (from the callNext HTTP answer) | calls |  p50 ms |  p99 ms |  max ms |")
     print("|------------------------------------|------:|--------:|--------:|--------:|")
     print(row("TV page shows the number (DOM)", to_page))

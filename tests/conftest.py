@@ -15,6 +15,8 @@ from aiohttp.test_utils import TestClient
 from argon2 import PasswordHasher
 from sqlite_utils import Database
 
+from display.led.emulator import LedEmulator
+from printers.emulator import PrinterEmulator
 from server import auth as auth_module
 from server.app import create_app
 from server.config import Config, from_dict
@@ -24,6 +26,7 @@ from server.keys import WRITER
 from server.store import schema
 from server.store.db import connect
 from server.store.tx import Tx
+from tests.procs import LOAD_TEST_LIMITS
 
 # Tests sign in hundreds of times: argon2 with production cost (on purpose ~50 ms) would dominate the
 # suite. Hashes carry their own parameters, so verification is the real code path either way.
@@ -36,15 +39,10 @@ KIOSK = {"Authorization": "Bearer demo-kiosk-1"}
 DISPLAY = {"Authorization": "Bearer demo-display-hall"}
 
 
-# Tests that issue many tickets from the one demo kiosk are not pranksters: the kiosk limit is lifted
-# here; tests of the rate limit pass their own `security` section.
-LOAD_TEST_SECURITY = {"kiosk_issue_burst": 100_000, "kiosk_issue_every_s": 0.001}
-
-
 def make_config(tmp_path: Path, **sections: dict[str, Any]) -> Config:
     raw: dict[str, Any] = {"server": {"data_dir": str(tmp_path / "data")}}
     if "security" not in sections:
-        raw["security"] = dict(LOAD_TEST_SECURITY)
+        raw["security"] = dict(LOAD_TEST_LIMITS)  # see tests.procs
     for name, values in sections.items():
         raw.setdefault(name, {}).update(values)
     return from_dict(raw)
@@ -94,6 +92,20 @@ def use_demo_db(config: Config, tmp_root: Path) -> Path:
 @pytest.fixture(scope="session")
 def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("template")
+
+
+@pytest.fixture
+async def emulator(tmp_path: Path) -> AsyncIterator[PrinterEmulator]:
+    """The TCP ESC/POS printer emulator on a free port; what it prints is kept under tmp_path/printed."""
+    async with PrinterEmulator(tmp_path / "printed", port=0) as emu:
+        yield emu
+
+
+@pytest.fixture
+async def led_emulator() -> AsyncIterator[LedEmulator]:
+    """The TCP LED-board emulator on a free port."""
+    async with LedEmulator() as emu:
+        yield emu
 
 
 @pytest.fixture

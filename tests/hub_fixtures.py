@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import socket
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -22,12 +21,6 @@ from server.services import queue
 from server.services.ratings import RatingRequest, rate
 from server.store.db import connect
 from tests.conftest import MONDAY_9AM, make_config, seed
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def until(check: Callable[[], Awaitable[bool]], timeout: float = 20.0, what: str = "condition") -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.hub_fixtures import free_port
+from tests.procs import free_port
 
 PG_BIN = Path(os.environ.get("MOTCUA_PG_BIN", "/usr/lib/postgresql/15/bin"))
 

@@ -9,19 +9,15 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from server.config import load
-
-from .conftest import KIOSK, use_demo_db
-from .procs import ServerProcess, free_port, write_config
+from .conftest import KIOSK
+from .procs import demo_server
 
 pytestmark = pytest.mark.slow
 
 
 async def test_sigkill_during_issuance_loses_no_acknowledged_ticket(tmp_path: Path, template_dir: Path) -> None:
-    port = free_port()
-    cfg_path = write_config(tmp_path / "motcua.toml", tmp_path / "data", port)
-    db = use_demo_db(load(cfg_path), template_dir)
-    server = ServerProcess(cfg_path, port, tmp_path / "server.log").start()
+    server = demo_server(tmp_path, template_dir).start()
+    db = server.db_file
     acked: dict[str, str] = {}
     kill_at = 150
     killed = asyncio.Event()

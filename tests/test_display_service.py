@@ -19,15 +19,9 @@ from tests.conftest import DISPLAY, issue, login, make_config, staff_at
 
 
 @pytest.fixture
-async def emulator() -> Any:
-    async with LedEmulator() as emu:
-        yield emu
-
-
-@pytest.fixture
-def config(tmp_path: Path, emulator: LedEmulator) -> Config:
-    boards = [{"address": "Q3", "counter": 3, "port": emulator.port, "timeout": 1.0},
-              {"address": "MAIN", "port": emulator.port, "timeout": 1.0}]
+def config(tmp_path: Path, led_emulator: LedEmulator) -> Config:
+    boards = [{"address": "Q3", "counter": 3, "port": led_emulator.port, "timeout": 1.0},
+              {"address": "MAIN", "port": led_emulator.port, "timeout": 1.0}]
     return make_config(tmp_path, led={"boards": boards})
 
 
@@ -74,34 +68,34 @@ async def test_audio_serves_only_cache_names(client: TestClient, name: str) -> N
 
 
 async def test_the_counter_board_shows_the_called_number_and_clears_when_done(
-    client: TestClient, emulator: LedEmulator
+    client: TestClient, led_emulator: LedEmulator
 ) -> None:
     staff = await staff_at(client, 3)
     await issue(client, 1)
     ticket = await call_next(client, staff)
-    await emulator.wait_for("Q3", ticket["number"])
-    await emulator.wait_for("MAIN", f"{ticket['number']} - Quầy số 3")
-    assert emulator.modes["MAIN"] == "M"
+    await led_emulator.wait_for("Q3", ticket["number"])
+    await led_emulator.wait_for("MAIN", f"{ticket['number']} - Quầy số 3")
+    assert led_emulator.modes["MAIN"] == "M"
     assert (await client.post(f"/api/counters/3/tickets/{ticket['id']}/start", headers=staff)).status == 200
-    assert emulator.texts["Q3"] == ticket["number"]  # serving keeps the number up
+    assert led_emulator.texts["Q3"] == ticket["number"]  # serving keeps the number up
     r = await client.post(f"/api/counters/3/tickets/{ticket['id']}/finish", json={"outcome": "guidance_only"},
                           headers=staff)
     assert r.status == 200, await r.text()
-    await emulator.wait_for("Q3", None)
+    await led_emulator.wait_for("Q3", None)
 
 
-async def test_a_no_show_clears_the_board_too(client: TestClient, emulator: LedEmulator) -> None:
+async def test_a_no_show_clears_the_board_too(client: TestClient, led_emulator: LedEmulator) -> None:
     staff = await staff_at(client, 3)
     await issue(client, 1)
     ticket = await call_next(client, staff)
-    await emulator.wait_for("Q3", ticket["number"])
+    await led_emulator.wait_for("Q3", ticket["number"])
     r = await client.post(f"/api/counters/3/tickets/{ticket['id']}/no-show", headers=staff)
     assert r.status == 200
-    await emulator.wait_for("Q3", None)
+    await led_emulator.wait_for("Q3", None)
 
 
-async def test_a_dead_board_never_holds_up_a_call(client: TestClient, emulator: LedEmulator) -> None:
-    await emulator.stop()  # the board loses power
+async def test_a_dead_board_never_holds_up_a_call(client: TestClient, led_emulator: LedEmulator) -> None:
+    await led_emulator.stop()  # the board loses power
     staff = await staff_at(client, 3)
     await issue(client, 1)
     started = time.monotonic()

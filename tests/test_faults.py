@@ -5,68 +5,45 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import pytest
 
-from server.config import load
-
-from .conftest import KIOSK, use_demo_db
-from .procs import ServerProcess, free_port, write_config
+from .conftest import KIOSK
+from .procs import child_server, demo_server
+from .remote import call, staff_at
 
 pytestmark = pytest.mark.slow
 
 
-async def _call(session: aiohttp.ClientSession, method: str, url: str, **kw: Any) -> Any:
-    async with session.request(method, url, **kw) as r:
-        assert r.status < 300, await r.text()
-        return await r.json()
-
-
-async def _staff(session: aiohttp.ClientSession, base: str, counter: int) -> dict[str, str]:
-    body = await _call(session, "POST", base + "/api/login",
-                       json={"username": f"canbo{counter}", "password": f"canbo{counter}-demo"})
-    h = {"Authorization": f"Bearer {body['token']}"}
-    await _call(session, "POST", f"{base}/api/counters/{counter}/signin", json={}, headers=h)
-    return h
-
-
-def _server(tmp: Path, template_dir: Path, name: str = "data") -> ServerProcess:
-    port = free_port()
-    cfg = write_config(tmp / f"{name}.toml", tmp / name, port)
-    use_demo_db(load(cfg), template_dir)
-    return ServerProcess(cfg, port, tmp / f"{name}.log")
-
-
 async def test_power_cut_at_940_the_fourteen_waiting_keep_their_place_and_numbers_continue(
         tmp_path: Path, template_dir: Path) -> None:
-    server = _server(tmp_path, template_dir).start()
+    server = demo_server(tmp_path, template_dir).start()
     try:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as s:
             base = server.base
-            issued = [await _call(s, "POST", base + "/api/tickets", json={"procedure_id": p}, headers=KIOSK)
+            issued = [await call(s, "POST", base + "/api/tickets", json={"procedure_id": p}, headers=KIOSK)
                       for p in [1, 10, 1, 14, 17, 1, 10, 23, 1, 2, 10, 14, 1, 3, 10, 1]]
-            h3 = await _staff(s, base, 3)
-            served = (await _call(s, "POST", base + "/api/counters/3/call-next", headers=h3))["ticket"]
-            await _call(s, "POST", f"{base}/api/counters/3/tickets/{served['id']}/no-show", headers=h3)
-            h1 = await _staff(s, base, 1)
-            serving = (await _call(s, "POST", base + "/api/counters/1/call-next", headers=h1))["ticket"]
-            before = (await _call(s, "GET", base + "/api/queue", headers=h1))["tickets"]
+            h3 = await staff_at(s, base, 3)
+            served = (await call(s, "POST", base + "/api/counters/3/call-next", headers=h3))["ticket"]
+            await call(s, "POST", f"{base}/api/counters/3/tickets/{served['id']}/no-show", headers=h3)
+            h1 = await staff_at(s, base, 1)
+            serving = (await call(s, "POST", base + "/api/counters/1/call-next", headers=h1))["ticket"]
+            before = (await call(s, "GET", base + "/api/queue", headers=h1))["tickets"]
             waiting = [t["id"] for t in before if t["status"] == "waiting"]
             assert len(waiting) == 14
 
             server.kill()  # the power fails: no shutdown, no flush beyond what was committed
             server.start()
 
-            after = (await _call(s, "GET", base + "/api/queue", headers=h1))["tickets"]
+            after = (await call(s, "GET", base + "/api/queue", headers=h1))["tickets"]
             assert [t["id"] for t in after if t["status"] == "waiting"] == waiting  # same people, same order
             assert next(t for t in after if t["id"] == serving["id"])["status"] == "called"
             hotich = sorted(int(t["number"]) for t in issued if t["number"].startswith("1"))
-            new = await _call(s, "POST", base + "/api/tickets", json={"procedure_id": 1}, headers=KIOSK)
+            new = await call(s, "POST", base + "/api/tickets", json={"procedure_id": 1}, headers=KIOSK)
             assert int(new["number"]) == hotich[-1] + 1  # numbering continues, nothing reused
-            await _call(s, "POST", f"{base}/api/counters/1/tickets/{serving['id']}/no-show", headers=h1)
-            nxt = (await _call(s, "POST", base + "/api/counters/1/call-next", headers=h1))["ticket"]
+            await call(s, "POST", f"{base}/api/counters/1/tickets/{serving['id']}/no-show", headers=h1)
+            nxt = (await call(s, "POST", base + "/api/counters/1/call-next", headers=h1))["ticket"]
             first_for_1 = [t["id"] for t in after if t["status"] == "waiting" and t["field_id"] == 2]
             assert nxt["id"] == first_for_1[0]  # counter 1 (Chứng thực) takes up the queue where it stood
     finally:
@@ -80,12 +57,12 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 async def test_backup_restored_into_a_fresh_directory_serves_the_same_tickets(tmp_path: Path,
                                                                               template_dir: Path) -> None:
-    server = _server(tmp_path, template_dir).start()
+    server = demo_server(tmp_path, template_dir).start()
     try:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as s:
-            tickets = [await _call(s, "POST", server.base + "/api/tickets", json={"procedure_id": 10},
-                                   headers=KIOSK) for _ in range(5)]
-        db = load(server.config).db_file
+            tickets = [await call(s, "POST", server.base + "/api/tickets", json={"procedure_id": 10},
+                                  headers=KIOSK) for _ in range(5)]
+        db = server.db_file
         made = _cli("backup", "--db", str(db), "--dest", str(tmp_path / "backups"))
         assert made.returncode == 0, made.stderr
         refused = _cli("restore", made.stdout.split("backup written: ")[1].strip(), "--db", str(db))
@@ -96,13 +73,11 @@ async def test_backup_restored_into_a_fresh_directory_serves_the_same_tickets(tm
     fresh = tmp_path / "elsewhere"
     restored = _cli("restore", backup_file, "--db", str(fresh / "motcua.db"))
     assert restored.returncode == 0, restored.stderr
-    port = free_port()
-    cfg = write_config(tmp_path / "elsewhere.toml", fresh, port)
-    other = ServerProcess(cfg, port, tmp_path / "elsewhere.log").start()
+    other = child_server(tmp_path, "elsewhere", data_dir=fresh).start()
     try:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as s:
             for t in tickets:
-                got = await _call(s, "GET", f"{other.base}/api/public/tickets/{t['status_token']}")
+                got = await call(s, "GET", f"{other.base}/api/public/tickets/{t['status_token']}")
                 assert got["number"] == t["number"] and got["status"] == "waiting"
     finally:
         other.stop()

@@ -16,10 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from server.config import load
-
-from .conftest import use_demo_db
-from .procs import ServerProcess, free_port, write_config
+from .procs import LOAD_TEST_LIMITS, ServerProcess, demo_server, toml_sections
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +25,7 @@ CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,re
 # Exports that answer a file but whose operation does not declare it yet (registry `media=`); they join
 # the run by themselves once their module declares the media type.
 FILE_EXPORTS = {"exportMobileSession", "exportReport", "getLettersReport"}
-NO_LIMITS = "[security]\nkiosk_issue_burst = 100000\nkiosk_issue_every_s = 0.001\npublic_burst = 100000\n"
+NO_LIMITS = toml_sections({"security": {**LOAD_TEST_LIMITS, "public_burst": 100_000}})
 
 
 def _json(url: str, body: dict | None = None) -> dict:
@@ -41,10 +38,7 @@ def _json(url: str, body: dict | None = None) -> dict:
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> ServerProcess:
     tmp = tmp_path_factory.mktemp("fuzz")
-    port = free_port()
-    cfg = write_config(tmp / "motcua.toml", tmp / "data", port, security=NO_LIMITS)
-    use_demo_db(load(cfg), tmp_path_factory.mktemp("template"))
-    server = ServerProcess(cfg, port, tmp / "server.log").start()
+    server = demo_server(tmp, tmp_path_factory.mktemp("template"), security=NO_LIMITS).start()
     yield server
     server.stop()
 

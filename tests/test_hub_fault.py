@@ -3,14 +3,9 @@ backlog; restarted, the centre resumes from the hub's answer and every count sti
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
+import asyncio
 import time
-from pathlib import Path
 
-import aiohttp
 import pytest
 
 from server.domain.clock import FakeClock
@@ -20,22 +15,10 @@ from server.keys import CONFIG, SERVICES
 from server.simulate import simulate
 from server.store.db import connect
 from tests.conftest import MONDAY_9AM
-from tests.hub_fixtures import centre_app, free_port, head_seq, until
+from tests.hub_fixtures import centre_app, head_seq, until
+from tests.procs import ServerProcess, free_port
 
 pytest_plugins = ("tests.pg",)
-
-
-def start_hub(config: Path, port: int) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "server.cli", "hub", "serve", "--config", str(config),
-                             "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-async def healthy(url: str) -> bool:
-    try:
-        async with aiohttp.ClientSession() as http, http.get(url + "/healthz") as r:
-            return r.status == 200
-    except aiohttp.ClientError:
-        return False
 
 
 @pytest.mark.slow
@@ -48,11 +31,10 @@ async def test_hub_killed_mid_batch_then_restarted_counts_match(aiohttp_client, 
     port = free_port()
     config = tmp_path / "hub.toml"
     config.write_text(f'[hub]\ndsn = "{pg_dsn}"\n', encoding="utf-8")
-    hub = start_hub(config, port)
-    url = f"http://127.0.0.1:{port}"
+    hub = ServerProcess(config, port, tmp_path / "hub.log", command=("hub", "serve", "--port", str(port)))
     try:
-        await until(lambda: healthy(url), timeout=30, what="hub up")
-        app = centre_app(tmp_path, "sim", url, key, FakeClock(MONDAY_9AM), batch_size=150)
+        await asyncio.to_thread(hub.start)  # off the loop: polls /healthz with a deadline
+        app = centre_app(tmp_path, "sim", hub.base, key, FakeClock(MONDAY_9AM), batch_size=150)
         await aiohttp_client(app)
         head = head_seq(app)
         assert head == sim.events
@@ -61,14 +43,13 @@ async def test_hub_killed_mid_batch_then_restarted_counts_match(aiohttp_client, 
             return await store.pool.fetchval("SELECT held_seq FROM centres WHERE code = 'sim'") > 0
 
         await until(some_held, what="first batches stored")
-        os.kill(hub.pid, signal.SIGKILL)  # batches are streaming back to back: one is in flight
-        hub.wait(timeout=10)
+        hub.kill()  # SIGKILL: batches are streaming back to back, one is in flight
         held = await store.pool.fetchval("SELECT held_seq FROM centres WHERE code = 'sim'")
         assert held < head
         client = app[SERVICES]["sync"]
         await until(lambda: _failed(client), what="the centre noticing the hub is gone")
 
-        hub = start_hub(config, port)
+        await asyncio.to_thread(hub.start)
 
         async def caught_up() -> bool:
             return await store.pool.fetchval("SELECT held_seq FROM centres WHERE code = 'sim'") == head
@@ -86,7 +67,6 @@ async def test_hub_killed_mid_batch_then_restarted_counts_match(aiohttp_client, 
         assert abs(office["wait_mean"] - province["wait_mean"]) < 1e-6
     finally:
         hub.kill()
-        hub.wait(timeout=10)
         await store.close()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import pytest
 
@@ -11,6 +10,7 @@ from display.led import LedBoardConfig, LedBoardWorker, LedNakError, TcpLedBoard
 from display.led.board import LedError, SerialLedBoard
 from display.led.emulator import LedEmulator
 from display.led.protocol import ACK, FrameError, checksum, decode_frame, encode_frame, to_ascii
+from tests.procs import free_port
 
 # --- the frame format --------------------------------------------------------------------------------------
 
@@ -114,11 +114,8 @@ async def test_serial_driver_speaks_the_same_frames() -> None:
 
 
 async def test_unreachable_board_raises_quickly() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        free_port = probe.getsockname()[1]
     with pytest.raises(LedError):
-        await TcpLedBoard("127.0.0.1", free_port, timeout=2.0).show("Q1", "1")
+        await TcpLedBoard("127.0.0.1", free_port(), timeout=2.0).show("Q1", "1")
 
 
 # --- the worker --------------------------------------------------------------------------------------------

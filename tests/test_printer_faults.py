@@ -91,12 +91,6 @@ async def _copy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> N
 
 
 @pytest.fixture
-async def emulator(tmp_path: Path) -> AsyncIterator[PrinterEmulator]:
-    async with PrinterEmulator(tmp_path / "printed", port=0) as emu:
-        yield emu
-
-
-@pytest.fixture
 async def cable(emulator: PrinterEmulator) -> AsyncIterator[Cable]:
     c = Cable(emulator)
     await c.plug()

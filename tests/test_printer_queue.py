@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -18,12 +17,6 @@ from tests.test_printer_emulator import needs_tesseract, wait_until
 from tests.test_printer_layout import make_slip
 
 FAST = {"backoff_s": (0.05,), "probe_interval_s": 0.1}
-
-
-@pytest.fixture
-async def emulator(tmp_path: Path) -> AsyncIterator[PrinterEmulator]:
-    async with PrinterEmulator(tmp_path / "printed", port=0) as emu:
-        yield emu
 
 
 def network(emu: PrinterEmulator, **options: object) -> PrinterConfig:

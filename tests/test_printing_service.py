@@ -24,12 +24,6 @@ FAST = {"max_attempts": 2, "backoff_s": (0.05,), "probe_interval_s": 0.2}
 
 
 @pytest.fixture
-async def emulator(tmp_path: Path) -> AsyncIterator[PrinterEmulator]:
-    async with PrinterEmulator(tmp_path / "printed", port=0) as emu:
-        yield emu
-
-
-@pytest.fixture
 async def printing(aiohttp_client: Callable[..., Any], tmp_path: Path, emulator: PrinterEmulator,
                    clock: FakeClock) -> AsyncIterator[TestClient]:
     printer = {"id": "kiosk1", "kind": "network", "host": "127.0.0.1", "port": emulator.port, "timeout_s": 2}

@@ -24,14 +24,8 @@ TEN_AN_HOUR = {"text": "Tiếp dân đúng giờ", "times_per_hour": 10}
 
 
 @pytest.fixture
-async def emulator() -> Any:
-    async with LedEmulator() as emu:
-        yield emu
-
-
-@pytest.fixture
-def config(tmp_path: Path, emulator: LedEmulator) -> Config:
-    return make_config(tmp_path, led={"boards": [{"address": "MAIN", "port": emulator.port, "timeout": 1.0}]})
+def config(tmp_path: Path, led_emulator: LedEmulator) -> Config:
+    return make_config(tmp_path, led={"boards": [{"address": "MAIN", "port": led_emulator.port, "timeout": 1.0}]})
 
 
 async def create(client: TestClient, headers: dict[str, str], body: dict[str, Any]) -> dict[str, Any]:
@@ -135,7 +129,7 @@ async def test_cookie_writes_need_the_csrf_token(client: TestClient) -> None:
     assert r.status == 201
 
 
-async def test_a_fire_reaches_the_tvs_and_the_main_board(client: TestClient, emulator: LedEmulator) -> None:
+async def test_a_fire_reaches_the_tvs_and_the_main_board(client: TestClient, led_emulator: LedEmulator) -> None:
     admin = await login(client, "admin")
     row = await create(client, admin, {**TEN_AN_HOUR, "text": SCRIPT})
     job = client.app[SCHEDULER].get_job(f"slogan-{row['id']}")
@@ -143,7 +137,7 @@ async def test_a_fire_reaches_the_tvs_and_the_main_board(client: TestClient, emu
         await next_of(ws, "snapshot")
         await job.func(*job.args)  # what the scheduler does at the fire time
         assert await next_of(ws, "slogan") == {"type": "slogan", "text": SCRIPT}
-    await emulator.wait_for("MAIN", SCRIPT)
+    await led_emulator.wait_for("MAIN", SCRIPT)
     page = await (await client.get("/display?device=demo-display-hall")).text()
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; Cải cách &amp; phục vụ" in page
     assert "<script>alert" not in page

@@ -17,6 +17,7 @@ from server.config import Config
 from server.domain.clock import FakeClock
 from tests.browser.conftest import SHOTS, new_page
 from tests.conftest import KIOSK, MONDAY_9AM, make_config, use_demo_db
+from tests.remote import call, sign_in, staff_at
 
 pytestmark = pytest.mark.browser
 BIRTH = 1  # Đăng ký khai sinh, served at counters 3 and 4
@@ -33,18 +34,6 @@ async def base(aiohttp_server: Callable[..., Any], app: web.Application, config:
     use_demo_db(config, template_dir)
     server = await aiohttp_server(app)
     return str(server.make_url("/")).rstrip("/")
-
-
-async def call(http: aiohttp.ClientSession, method: str, url: str, body: Any = None,
-               headers: dict[str, str] | None = None) -> Any:
-    async with http.request(method, url, json=body, headers=headers) as r:
-        assert r.status in (200, 201), await r.text()
-        return await r.json()
-
-
-async def sign_in(http: aiohttp.ClientSession, base: str, user: str) -> dict[str, str]:
-    token = (await call(http, "POST", f"{base}/api/login", {"username": user, "password": f"{user}-demo"}))["token"]
-    return {"Authorization": f"Bearer {token}"}
 
 
 async def test_book_check_in_at_the_kiosk_and_be_called_at_the_slot(base: str, browser: Browser,
@@ -95,8 +84,7 @@ async def test_book_check_in_at_the_kiosk_and_be_called_at_the_slot(base: str, b
         await kiosk.click("#appt-submit")
         await expect(kiosk.locator("#ticket-number")).to_have_text("1003")
 
-        staff = await sign_in(http, base, "canbo3")
-        await call(http, "POST", f"{base}/api/counters/3/signin", {}, staff)
+        staff = await staff_at(http, base, 3)
         first = (await call(http, "POST", f"{base}/api/counters/3/call-next", {}, staff))["ticket"]
         assert first["number"] == "1003" and first["appointment"] is True
         assert first["slot_at"] == MONDAY_9AM.replace(day=26).timestamp()

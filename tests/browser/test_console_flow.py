@@ -23,6 +23,8 @@ from server.keys import READER
 from server.services.steps import check_overdue
 from tests.browser.conftest import SHOTS, new_page
 from tests.conftest import KIOSK, MONDAY_9AM, make_config, seed
+from tests.remote import call, staff_at
+from tests.remote import sign_in as api_sign_in
 
 pytestmark = pytest.mark.browser
 BIRTH = 1  # Đăng ký khai sinh: four steps, targets 5/10/10/5 min
@@ -247,11 +249,9 @@ async def test_phone_status_page_rates_once(base: str, browser: Browser, app: we
 async def api_as(base: str, user: str, calls: list[tuple[str, str]]) -> None:
     """Sign in and run (method, path) calls in order, each expected to succeed."""
     async with aiohttp.ClientSession() as s:
-        async with s.post(base + "api/login", json={"username": user, "password": f"{user}-demo"}) as r:
-            headers = {"Authorization": f"Bearer {(await r.json())['token']}"}
+        headers = await api_sign_in(s, base, user)
         for method, path in calls:
-            async with s.request(method, base + path, json={}, headers=headers) as r:
-                assert r.status == 200, await r.text()
+            await call(s, method, base + path, {}, headers)
 
 
 @pytest.mark.skipif(not SHOOT, reason="set MOTCUA_SHOTS=1 to regenerate docs/screenshots")
@@ -267,15 +267,12 @@ async def test_screenshots(base: str, browser: Browser, app: web.Application, cl
     await call_and_start(staff, prio["number"])  # the priority ticket goes first
     c4 = f"api/counters/4/tickets/{first['id']}"
     async with aiohttp.ClientSession() as s:
-        async with s.post(base + "api/login", json={"username": "canbo4", "password": "canbo4-demo"}) as r:
-            h = {"Authorization": f"Bearer {(await r.json())['token']}"}
-        await s.post(base + "api/counters/4/signin", json={}, headers=h)
-        await s.post(base + "api/counters/4/call", json={"ticket_id": first["id"]}, headers=h)
-        await s.post(base + f"{c4}/start", json={}, headers=h)
+        h = await staff_at(s, base, 4)
+        await call(s, "POST", base + "api/counters/4/call", {"ticket_id": first["id"]}, h)
+        await call(s, "POST", base + f"{c4}/start", {}, h)
         for step_, action in (("receive", "start"), ("receive", "end"), ("appraise", "start"), ("appraise", "end"),
                               ("approve", "start")):
-            async with s.post(base + f"{c4}/steps/{step_}/{action}", json={}, headers=h) as r:
-                assert r.status == 200, await r.text()
+            await call(s, "POST", base + f"{c4}/steps/{step_}/{action}", {}, h)
     await api_as(base, "canbo1", [("POST", "api/counters/1/signin"), ("POST", "api/counters/1/call-next")])
     await api_as(base, "canbo6", [("POST", "api/counters/6/signin")])
     await step_button(staff, "receive").click()

@@ -26,6 +26,15 @@ TV = "/display?device=demo-display-hall"
 # Audio plays 16x faster in these tests: the queue, its order and its events are the page's own.
 FAST_AUDIO = "const play = HTMLMediaElement.prototype.play;" \
              "HTMLMediaElement.prototype.play = function () { this.playbackRate = 16; return play.call(this); };"
+# Notes when each number first appears as the hero (page clock), for call -> screen latency; bench_display too.
+WATCH_HERO = """() => {
+  window.seen = {};
+  const hero = document.getElementById('hero-number');
+  new MutationObserver(() => {
+    const n = hero.textContent;
+    if (!(n in window.seen)) window.seen[n] = performance.timeOrigin + performance.now();
+  }).observe(document.getElementById('hero'), {subtree: true, childList: true, characterData: true});
+}"""
 READY = ("() => window.motcuaDisplay && window.motcuaDisplay.snapshots >= 1"
          " && document.querySelectorAll('.chip').length > 0")
 
@@ -66,14 +75,7 @@ async def test_calls_appear_fast_and_their_announcements_play(
     for _ in range(20):
         await issue(client, 1)
     page = await open_tv(browser, server)
-    await page.evaluate("""() => {
-      window.seen = {};
-      const hero = document.getElementById('hero-number');
-      new MutationObserver(() => {
-        const n = hero.textContent;
-        if (!(n in window.seen)) window.seen[n] = performance.timeOrigin + performance.now();
-      }).observe(document.getElementById('hero'), {subtree: true, childList: true, characterData: true});
-    }""")
+    await page.evaluate(WATCH_HERO)
     delays, tickets = [], []
     for _ in range(20):
         ticket = await call(client, staff, 3)

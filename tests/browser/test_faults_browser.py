@@ -12,14 +12,12 @@ import aiohttp
 import pytest
 from playwright.async_api import Browser, Page, Response, expect
 
-from server.config import load
 from tests.browser.conftest import new_page, record_errors, shot
 from tests.browser.test_display_page import READY, TV
 from tests.browser.test_display_page import browser_args as browser_args  # noqa: F401 (with autoplay)
 from tests.browser.test_kiosk import LANDSCAPE, PORTRAIT
-from tests.conftest import use_demo_db
-from tests.procs import LOAD_TEST_SECURITY, ServerProcess, free_port, write_config
-from tests.test_faults import _call, _staff
+from tests.procs import LOAD_TEST_SECURITY, ServerProcess, demo_server
+from tests.remote import call, staff_at
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 KIOSK_URL = "/kiosk?device=demo-kiosk-1"
@@ -28,10 +26,7 @@ MARK = "() => window.__loaded"
 
 async def serve(tmp: Path, template_dir: Path, security: str = LOAD_TEST_SECURITY, extra: str = "") -> ServerProcess:
     """The demo office in a `motcua serve` child on a free port (started off the loop: the browser keeps going)."""
-    port = free_port()
-    cfg = write_config(tmp / "motcua.toml", tmp / "data", port, extra=extra, security=security)
-    use_demo_db(load(cfg), template_dir)
-    return await asyncio.to_thread(ServerProcess(cfg, port, tmp / "server.log").start)
+    return await asyncio.to_thread(demo_server(tmp, template_dir, extra=extra, security=security).start)
 
 
 async def open_page(browser: Browser, url: str, viewport: dict[str, int]) -> Page:
@@ -101,11 +96,11 @@ async def test_power_cut_under_the_open_kiosk_and_tv_both_recover_without_reload
         number = await tap_for_ticket(kiosk)
         await expect(waiting).to_have_text(str(before + 1), timeout=10_000)
         async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as s:
-            staff = await _staff(s, server.base, 1)
-            queue = (await _call(s, "GET", server.base + "/api/queue", headers=staff))["tickets"]
+            staff = await staff_at(s, server.base, 1)
+            queue = (await call(s, "GET", server.base + "/api/queue", headers=staff))["tickets"]
             assert [t["status"] for t in queue if t["number"] == number] == ["waiting"]
-            called = await _call(s, "POST", server.base + "/api/counters/1/call", json={"number": number},
-                                 headers=staff)
+            called = await call(s, "POST", server.base + "/api/counters/1/call", json={"number": number},
+                                headers=staff)
         assert called["ticket"]["number"] == number
         await expect(tv.locator("#hero-number")).to_have_text(number, timeout=10_000)
         await expect(waiting).to_have_text(str(before))
@@ -121,8 +116,8 @@ async def test_a_prankster_hammering_the_ticket_button_gets_three_tickets_then_p
     server = await serve(tmp_path, template_dir, security=burst, extra="[kiosk]\ncooldown_s = 1\n")
     try:
         async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as s:
-            staff = await _staff(s, server.base, 1)
-            before = {t["id"] for t in (await _call(s, "GET", server.base + "/api/queue", headers=staff))["tickets"]}
+            staff = await staff_at(s, server.base, 1)
+            before = {t["id"] for t in (await call(s, "GET", server.base + "/api/queue", headers=staff))["tickets"]}
             kiosk = await open_page(browser, server.base + KIOSK_URL, PORTRAIT)
             await expect(kiosk.locator(".field").first).to_be_visible()
             answers: list[int] = []
@@ -146,7 +141,7 @@ async def test_a_prankster_hammering_the_ticket_button_gets_three_tickets_then_p
             assert (await again.value).status == 429
             await expect(note).to_have_text("Vui lòng chờ giây lát")
             await expect(button).to_be_disabled()
-            after = (await _call(s, "GET", server.base + "/api/queue", headers=staff))["tickets"]
+            after = (await call(s, "GET", server.base + "/api/queue", headers=staff))["tickets"]
         new = [t["number"] for t in after if t["id"] not in before]
         assert sorted(new) == sorted(numbers) and len(set(numbers)) == 3
         assert answers == [201, 201, 201, 429, 429]

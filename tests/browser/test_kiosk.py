@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from server.config import Config, from_dict
 from server.domain.clock import FakeClock
 from tests.browser.conftest import SHOTS, new_page, record_errors, shot
 from tests.conftest import MONDAY_9AM, seed
+from tests.remote import sign_in
 from tests.test_printer_emulator import needs_tesseract
 
 pytestmark = pytest.mark.browser
@@ -49,16 +50,9 @@ class Hall:
         async with aiohttp.ClientSession() as http:
             headers = {"Authorization": f"Bearer {device}"} if device else {}
             if user:
-                async with http.post(f"{self.url}/api/login", json={"username": user, "password": f"{user}-demo"}) as r:
-                    headers["Authorization"] = f"Bearer {(await r.json())['token']}"
+                headers = await sign_in(http, self.url, user)
             async with http.request(method, self.url + path, json=json, headers=headers) as r:
                 return r.status, await r.json()
-
-
-@pytest.fixture
-async def emulator(tmp_path: Path) -> AsyncIterator[PrinterEmulator]:
-    async with PrinterEmulator(tmp_path / "printed", port=0) as emu:
-        yield emu
 
 
 MakeHall = Callable[..., Awaitable[Hall]]

@@ -7,7 +7,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from tests.browser.conftest import new_page, record_errors, shot
-from tests.browser.test_kiosk import MakeHall, emulator, make_hall  # noqa: F401  (fixtures)
+from tests.browser.test_kiosk import MakeHall, make_hall  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 

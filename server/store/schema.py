@@ -147,6 +147,12 @@ def m0009_waiting_index(db: Database) -> None:
     _run(db, "CREATE INDEX tickets_waiting_field ON tickets(day, status, field_id, arrival_at)")
 
 
+@migrations(name="0011_done_index")
+def m0011_done_index(db: Database) -> None:
+    """The wait estimate reads a field's latest finished tickets on every issue."""
+    _run(db, "CREATE INDEX tickets_done_field ON tickets(field_id, done_at) WHERE status = 'done'")
+
+
 def apply(db: Database) -> list[str]:
     """Apply pending migrations; returns their names. A failing migration rolls back and raises."""
     _load_parts()

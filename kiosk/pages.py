@@ -21,6 +21,7 @@ from server.config import ConfigError
 from server.keys import CONFIG, READER
 from server.services.views import status_url, ticket_status
 from server.store import catalog, tickets
+from server.templating import render_page
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -57,16 +58,7 @@ TEMPLATES = web.AppKey("kiosk_templates", jinja2.Environment)
 
 
 def _render(request: web.Request, name: str, status: int = 200, **context: Any) -> web.Response:
-    router = request.app.router
-
-    def asset(path: str) -> str:
-        return str(router[KIOSK_STATIC].url_for(filename=path))
-
-    def shared(path: str) -> str:
-        return str(router["static"].url_for(filename=path))
-
-    html = request.app[TEMPLATES].get_template(name).render(asset=asset, shared=shared, **context)
-    return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+    return render_page(request, request.app[TEMPLATES], KIOSK_STATIC, name, status, **context)
 
 
 async def kiosk_page(request: web.Request) -> web.Response:

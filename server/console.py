@@ -18,6 +18,7 @@ from aiohttp import web
 from .api.registry import principal_of
 from .keys import CONFIG, READER
 from .store import catalog
+from .templating import render_page
 
 HERE = Path(__file__).parent / "console_static"
 STATIC_NAME = "console_static"
@@ -25,19 +26,9 @@ TEMPLATES = web.AppKey("console_templates", jinja2.Environment)
 
 
 def _render(request: web.Request, name: str, status: int = 200, **context: Any) -> web.Response:
-    router = request.app.router
-
-    def asset(path: str) -> str:
-        return str(router[STATIC_NAME].url_for(filename=path))
-
-    def shared(path: str) -> str:
-        return str(router["static"].url_for(filename=path))
-
     office = catalog.office(request.app[READER]) or {"name": request.app[CONFIG].office.name}
-    html = request.app[TEMPLATES].get_template(name).render(asset=asset, shared=shared, office=office["name"],
-                                                            **context)
-    return web.Response(text=html, status=status, content_type="text/html", charset="utf-8",
-                        headers={"Cache-Control": "no-store"})
+    return render_page(request, request.app[TEMPLATES], STATIC_NAME, name, status,
+                       headers={"Cache-Control": "no-store"}, office=office["name"], **context)
 
 
 async def counter_page(request: web.Request) -> web.Response:

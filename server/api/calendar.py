@@ -244,6 +244,18 @@ async def delete_mobile(request: web.Request, principal: Principal, rule_id: str
     return await _delete(request, principal, "mobile", rule_id)
 
 
+class ClosingBody(Body):
+    at_close: Literal["serve_all", "close_waiting"] = Field(
+        description="serve_all: counters serve until the hall is empty; close_waiting: cancel the waiting at close")
+
+
+@operation("putCalendarClosing", "PUT", "/api/calendar/closing", "What happens to the waiting at closing time",
+           tag="calendar", body=ClosingBody, roles=ADMIN)
+async def put_closing(request: web.Request, principal: Principal, body: ClosingBody) -> web.Response:
+    await decide(request, principal, _audited("calendar.at_close", service.set_at_close), body.at_close)
+    return ok({"at_close": service.load_settings(request.app[READER]).at_close})
+
+
 @operation("closeWaitingTickets", "POST", "/api/calendar/close-waiting", "Close today's waiting tickets now",
            tag="calendar", roles=frozenset({"admin", "leader"}))
 async def close_waiting(request: web.Request, principal: Principal) -> web.Response:

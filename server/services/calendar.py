@@ -79,7 +79,17 @@ def settings_from(config: Config) -> MachineSettings:
 
 
 def load_settings(conn: Any) -> MachineSettings:
-    return MachineSettings(**store.get_setting(conn, "machine", {}))
+    """The config's settings, with the admin's closing rule (set on /admin/calendar) winning over the config's."""
+    s = MachineSettings(**store.get_setting(conn, "machine", {}))
+    chosen = store.get_setting(conn, "at_close")
+    return replace(s, at_close=chosen) if chosen in AT_CLOSE else s
+
+
+def set_at_close(tx: Tx, at_close: str) -> None:
+    """The admin's closing rule; it outlives restarts (the config's `at_close` is only the default)."""
+    if at_close not in AT_CLOSE:
+        raise DomainError("calendar_invalid", status=422, detail=f"at_close must be one of {', '.join(AT_CLOSE)}")
+    store.put_setting(tx, "at_close", at_close)
 
 
 def apply_settings(tx: Tx, s: MachineSettings, year: int) -> None:

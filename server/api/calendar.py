@@ -193,6 +193,12 @@ class SpecialDayBody(DatedOrWeekly):
                 raise ValueError(f"hours must be HH:MM pairs with start before end: {a}-{b}")
         return hours
 
+    @model_validator(mode="after")
+    def _own_hours_dated(self) -> SpecialDayBody:
+        if self.hours and self.day is None:  # the calendar applies own hours to dated days only: say so
+            raise ValueError("own hours apply to a dated day only (a weekly special day keeps the week's hours)")
+        return self
+
 
 class MobileBody(DatedOrWeekly):
     place: str = Field(min_length=1, max_length=120)

@@ -130,3 +130,13 @@ def setup(app: web.Application) -> None:
         when = datetime.now(app[CONFIG].tz) + timedelta(minutes=3)
         sched.add_job(_monthly, DateTrigger(run_date=when), args=[app], id="reports.monthly.catchup",
                       replace_existing=True)
+    if SCHEDULER in app:
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        from ..reports.refresh import scheduled
+
+        # The per-day summary: changed past days summed every 10 minutes, the first time 2 minutes after
+        # start (a new build of a large office's history runs then, a week per writer job).
+        app[SCHEDULER].add_job(scheduled, IntervalTrigger(minutes=10, start_date=datetime.now(app[CONFIG].tz)
+                                                          + timedelta(minutes=2)),
+                               args=[app], id="reports.rollup", replace_existing=True)

@@ -1,7 +1,8 @@
 """The report as one JSON-ready dict: totals, rows per group, outcomes, steps, charts' series.
 
-Figures come from SQL (`server.store.reports`); this module only merges the statements' rows by
-group key, adds the shares (`definitions.SHARES`) and the labels. The page, the XLSX/CSV exports,
+Figures come from the per-day summary (`server.reports.rollup`, read by `server.store.rollup`: stored
+days added up in SQL, changed days summed on the fly); this module turns each group's sums into its
+figures, adds the shares (`definitions.SHARES`) and the labels. The page, the XLSX/CSV exports,
 the CLI and the monthly job all render this same dict, so they cannot disagree.
 """
 
@@ -14,33 +15,21 @@ from typing import Any
 from ..domain.tickets import OUTCOME_LABELS
 from ..store import reports as store
 from . import definitions as d
+from . import rollup
 from .letters import shape
 
 TREND_DAYS = 62  # up to two months the trend is per day, beyond per month
-# A group with no rows in one statement: counts are 0, times and means unknown (None).
-_ZERO = {f.key: (0 if f.unit == "count" else None) for f in (*d.COUNTS, *d.RATINGS, *d.EVENT_COUNTS)} \
-    | {f.key: None for f, _, _ in d.PERCENTILES}
 
 
 def _round(v: Any) -> Any:
     return round(v, 1) if isinstance(v, float) else v
 
 
-def _merge(parts: dict[str, list[dict[str, Any]]]) -> dict[Any, dict[str, Any]]:
-    rows: dict[Any, dict[str, Any]] = {}
-    for name in ("summary", "waits", "counts", "events", "ratings"):
-        for r in parts.get(name, []):
-            rows.setdefault(r["g"], dict(_ZERO)).update({k: _round(v) for k, v in r.items() if k != "g"})
-    for r in parts.get("outcomes", []):
-        rows.setdefault(r["g"], dict(_ZERO)).setdefault("outcomes", {})[r["outcome"] or ""] = r["n"]
-    for r in parts.get("steps", []) + parts.get("step_sums", []):
-        step = {k: _round(v) for k, v in r.items() if k != "g"}
-        rows.setdefault(r["g"], dict(_ZERO)).setdefault("steps", []).append(step)
-    order = list(d.STEP_LABELS)
-    for row in rows.values():
-        row.get("steps", []).sort(key=lambda st: order.index(st["step"]) if st["step"] in order else len(order))
-        _derive(row)
-    return rows
+def _row(acc: rollup.Acc, wait_target_s: float, steps: list[dict[str, Any]]) -> dict[str, Any]:
+    row = {k: _round(v) for k, v in rollup.figures(acc, wait_target_s).items()}
+    row["steps"] = [{k: _round(v) for k, v in st.items()} for st in steps]
+    _derive(row)
+    return row
 
 
 def _derive(row: dict[str, Any]) -> None:
@@ -68,20 +57,11 @@ def period_params(from_day: date, to_day: date, wait_target_min: float) -> dict[
     return {"from_day": from_day.isoformat(), "to_day": to_day.isoformat(), "wait_target_s": wait_target_min * 60}
 
 
-# The statements of a report, costliest first (they run two at a time).
-FULL = ("summary", "steps", "events", "ratings", "outcomes")
-
-
-GROUP_PARTS = ("summary", "step_sums", "events", "ratings", "outcomes")  # step percentiles: total only
-
-
-def _jobs(group: str, trend: str) -> list[tuple[str, str]]:
-    jobs = [("all", n) for n in FULL] + [(group, n) for n in GROUP_PARTS]
-    jobs += [(trend, "ratings"), ("hour", "counts"), ("weekday", "counts")]
-    if group != trend:  # else the group's summary already has the trend's waits
-        jobs.append((trend, "waits"))
-    return sorted(set(jobs), key=lambda j: (("summary", "steps", "waits").index(j[1]) if j[1] in
-                                            ("summary", "steps", "waits") else 9))
+def _jobs(group: str, trend: str) -> list[tuple[str, bool]]:
+    """(grouping, steps?) read from the summary: the total and the breakdown with their steps, the trend
+    and the arrival charts' groupings (each once)."""
+    return sorted({("all", True), (group, True), ("all", False), (group, False), (trend, False),
+                   ("hour", False), ("weekday", False)}, key=lambda j: (j[0] != "all", j[1]))
 
 
 def build_report(reader: store.Reader, from_day: date, to_day: date, group: str, *,
@@ -89,24 +69,25 @@ def build_report(reader: store.Reader, from_day: date, to_day: date, group: str,
     params = period_params(from_day, to_day, wait_target_min)
     days = (to_day - from_day).days + 1
     trend = "day" if days <= TREND_DAYS else "month"
-    done = reader.statements(_jobs(group, trend), params)
+    done = reader.sums(_jobs(group, trend), params["from_day"], params["to_day"])
+    target = params["wait_target_s"]
 
-    def parts(g: str, names: tuple[str, ...]) -> dict[Any, dict[str, Any]]:
-        return _merge({n: done[(g, n)] for n in names})
+    def rows_of(g: str) -> dict[Any, dict[str, Any]]:
+        steps = rollup.steps_by_group(done.get((g, True), {}))
+        return {key: _row(acc, target, steps.get(key, [])) for key, acc in done[(g, False)].items()}
 
     conn = reader.conn()
-    total = parts("all", FULL).get("all") or {**_ZERO}
-    _derive(total)
+    total = rows_of("all").get("all") or _row(rollup.Acc(), target, [])
     names = store.labels(conn, group)
     rows = []
-    for key, row in parts(group, GROUP_PARTS).items():
+    for key, row in sorted(rows_of(group).items(), key=lambda kv: (kv[0] is not None, kv[0] or 0)):
         vi, en = _label(group, key, names)
         rows.append({"key": key, "label": vi, "label_en": en, **row})
     keep = ("key", "issued", "served", "wait_mean", "wait_median", "wait_p90", "ratings", "satisfied_share",
             "good_share")
 
-    def series(g: str, names_: tuple[str, ...]) -> list[dict[str, Any]]:
-        merged = sorted(parts(g, names_).items(), key=lambda kv: (kv[0] is None, kv[0]))
+    def series(g: str) -> list[dict[str, Any]]:
+        merged = sorted(rows_of(g).items(), key=lambda kv: (kv[0] is None, kv[0]))
         return [{k: ({"key": key, **v}).get(k) for k in keep} for key, v in merged]
 
     return {
@@ -118,8 +99,7 @@ def build_report(reader: store.Reader, from_day: date, to_day: date, group: str,
         "outcome_labels": {o.value: list(v) for o, v in OUTCOME_LABELS.items()},
         "step_labels": {k: list(v) for k, v in d.STEP_LABELS.items()},
         "total": total, "rows": rows,
-        "charts": {"by_hour": series("hour", ("counts",)), "by_weekday": series("weekday", ("counts",)),
-                   "trend": series(trend, ("summary" if group == trend else "waits", "ratings")),
+        "charts": {"by_hour": series("hour"), "by_weekday": series("weekday"), "trend": series(trend),
                    "trend_unit": trend},
     }
 

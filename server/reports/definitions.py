@@ -43,7 +43,7 @@ COUNTS: tuple[Figure, ...] = (
     Figure("wait_mean", "Thời gian chờ trung bình", "Mean wait", "seconds", "AVG(wait)"),
     Figure("wait_max", "Thời gian chờ lâu nhất", "Longest wait", "seconds", "MAX(wait)"),
     Figure("within_wait_target", "Được gọi trong thời gian chờ mục tiêu", "Called within the wait target", "count",
-           "SUM(CASE WHEN wait <= :wait_target_s THEN 1 ELSE 0 END)"),
+           "SUM(CASE WHEN CEIL(wait) <= :wait_target_s THEN 1 ELSE 0 END)"),
     Figure("service_n", "Lượt phục vụ có thời gian", "Services timed", "count", "COUNT(service)"),
     Figure("service_mean", "Thời gian phục vụ trung bình", "Mean service time", "seconds", "AVG(service)"),
     Figure("service_max", "Thời gian phục vụ lâu nhất", "Longest service", "seconds", "MAX(service)"),
@@ -52,7 +52,8 @@ COUNTS: tuple[Figure, ...] = (
            "SUM(CASE WHEN service <= target_s THEN 1 ELSE 0 END)"),
 )
 
-# Nearest-rank percentiles (the ceil(p*n)-th smallest value), computed with window functions.
+# Nearest-rank percentiles (the ceil(p*n)-th smallest value) over times rounded up to whole seconds, computed
+# with window functions (`queries`) or from one-second histograms (`rollup`): the same figure.
 PERCENTILES: tuple[tuple[Figure, str, float], ...] = (
     (Figure("wait_median", "Thời gian chờ trung vị", "Median wait", "seconds"), "wait", 0.5),
     (Figure("wait_p90", "Thời gian chờ phân vị 90", "90th percentile wait", "seconds"), "wait", 0.9),

@@ -86,10 +86,11 @@ def _period(where: str) -> str:
     return f"{cond} AND ({where})" if where else cond
 
 
-def base_cte(g: str, where: str = "") -> str:
-    """One row per ticket of the period, with its wait and service time (see docs/reports.md)."""
-    return f"""base AS (
-  SELECT {g} AS g, t.status, t.priority, t.wrote_forms,
+def base_cte(g: str, where: str = "", *, extra: str = "", materialized: bool = False) -> str:
+    """One row per ticket of the period, with its wait and service time (see docs/reports.md); `extra` adds
+    ticket columns (the rollup's day, id and outcome)."""
+    return f"""base AS {"MATERIALIZED " if materialized else ""}(
+  SELECT {g} AS g, {extra + ", " if extra else ""}t.status, t.priority, t.wrote_forms,
     CASE WHEN t.first_called_at IS NOT NULL THEN t.first_called_at - t.arrival_at END AS wait,
     CASE WHEN t.status = 'done' AND t.served_at IS NOT NULL THEN t.done_at - t.served_at END AS service,
     p.service_target_min * 60 AS target_s
@@ -100,15 +101,18 @@ def base_cte(g: str, where: str = "") -> str:
 
 def _percentiles(source: str, partition: str, column: str, picks: list[tuple[str, float]],
                  counts: str, count_column: str) -> str:
-    """Nearest-rank percentiles of one column per group: the smallest value whose rank is at least p*n
-    (the ceil(p*n)-th). A narrow sub-select (group key and value) is ranked once with ROW_NUMBER; n comes
+    """Nearest-rank percentiles of one column per group, over its values rounded up to whole seconds: the
+    smallest whose rank is at least p*n (the ceil(p*n)-th), so the rollup's one-second histograms
+    (`rollup.nearest_rank`) give the same figure. Rounding up keeps the order, so the ranks are the
+    exact values' ranks. A narrow sub-select (group key and value) is ranked once with ROW_NUMBER; n comes
     from the group's aggregate row (`counts`), not from a second window. MATERIALIZED keeps SQLite from
     re-running it for every row it is joined to."""
     keys = tuple(k.strip() for k in partition.split(","))
     cols = ", ".join(f"MIN(CASE WHEN r.rn >= {p} * c.{count_column} THEN r.v END) AS {name}" for name, p in picks)
     return f"""{column}_pct AS MATERIALIZED (
   SELECT {", ".join("r." + k for k in keys)}, {cols} FROM (
-    SELECT {partition}, {column} AS v, ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY {column}) AS rn
+    SELECT {partition}, CAST(CEIL({column}) AS INTEGER) AS v,
+      ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY {column}) AS rn
     FROM {source} WHERE {column} IS NOT NULL) r
   JOIN {counts} c ON {_same("r", "c", keys)}
   GROUP BY {", ".join("r." + k for k in keys)})"""
@@ -160,10 +164,11 @@ GROUP BY {g}, t.outcome ORDER BY 1, 2"""
 
     event_aggs = ", ".join(f"{f.sql} AS {f.key}" for f in EVENT_COUNTS)
     # MATERIALIZED: find the few recall/transfer events first (by type), then their tickets; without it
-    # SQLite may walk every ticket of the period and all its events.
+    # SQLite may walk every ticket of the period and all its events. Every such event of a period's ticket
+    # counts, also one made on a later day (none is made before its ticket's day).
     events = f"""WITH e AS MATERIALIZED (
   SELECT ticket_id, type FROM events
-  WHERE type IN ('ticket.recall', 'ticket.transfer') AND day >= :from_day AND day <= :to_day)
+  WHERE type IN ('ticket.recall', 'ticket.transfer') AND day >= :from_day)
 SELECT {g} AS g, {event_aggs}
 FROM e JOIN tickets t ON t.id = e.ticket_id
 WHERE {_period(where)}

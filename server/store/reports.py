@@ -1,7 +1,8 @@
-"""Runs the report's SQL (built by `server.reports.queries`) on SQLite, and looks up group labels.
+"""Read-only connections for reports (the figures come from the per-day summary, `server.store.rollup`),
+group labels, the office's name and the letters report.
 
-Nothing here loads tickets into Python: each statement returns one row per group (or per group and
-outcome/step), computed by SQLite from the `tickets_report` covering index and friends.
+Nothing here loads tickets into Python: each statement returns one row per group (or per day and group
+for the days summed on the fly), computed by SQLite.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..reports.letters import letters_query
-from ..reports.queries import report_queries
+from . import rollup
 
 
 def open_reader(path: str | Path) -> sqlite3.Connection:
@@ -45,11 +46,13 @@ class Reader:
                 self._conns.append(c)
         return c
 
-    def statements(self, jobs: Iterable[tuple[str, str]], params: dict[str, Any]) -> dict[tuple[str, str], list]:
-        """Rows of each (grouping, statement) job, e.g. ("field", "summary"), run in parallel."""
-        def one(job: tuple[str, str]) -> list[dict[str, Any]]:
-            sql = report_queries("sqlite", job[0])[job[1]]
-            return [dict(r) for r in self.conn().execute(sql.for_dialect(), sql.bind(params)).fetchall()]
+    def sums(self, jobs: Iterable[tuple[str, bool]], from_day: str, to_day: str) -> dict[tuple[str, bool], Any]:
+        """Each (grouping, steps?) job's sums per group over the period (see `server.store.rollup.read`), the
+        days to sum on the fly found once, the jobs run two at a time."""
+        dirty = rollup.dirty_days(self.conn())
+
+        def one(job: tuple[str, bool]) -> Any:
+            return rollup.read(self.conn(), job[0], from_day, to_day, dirty, steps=job[1])
 
         futures = {job: self._pool.submit(one, job) for job in jobs}
         return {job: f.result() for job, f in futures.items()}

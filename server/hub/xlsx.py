@@ -7,9 +7,6 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from ..reports.definitions import Figure, all_figures
 
 KEYS: dict[str, tuple[tuple[str, str, str], ...]] = {
@@ -37,6 +34,9 @@ def header(f: Figure) -> tuple[str, str]:
 
 
 def workbook(day_from: str, day_to: str, groups: dict[str, list[dict[str, Any]]]) -> bytes:
+    from openpyxl import Workbook  # imported when a workbook is made, not when the hub starts
+    from openpyxl.styles import Alignment, Font
+
     figures = all_figures()
     wb = Workbook()
     wb.remove(wb.active)

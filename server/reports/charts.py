@@ -2,28 +2,28 @@
 
 Each chart reads only the report dict's `charts` series. The object API (Figure + FigureCanvasAgg)
 is used rather than pyplot, so charts can be drawn in worker threads without shared global state.
+matplotlib is imported when the first chart is drawn, not when the server starts (it costs ~50 MB).
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
+from .definitions import WEEKDAYS
 
-matplotlib.use("Agg")
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator, PercentFormatter  # noqa: E402
-
-from .definitions import WEEKDAYS  # noqa: E402
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 INK, BLUE, ORANGE, GREEN = "#1b1b1b", "#1f5fa8", "#d9822b", "#2e8b57"
 FONT = {"font.family": "DejaVu Sans", "font.size": 11}
 
 
 def _figure(title: str) -> tuple[Figure, Any]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(8, 4.2), dpi=110)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -46,8 +46,7 @@ def arrivals_hour(report: dict[str, Any]) -> Figure:
     if not rows:
         _empty(ax)
     _bars(ax, [f"{r['key']}h" for r in rows], [r["issued"] for r in rows])
-    ax.set_ylabel("Số vé")
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    _whole_numbers(ax)
     return fig
 
 
@@ -57,9 +56,15 @@ def arrivals_weekday(report: dict[str, Any]) -> Figure:
     if not rows:
         _empty(ax)
     _bars(ax, [WEEKDAYS.get(r["key"], (str(r["key"]),))[0] for r in rows], [r["issued"] for r in rows])
+    _whole_numbers(ax)
+    return fig
+
+
+def _whole_numbers(ax: Any) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     ax.set_ylabel("Số vé")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    return fig
 
 
 def _bars(ax: Any, names: list[str], values: list[int]) -> None:
@@ -103,6 +108,8 @@ def satisfaction(report: dict[str, Any]) -> Figure:
             label="Đạt yêu cầu (hài lòng trở lên)")
     ax.plot(range(len(x)), [r["good_share"] for r in rows], marker="s", color=GREEN, linewidth=2,
             label="Mức độ tốt (rất hài lòng)")
+    from matplotlib.ticker import PercentFormatter
+
     ax.set_ylim(0, 1.05)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     _legend_below(ax)
@@ -128,6 +135,8 @@ CHARTS: dict[str, Callable[[dict[str, Any]], Figure]] = {
 
 def render(report: dict[str, Any], name: str, fmt: str = "png") -> bytes:
     """One chart as PNG or SVG bytes. Unknown names raise KeyError (the API turns it into a 422)."""
+    import matplotlib
+
     with matplotlib.rc_context(FONT):
         fig = CHARTS[name](report)
         fig.tight_layout()

@@ -1,4 +1,5 @@
 """The report as XLSX (openpyxl: figures as numbers, Vietnamese headers) and CSV (UTF-8 with BOM, for Excel).
+openpyxl is imported when a workbook is made, not when the server starts.
 
 Both take their columns from one table, `COLUMNS`, built from the figure definitions: times are
 written in minutes (the exact value, shown with one decimal), shares as fractions shown as %.
@@ -9,20 +10,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from typing import TYPE_CHECKING, Any
 
 from . import definitions as d
 from .letters import table_rows
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
 UNIT_SUFFIX = {"seconds": " (phút)", "share": " (%)", "count": "", "score": ""}
 FORMATS = {"seconds": "0.0", "share": "0.0%", "count": "#,##0", "score": "0.00"}
-THIN = Side(style="thin", color="888888")
-HEAD = dict(font=Font(bold=True), fill=PatternFill("solid", fgColor="DDE6F2"),
-            alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"))
 
 
 def cell_value(value: Any, unit: str) -> Any:
@@ -68,13 +65,18 @@ def step_table(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
 
 def _sheet(wb: Workbook, title: str, head: list[str], rows: list[list[Any]], units: list[str] | None = None,
            intro: list[str] | None = None) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
     ws = wb.create_sheet(title[:31])
     for line in intro or []:
         ws.append([line])
     top = ws.max_row + 1 if intro else 1
     ws.append(head)
     for c in ws[top]:
-        c.font, c.fill, c.alignment, c.border = HEAD["font"], HEAD["fill"], HEAD["alignment"], Border(bottom=THIN)
+        c.font, c.fill = Font(bold=True), PatternFill("solid", fgColor="DDE6F2")
+        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        c.border = Border(bottom=Side(style="thin", color="888888"))
     ws.row_dimensions[top].height = 60
     for row in rows:
         ws.append(row)
@@ -98,6 +100,8 @@ def _intro(report: dict[str, Any], title: str) -> list[str]:
 
 def to_xlsx(report: dict[str, Any], letters: dict[str, Any] | None = None,
             charts: Callable[[str], bytes] | None = None) -> bytes:
+    from openpyxl import Workbook
+
     wb = Workbook()
     wb.remove(wb.active)
     summary = [[vi + UNIT_SUFFIX[u], cell_value(report["total"].get(k), u)] for k, vi, u in

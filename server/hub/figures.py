@@ -1,6 +1,7 @@
-"""The office report's figures, run on the hub: the SQL comes from `server.reports.queries`
-(`report_queries(dialect, group_by)`, the one definition of every figure); this module runs its
-statements on either store and merges their rows into one row per group, the same way for both.
+"""The office report's figures, on the hub: each centre's per-day summary is made at ingest by the
+office's own SQL (`server.reports.rollup.rollup_select`, PostgreSQL dialect) and read back with the
+office's own sums and percentiles; `office_report` runs the direct statements of
+`server.reports.queries` on a centre's SQLite file, to compare (tests).
 
 The hub registers one extra grouping, "centre" (`t.centre_id`), in the builder's GROUPS table.
 Hub tables keep the office's column names; ticket ids are ULIDs (unique across centres), and
@@ -17,6 +18,7 @@ from typing import Any
 
 from ..domain.errors import Invalid
 from ..reports import queries as rq
+from ..reports import rollup
 from ..reports.definitions import COUNTS, EVENT_COUNTS, PERCENTILES, RATINGS, SATISFIED_MIN_SCORE, SCORES, SHARES
 
 rq.GROUPS.setdefault("centre", "t.centre_id")
@@ -76,18 +78,63 @@ def office_report(conn: Any, day_from: str, day_to: str, group_by: str = "all",
     return merge(results)
 
 
+# The hub's summary dimensions and their keys (procedure and field ids are province-wide, see global_id).
+HUB_DIMS = {"all": "CAST(0 AS BIGINT)", "field": "t.field_id", "procedure": "t.procedure_id"}
+rollup.READ_GROUPS.setdefault("centre", ("all", "r.centre_id"))
+rollup.READ_GROUPS.setdefault("province", ("all", "r.k"))
+_INSERT = {dim: rollup.rollup_select("postgres", dim, key=key, where="t.centre_id = :centre")
+           for dim, key in HUB_DIMS.items()}
+
+
+def day_ranges(days: list[str]) -> list[tuple[str, str]]:
+    """Consecutive days joined into (first, last) ranges: one statement per range, not per day."""
+    out: list[tuple[str, str]] = []
+    for d in sorted(set(days)):
+        if out and date.fromisoformat(out[-1][1]).toordinal() + 1 == date.fromisoformat(d).toordinal():
+            out[-1] = (out[-1][0], d)
+        else:
+            out.append((d, d))
+    return out
+
+
+async def rebuild_rollup(conn: Any, centre_id: int, days: list[str]) -> None:
+    """Sum a centre's days again, inside the ingest's transaction (the office's own SQL, `rollup_select`)."""
+    cols = ", ".join(rollup.COLUMNS)
+    for first, last in day_ranges(days):
+        await conn.execute("DELETE FROM report_rollup WHERE centre_id = $1 AND day >= $2 AND day <= $3",
+                           centre_id, first, last)
+        for sql in _INSERT.values():
+            values = {"centre": centre_id, "from_day": first, "to_day": last}
+            text = f"INSERT INTO report_rollup (centre_id, day, dim, k, {cols}) SELECT CAST(:centre AS INTEGER), x.* " \
+                   f"FROM ({sql.text}) x"
+            stmt = rq.Sql(text, "postgres")
+            await conn.execute(stmt.for_dialect(), *stmt.bind(values))
+
+
+def _figures(accs: dict[Any, rollup.Acc], wait_target_min: float) -> dict[Any, dict[str, Any]]:
+    out = {}
+    for g, acc in accs.items():
+        row = {"g": g, **rollup.figures(acc, wait_target_min * 60)}
+        rollup.derive(row)
+        row.pop("steps")
+        out[g] = row
+    return out
+
+
 async def hub_report(pool: Any, day_from: str, day_to: str, group_by: str, wait_target_min: float,
-                     centre_id: int | None = None) -> dict[Any, dict[str, Any]]:
-    """The same statements on the hub's PostgreSQL (asyncpg pool), optionally for one centre."""
-    group_by = "province" if group_by == "all" else group_by
-    where = "t.centre_id = :centre" if centre_id is not None else ""
+                     centre_id: int | None = None, *, percentiles: bool = True) -> dict[Any, dict[str, Any]]:
+    """Every figure per group from the centres' per-day summaries (PostgreSQL), optionally for one centre.
+    Without `percentiles` the histograms are not read (the dashboard's cheap figures)."""
+    group = "province" if group_by == "all" else group_by
+    sql = rollup.read_select("postgres", group, where="r.centre_id = :centre" if centre_id is not None else "",
+                             with_hist=percentiles)
     values = params(day_from, day_to, wait_target_min, centre=centre_id)
-    results: dict[str, list[dict[str, Any]]] = {}
     async with pool.acquire() as conn:
-        for name, sql in rq.report_queries("postgres", group_by, where=where).items():
-            if name in STATEMENTS:
-                results[name] = [dict(r) for r in await conn.fetch(sql.for_dialect(), *sql.bind(values))]
-    return merge(results)
+        rows = [dict(r) for r in await conn.fetch(sql.for_dialect(), *sql.bind(values))]
+    out = _figures(rollup.add_up(rows), wait_target_min)
+    if group_by == "all" and out:
+        out = {"all": {**out.pop(0), "g": "all"}}
+    return out
 
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")

@@ -66,6 +66,17 @@ STEPS: list[tuple[int, str, str]] = [
 ]
 
 
+def _rollup() -> str:
+    """The office's per-day summary (`server.reports.rollup`), one per centre, kept at ingest."""
+    from ..reports.rollup import rollup_ddl
+
+    ddl = rollup_ddl(key_type="BIGINT", prefix="centre_id INTEGER NOT NULL REFERENCES centres(id), ", steps=False)
+    return ";\n".join([*ddl, "CREATE INDEX report_rollup_centre ON report_rollup(centre_id, day)"]) + ";"
+
+
+STEPS.append((3, "report_rollup", _rollup()))
+
+
 async def apply(conn: asyncpg.Connection) -> list[str]:
     """Apply pending steps in order; returns the names applied. Safe to run from two processes at once."""
     await conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"

@@ -3,7 +3,8 @@
 Ingest stores one batch in one transaction: the centre's row is locked (`FOR UPDATE`), so a retry
 racing the original is serialised; events go in with `ON CONFLICT DO NOTHING`; rows are upserted
 only when their `version` is not older than the held one. Arrays are passed to `unnest()` so a
-5,000-event batch is a handful of statements, not thousands.
+5,000-event batch is a handful of statements, not thousands. The days of the batch's tickets are then
+summed again (`figures.rebuild_rollup`) in the same transaction, so the summary never lags the rows.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import asyncpg
 from ..auth import token_hash
 from ..domain.errors import DomainError
 from . import migrations
-from .figures import global_id
+from .figures import global_id, rebuild_rollup
 from .protocol import EVENT_COLUMNS, FIELD_COLUMNS, PROCEDURE_COLUMNS, ROW_TABLES, Batch, actor_kind, strip_personal
 
 # Per-centre integer ids made province-wide (see figures.global_id), so report joins never cross centres.
@@ -108,6 +109,12 @@ class HubStore:
                 await self._upsert(conn, "fields", centre_id, FIELD_COLUMNS, batch.catalog.fields, versioned=False)
                 await self._upsert(conn, "procedures", centre_id, PROCEDURE_COLUMNS, batch.catalog.procedures,
                                    versioned=False)
+            days = {str(r["day"]) for r in batch.rows.get("tickets", []) if r.get("day")}
+            if batch.catalog is not None:  # a service target may have changed: every day of the centre again
+                days |= {r[0] for r in await conn.fetch("SELECT DISTINCT day FROM tickets WHERE centre_id = $1",
+                                                        centre_id)}
+            if days:
+                await rebuild_rollup(conn, centre_id, sorted(days))
             new_held = fresh[-1].seq if fresh else held
             return dict(await conn.fetchrow(
                 "UPDATE centres SET held_seq = $2, head_seq = GREATEST(head_seq, $3, $2), last_seen = $4,"

@@ -28,17 +28,8 @@ def _round(v: Any) -> Any:
 def _row(acc: rollup.Acc, wait_target_s: float, steps: list[dict[str, Any]]) -> dict[str, Any]:
     row = {k: _round(v) for k, v in rollup.figures(acc, wait_target_s).items()}
     row["steps"] = [{k: _round(v) for k, v in st.items()} for st in steps]
-    _derive(row)
+    rollup.derive(row)
     return row
-
-
-def _derive(row: dict[str, Any]) -> None:
-    row["satisfied"] = sum(row.get(f"score_{s}", 0) or 0 for s in d.SCORES if s >= d.SATISFIED_MIN_SCORE)
-    for s in d.SHARES:
-        den = row.get(s.denominator) or 0
-        row[s.key] = (row.get(s.numerator) or 0) / den if den else None
-    row.setdefault("outcomes", {})
-    row.setdefault("steps", [])
 
 
 def _label(group: str, key: Any, names: dict[Any, tuple[str, str]]) -> tuple[str, str]:

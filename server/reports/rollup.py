@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from .definitions import COUNTS, SCORES, STEP_LABELS
+from .definitions import COUNTS, SATISFIED_MIN_SCORE, SCORES, SHARES, STEP_LABELS
 from .queries import Dialect, Sql, _same, base_cte, group_expr
 
 JSON_OBJECT = {"sqlite": "json_group_object({k}, {v})", "postgres": "CAST(json_object_agg({k}, {v}) AS TEXT)"}
@@ -143,6 +143,21 @@ def live_key(group: str, row: dict[str, Any]) -> Any:
     return row["k"]
 
 
+def rollup_ddl(table: str = "report_rollup", key_type: str = "", prefix: str = "", steps: bool = True) -> list[str]:
+    """The per-day summary's tables (see `server.reports.rollup`); the hub passes its key type and a
+    `centre_id` prefix. `k` has no declared type on SQLite, so a group key keeps its own (number or text)."""
+    num = "DOUBLE PRECISION" if key_type else "REAL"
+    cols = [f"{c} {num}" if c in ("wait_sum", "service_sum") else f"{c} INTEGER NOT NULL DEFAULT 0" for c in ADDED]
+    cols += [f"{c} {num}" for c in MAXED] + [f"{c} TEXT" for c in JSONS]
+    step_cols = [f"{c} {num if c == 'd_sum' else 'INTEGER'} NOT NULL DEFAULT 0" for c in STEP_ADDED]
+    head = f"{prefix}day TEXT NOT NULL, dim TEXT NOT NULL, k {key_type}".rstrip()
+    ddl = [f"CREATE TABLE {table} ({head}, {', '.join(cols)})", f"CREATE INDEX {table}_dim_day ON {table}(dim, day)"]
+    if steps:
+        ddl += [f"CREATE TABLE {table}_steps ({head}, step TEXT NOT NULL, {', '.join(step_cols)}, d_max {num},"
+                " hist TEXT)", f"CREATE INDEX {table}_steps_dim_day ON {table}_steps(dim, day)"]
+    return ddl
+
+
 # -- reading: partial rows (stored sums or fresh rows) added up per group, then the figures ---------------
 
 def _json_list(value: Any) -> list[dict[str, Any]]:
@@ -224,6 +239,16 @@ def figures(acc: Acc, wait_target_s: float) -> dict[str, Any]:
         "outcomes": dict(acc.hists.get("outcomes", {})),
     })
     return row
+
+
+def derive(row: dict[str, Any]) -> None:
+    """`satisfied` and the shares (`definitions.SHARES`: None when the denominator is 0), in place."""
+    row["satisfied"] = sum(row.get(f"score_{s}", 0) or 0 for s in SCORES if s >= SATISFIED_MIN_SCORE)
+    for s in SHARES:
+        den = row.get(s.denominator) or 0
+        row[s.key] = (row.get(s.numerator) or 0) / den if den else None
+    row.setdefault("outcomes", {})
+    row.setdefault("steps", [])
 
 
 def step_figures(step: str, acc: Acc) -> dict[str, Any]:

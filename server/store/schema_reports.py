@@ -14,6 +14,7 @@ import sqlite3
 
 from sqlite_utils import Database
 
+from ..reports.rollup import rollup_ddl
 from .schema import migrations
 
 REPORT_INDEXES = (
@@ -47,24 +48,6 @@ def ensure_report_indexes(conn: sqlite3.Connection) -> list[str]:
     if changed:
         conn.execute("ANALYZE")
     return changed
-
-
-def rollup_ddl(table: str = "report_rollup", key_type: str = "", prefix: str = "") -> list[str]:
-    """The per-day summary's tables (see `server.reports.rollup`); the hub passes its key type and a
-    `centre_id` prefix. `k` has no declared type on SQLite, so a group key keeps its own (number or text)."""
-    from ..reports.rollup import ADDED, JSONS, MAXED, STEP_ADDED
-
-    num = "DOUBLE PRECISION" if key_type else "REAL"
-    cols = [f"{c} {num}" if c in ("wait_sum", "service_sum") else f"{c} INTEGER NOT NULL DEFAULT 0" for c in ADDED]
-    cols += [f"{c} {num}" for c in MAXED] + [f"{c} TEXT" for c in JSONS]
-    step_cols = [f"{c} {num if c == 'd_sum' else 'INTEGER'} NOT NULL DEFAULT 0" for c in STEP_ADDED]
-    head = f"{prefix}day TEXT NOT NULL, dim TEXT NOT NULL, k {key_type}".rstrip()
-    return [
-        f"CREATE TABLE {table} ({head}, {', '.join(cols)})",
-        f"CREATE INDEX {table}_dim_day ON {table}(dim, day)",
-        f"CREATE TABLE {table}_steps ({head}, step TEXT NOT NULL, {', '.join(step_cols)}, d_max {num}, hist TEXT)",
-        f"CREATE INDEX {table}_steps_dim_day ON {table}_steps(dim, day)",
-    ]
 
 
 @migrations(name="0005b_report_rollup")

@@ -86,21 +86,10 @@ _INSERT = {dim: rollup.rollup_select("postgres", dim, key=key, where="t.centre_i
            for dim, key in HUB_DIMS.items()}
 
 
-def day_ranges(days: list[str]) -> list[tuple[str, str]]:
-    """Consecutive days joined into (first, last) ranges: one statement per range, not per day."""
-    out: list[tuple[str, str]] = []
-    for d in sorted(set(days)):
-        if out and date.fromisoformat(out[-1][1]).toordinal() + 1 == date.fromisoformat(d).toordinal():
-            out[-1] = (out[-1][0], d)
-        else:
-            out.append((d, d))
-    return out
-
-
 async def rebuild_rollup(conn: Any, centre_id: int, days: list[str]) -> None:
     """Sum a centre's days again, inside the ingest's transaction (the office's own SQL, `rollup_select`)."""
     cols = ", ".join(rollup.COLUMNS)
-    for first, last in day_ranges(days):
+    for first, last in rollup.day_ranges(days):
         await conn.execute("DELETE FROM report_rollup WHERE centre_id = $1 AND day >= $2 AND day <= $3",
                            centre_id, first, last)
         for sql in _INSERT.values():

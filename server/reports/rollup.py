@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -132,6 +133,17 @@ def read_select(dialect: Dialect, group: str, *, table: str = "report_rollup", w
         by = key
     cond = f"r.dim = '{dim}' AND r.day >= :from_day AND r.day <= :to_day" + (f" AND ({where})" if where else "")
     return Sql(f"SELECT {key} AS g, {', '.join(cols)} FROM {table} r WHERE {cond} GROUP BY {by}", dialect)
+
+
+def day_ranges(days: Iterable[str]) -> list[tuple[str, str]]:
+    """Consecutive days joined into (first, last) ranges: one statement per range, not per day."""
+    out: list[tuple[str, str]] = []
+    for d in sorted(set(days)):
+        if out and date.fromisoformat(out[-1][1]) + timedelta(days=1) == date.fromisoformat(d):
+            out[-1] = (out[-1][0], d)
+        else:
+            out.append((d, d))
+    return out
 
 
 def live_key(group: str, row: dict[str, Any]) -> Any:

@@ -94,17 +94,6 @@ def dirty_days(conn: sqlite3.Connection) -> set[str] | None:
     return days
 
 
-def _ranges(days: list[str]) -> list[tuple[str, str]]:
-    """Consecutive days joined into (first, last) ranges."""
-    out: list[tuple[str, str]] = []
-    for d in sorted(days):
-        if out and date.fromisoformat(out[-1][1]) + timedelta(days=1) == date.fromisoformat(d):
-            out[-1] = (out[-1][0], d)
-        else:
-            out.append((d, d))
-    return out
-
-
 def _rows(conn: sqlite3.Connection, sql: ru.Sql, params: dict[str, Any]) -> list[dict[str, Any]]:
     cur = conn.execute(sql.for_dialect(), sql.bind(params))
     names = [c[0] for c in cur.description]
@@ -119,7 +108,7 @@ def read(conn: sqlite3.Connection, group: str, from_day: str, to_day: str, dirty
         live, stored = [(from_day, to_day)], {}
     else:
         mine = [d for d in dirty if from_day <= d <= to_day]
-        live = _ranges(mine)
+        live = ru.day_ranges(mine)
         sql = ru.read_select("sqlite", group, table="report_rollup_steps" if steps else "report_rollup",
                              where="r.day NOT IN (SELECT value FROM json_each(:dirty))", steps=steps)
         stored = ru.add_up(_rows(conn, sql, {**params, "dirty": json.dumps(mine)}), steps=steps)

@@ -100,6 +100,7 @@ PART_MODULES = (
     "server.api.admin",
     "server.console",
     "server.admin_pages",
+    "server.admin_calendar_pages",
     "server.reports_pages",
     "server.booking_pages",
     "server.pages",

@@ -14,8 +14,8 @@ import pytest
 
 from server.keys import READER
 from server.reports import rollup as ru
-from server.reports.definitions import COUNTS, EVENT_COUNTS, PERCENTILES, RATINGS
-from server.reports.queries import GROUPS, report_queries
+from server.reports.definitions import COUNTS, EVENT_COUNTS, GROUP_NAMES, PERCENTILES, RATINGS
+from server.reports.queries import report_queries
 from server.reports.refresh import refresh
 from server.simulate import simulate
 from server.store import rollup
@@ -23,6 +23,7 @@ from server.store.db import connect
 from tests.test_mobile import KIOSK, admin_of, pair, upload  # noqa: F401  (the pair fixture)
 
 FROM, TO, TARGET = "2026-10-01", "2026-10-31", 900
+GROUPS = ("all", *GROUP_NAMES)  # the office's groupings (the hub adds its own to the builders' tables)
 ZERO = {f.key for f in (*EVENT_COUNTS, *RATINGS) if f.unit == "count"}
 KEYS = [f.key for f in (*COUNTS, *EVENT_COUNTS, *RATINGS)] + [f.key for f, _, _ in PERCENTILES]
 

@@ -107,6 +107,13 @@ def _audited(action: str, fn: Any) -> Any:
 Ids = list[int] | None
 
 
+def _start_before_end(body: Any) -> Any:
+    """The one check of a body's `start`/`end` (HH:MM strings compare in time order)."""
+    if body.start >= body.end:
+        raise ValueError("start must be before end")
+    return body
+
+
 class HoursRow(Body):
     weekday: int = Field(ge=1, le=7, description="1 = Monday ... 7 = Sunday")
     start: str = Field(pattern=HHMM)
@@ -115,11 +122,7 @@ class HoursRow(Body):
     procedure_ids: Ids = None
     counter_ids: Ids = None
 
-    @model_validator(mode="after")
-    def _order(self) -> HoursRow:
-        if self.start >= self.end:
-            raise ValueError("start must be before end")
-        return self
+    _order = model_validator(mode="after")(_start_before_end)
 
 
 class HoursBody(Body):
@@ -206,11 +209,7 @@ class MobileBody(DatedOrWeekly):
     end: str = Field(pattern=HHMM)
     counter_ids: Ids = None
 
-    @model_validator(mode="after")
-    def _order(self) -> MobileBody:
-        if self.start >= self.end:
-            raise ValueError("start must be before end")
-        return self
+    _order = model_validator(mode="after")(_start_before_end)
 
 
 def _rule_json(body: Body) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from server.config import ConfigError
 from server.keys import CONFIG, READER
 from server.services.views import status_url, ticket_status
 from server.store import catalog, tickets
-from server.templating import render_page
+from server.templating import page_templates, render_page
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -96,9 +96,7 @@ async def status_qr(request: web.Request) -> web.Response:
 
 def setup(app: web.Application) -> None:
     app[SETTINGS] = KioskSettings.from_section(app[CONFIG].section("kiosk"))
-    app[TEMPLATES] = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
-    )
+    app[TEMPLATES] = page_templates(HERE / "templates")
     app.router.add_get("/kiosk", kiosk_page, name="kiosk")
     app.router.add_get("/t/{token}", status_page, name="ticket_status_page")
     app.router.add_get("/t/{token}/qr.png", status_qr, name="ticket_status_qr")

@@ -18,7 +18,7 @@ from aiohttp import web
 from .api.registry import principal_of
 from .keys import CONFIG, READER
 from .store import catalog
-from .templating import render_page
+from .templating import page_templates, render_page
 
 HERE = Path(__file__).parent / "console_static"
 STATIC_NAME = "console_static"
@@ -50,9 +50,7 @@ async def rate_page(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app[TEMPLATES] = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
-    )
+    app[TEMPLATES] = page_templates(HERE / "templates")
     app.router.add_get("/counter", counter_page, name="counter_console")
     app.router.add_get("/leader", leader_page, name="leader_page")
     app.router.add_get("/rate/{counter:\\d+}", rate_page, name="rating_tablet")

@@ -1,4 +1,5 @@
-"""Rendering a part's Jinja2 page with the two URL helpers its templates use (asset / shared).
+"""Jinja2 for a part's pages: one way to load its templates, one way to render them with the two URL helpers its
+templates use (asset / shared).
 
 Kiosk and console pages are built the same way: `asset(path)` points into the part's own static route,
 `shared(path)` into `server/static` (live.js, base.css), so templates never hard-code a versioned URL.
@@ -6,10 +7,16 @@ Kiosk and console pages are built the same way: `asset(path)` points into the pa
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import jinja2
 from aiohttp import web
+
+
+def page_templates(folder: Path) -> jinja2.Environment:
+    """The templates in `folder`: autoescaped, and strict (a name a handler forgot to pass fails loudly)."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True, undefined=jinja2.StrictUndefined)
 
 
 def render_page(request: web.Request, env: jinja2.Environment, static_route: str, name: str, status: int = 200,

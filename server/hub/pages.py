@@ -13,6 +13,7 @@ from aiohttp import web
 
 from ..domain.errors import DomainError
 from ..reports.definitions import all_figures
+from ..templating import page_templates
 from . import queries
 from .api import centre_dashboard_summary, centre_detail, dashboard_rows, set_cookie, sign_in
 from .app import ADMINS, COOKIE, SETTINGS, STORE, TZ, admin_token, now_of, require_admin, today_of
@@ -104,8 +105,7 @@ async def export_xlsx(request: web.Request) -> web.Response:
 
 
 def add_routes(app: web.Application) -> None:
-    app[JINJA] = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                                    undefined=jinja2.StrictUndefined)
+    app[JINJA] = page_templates(HERE / "templates")
     app.router.add_get("/", to_hub)
     app.router.add_get("/hub", dashboard)
     app.router.add_get("/hub/login", login_page)

@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from . import auth
-from .admin_calendar_pages import WEEKDAYS, run_op
+from .admin_calendar_pages import WEEKDAYS, hhmm, run_op
 from .admin_pages import error_text, render
 from .api.registry import principal_of
 from .domain.clock import epoch
@@ -61,7 +61,8 @@ def _local(app: web.Application, ts: float) -> datetime:
 
 def slot_label(app: web.Application, s: dict[str, Any]) -> str:
     start, end = _local(app, s["start_at"]), _local(app, s["end_at"])
-    return f"{WEEKDAYS[start.isoweekday()][0]} {start:%d/%m} {start:%H:%M}–{end:%H:%M} (còn {s['free']})"
+    short = "CN" if start.isoweekday() == 7 else f"T{start.isoweekday() + 1}"  # T2 ... T7, CN as on calendars here
+    return f"{short} {start:%d/%m} {start:%H:%M}–{end:%H:%M} · còn {s['free']}"
 
 
 def free_slots(app: web.Application) -> dict[int, list[tuple[int, str]]]:
@@ -114,6 +115,7 @@ async def create_slots(request: web.Request, form: web.MultiDictProxy[Any]) -> s
     body = {k: form.get(k) or None for k in ("procedure_id", "day_from", "day_to", "start", "end", "length_min",
                                              "capacity")}
     body["weekdays"] = [str(v) for v in form.getall("weekdays", [])]
+    body["start"], body["end"] = hhmm(body["start"]), hhmm(body["end"])
     made = await run_op(request, "createAppointmentSlots", body)
     return f"/admin/appointments?day={body['day_from']}&created={made['created']}#slots"
 

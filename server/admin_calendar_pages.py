@@ -9,6 +9,7 @@ operation's body and its refusal into a sentence next to the form, with what the
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from aiohttp import web
@@ -95,6 +96,16 @@ async def run_op(request: web.Request, op_id: str, body: dict[str, Any] | None =
     return json.loads(response.text) if isinstance(response, web.Response) and response.text else None
 
 
+def hhmm(raw: str | None) -> str:
+    """What people type for a time ("7:30", "7h30", "13.30") as the HH:MM the operations expect; anything
+    else is passed on unchanged for the operation to refuse with its own sentence."""
+    text = (raw or "").strip().lower().replace("h", ":").replace(".", ":")
+    if re.fullmatch(r"\d{1,2}:\d{2}", text) or re.fullmatch(r"\d{1,2}:?", text):
+        hours, _, minutes = text.partition(":")
+        return f"{int(hours):02d}:{minutes or '00'}"
+    return (raw or "").strip()
+
+
 def ids_from_codes(raw: str, known: dict[str, int], what: tuple[str, str]) -> list[int] | None:
     """"1.001193, 1.000894" -> their ids; empty -> None (every procedure / counter)."""
     codes = [c.strip() for c in raw.replace(";", ",").split(",") if c.strip()]
@@ -176,7 +187,7 @@ def _hours_from(form: web.MultiDictProxy[Any]) -> list[dict[str, str]]:
 async def save_hours(request: web.Request, form: web.MultiDictProxy[Any]) -> None:
     rows = _hours_from(form)
     maps = code_maps(request.app[READER])
-    body = [{"weekday": r["weekday"] or None, "start": r["start"], "end": r["end"],
+    body = [{"weekday": r["weekday"] or None, "start": hhmm(r["start"]), "end": hhmm(r["end"]),
              "session_type": r["session_type"] or "regular", **_limits(r, maps)} for r in rows]
 
     def label(i: int) -> str:
@@ -195,7 +206,7 @@ async def add_holiday(request: web.Request, form: dict[str, str]) -> None:
 
 
 async def add_special(request: web.Request, form: dict[str, str]) -> None:
-    hours = [[form.get(f"start{i}", ""), form.get(f"end{i}", "")] for i in (1, 2)]
+    hours = [[hhmm(form.get(f"start{i}")), hhmm(form.get(f"end{i}"))] for i in (1, 2)]
     tags = [t for t in TAGS if form.get(f"tag_{t}")] + form.get("other_tags", "").split()
     await run_op(request, "addSpecialDay", {
         "name": form.get("name", ""), "tags": tags, "hours": [h for h in hours if h[0] or h[1]],
@@ -204,7 +215,7 @@ async def add_special(request: web.Request, form: dict[str, str]) -> None:
 
 async def add_mobile(request: web.Request, form: dict[str, str]) -> None:
     await run_op(request, "addMobileSession", {
-        "place": form.get("place", ""), "start": form.get("start", ""), "end": form.get("end", ""),
+        "place": form.get("place", ""), "start": hhmm(form.get("start")), "end": hhmm(form.get("end")),
         **_dated_or_weekly(form), **_limits(form, code_maps(request.app[READER]))})
 
 

@@ -101,12 +101,13 @@ async def test_special_day_mobile_session_and_closing_rule(client: TestClient) -
         "tag_ngay_khong_hen": "1"})
     assert status == 303
     status, _, _ = await post(client, "/admin/calendar/mobile-sessions", {
-        "csrf": csrf, "place": "Nhà văn hóa khu vực 4", "weekday": "5", "start": "07:30", "end": "11:00",
-        "procedures": "1.001193, 2.000815"})
+        "csrf": csrf, "place": "Nhà văn hóa khu vực 4", "weekday": "5", "start": "7h30", "end": "11",
+        "procedures": "1.001193, 2.000815"})  # times as people type them
     assert status == 303
     rules = (await (await client.get("/api/calendar", headers={"X-CSRF-Token": csrf})).json())
     assert rules["special_days"][0]["tags"] == ["ngay_khong_viet", "ngay_khong_hen"]
     assert rules["mobile_sessions"][0]["place"] == "Nhà văn hóa khu vực 4"
+    assert (rules["mobile_sessions"][0]["start"], rules["mobile_sessions"][0]["end"]) == ("07:30", "11:00")
     assert len(rules["mobile_sessions"][0]["procedure_ids"]) == 2
     page = await (await client.get("/admin/calendar")).text()
     assert "Ngày không viết" in page and "Đăng ký khai sinh; Chứng thực bản sao từ bản chính" in page

@@ -82,22 +82,18 @@ def office_report(conn: Any, day_from: str, day_to: str, group_by: str = "all",
 HUB_DIMS = {"all": "CAST(0 AS BIGINT)", "field": "t.field_id", "procedure": "t.procedure_id"}
 rollup.READ_GROUPS.setdefault("centre", ("all", "r.centre_id"))
 rollup.READ_GROUPS.setdefault("province", ("all", "r.k"))
-_INSERT = {dim: rollup.rollup_select("postgres", dim, key=key, where="t.centre_id = :centre")
-           for dim, key in HUB_DIMS.items()}
+_SUMS = rollup.rollup_select("postgres", HUB_DIMS, where="t.centre_id = :centre")
+_INSERT = rq.Sql(f"INSERT INTO report_rollup (centre_id, day, dim, k, {', '.join(rollup.COLUMNS)})"
+                 f" SELECT CAST(:centre AS INTEGER), x.* FROM ({_SUMS.text}) x", "postgres")
 
 
 async def rebuild_rollup(conn: Any, centre_id: int, days: list[str]) -> None:
     """Sum a centre's days again, inside the ingest's transaction (the office's own SQL, `rollup_select`)."""
-    cols = ", ".join(rollup.COLUMNS)
     for first, last in rollup.day_ranges(days):
         await conn.execute("DELETE FROM report_rollup WHERE centre_id = $1 AND day >= $2 AND day <= $3",
                            centre_id, first, last)
-        for sql in _INSERT.values():
-            values = {"centre": centre_id, "from_day": first, "to_day": last}
-            text = f"INSERT INTO report_rollup (centre_id, day, dim, k, {cols}) SELECT CAST(:centre AS INTEGER), x.* " \
-                   f"FROM ({sql.text}) x"
-            stmt = rq.Sql(text, "postgres")
-            await conn.execute(stmt.for_dialect(), *stmt.bind(values))
+        await conn.execute(_INSERT.for_dialect(), *_INSERT.bind({"centre": centre_id, "from_day": first,
+                                                                 "to_day": last}))
 
 
 def _figures(accs: dict[Any, rollup.Acc], wait_target_min: float) -> dict[Any, dict[str, Any]]:

@@ -57,60 +57,78 @@ def _hist(dialect: Dialect, source: str, value: str, keys: str, where: str = "")
 
 
 def _on(a: str, b: str) -> str:
-    return f"{a}.day = {b}.day AND {_same(a, b, ('g',))}"
+    return f"{a}.day = {b}.day AND {a}.dim = {b}.dim AND {_same(a, b, ('g',))}"
 
 
-def rollup_select(dialect: Dialect, dim: str, *, key: str | None = None, where: str = "") -> Sql:
-    """Rows (day, dim, k, COLUMNS...) for the tickets of days :from_day..:to_day, one per day and key of `dim`.
-    Recalls and transfers are every such event of the ticket, ratings the ticket's rating."""
-    k = key or group_expr(dialect, dim)
-    base = base_cte(k, where, extra="t.day AS day, t.id AS id, t.outcome AS outcome", materialized=True)
+def keys_of(dialect: Dialect, dims: Iterable[str] | dict[str, str]) -> dict[str, str]:
+    """Dimension -> key expression over the ticket alias `t` (the builder's GROUPS unless given)."""
+    return dict(dims) if isinstance(dims, dict) else {d: group_expr(dialect, d) for d in dims}
+
+
+def _unpivot(source: str, dims: dict[str, str], columns: str) -> str:
+    """One row per source row and dimension: (day, dim, g, columns...), so each aggregate runs once.
+    COALESCE(k, NULL): an expression has no affinity on SQLite, so the compound's `g` keeps each key's own
+    type (the first branch's TEXT would turn every field id into text)."""
+    return "\n  UNION ALL ".join(f"SELECT day, CAST('{d}' AS TEXT) AS dim, COALESCE(k{i}, NULL) AS g, {columns}"
+                                  f" FROM {source}"
+                                  for i, d in enumerate(dims))
+
+
+def rollup_select(dialect: Dialect, dims: Iterable[str] | dict[str, str] = DIMS, *, where: str = "") -> Sql:
+    """Rows (day, dim, k, COLUMNS...) for the tickets of days :from_day..:to_day, one per day, dimension and
+    key. Every dimension comes from one pass over the tickets. Recalls and transfers are every such event of
+    the ticket, ratings the ticket's rating (one at most: `ratings.ticket_id` is unique)."""
+    keys = keys_of(dialect, dims)
+    first, *rest = keys.values()
+    extra = ", ".join([*(f"{k} AS k{i + 1}" for i, k in enumerate(rest)), "t.day AS day", "t.outcome AS outcome",
+                       *(f"(SELECT COUNT(*) FROM events e WHERE e.ticket_id = t.id AND e.type = 'ticket.{x}') AS {x}s"
+                         for x in ("recall", "transfer")),
+                       "(SELECT r.score FROM ratings r WHERE r.ticket_id = t.id) AS score"])
+    base = base_cte(first, where, extra=extra, materialized=True).replace(" AS g,", " AS k0,", 1)
+    cols = "status, priority, wrote_forms, outcome, wait, service, target_s, recalls, transfers, score"
     counts = ",\n  ".join(f"{_sql_of(c)} AS {c}" for c in _TICKET_COUNTS)
-    scores = ", ".join(f"SUM(CASE WHEN r.score = {s} THEN 1 ELSE 0 END) AS score_{s}" for s in SCORES)
+    scores = ", ".join(f"SUM(CASE WHEN score = {s} THEN 1 ELSE 0 END) AS score_{s}" for s in SCORES)
+    by = "day, dim, g"
     text = f"""WITH {base},
-agg AS (SELECT day, g,
+u AS MATERIALIZED ({_unpivot("base", keys, cols)}),
+agg AS (SELECT {by},
   {counts},
-  SUM(wait) AS wait_sum, MAX(wait) AS wait_max, SUM(service) AS service_sum, MAX(service) AS service_max
-  FROM base GROUP BY day, g),
-wh AS ({_hist(dialect, "base", "wait", "day, g")}),
-sh AS ({_hist(dialect, "base", "service", "day, g")}),
-oc AS (SELECT day, g, {JSON_OBJECT[dialect].format(k="outcome", v="c")} AS outcomes FROM (
-    SELECT day, g, COALESCE(outcome, '') AS outcome, COUNT(*) AS c FROM base WHERE status = 'done'
-    GROUP BY day, g, COALESCE(outcome, '')) x GROUP BY day, g),
-ev AS (SELECT b.day, b.g, SUM(CASE WHEN e.type = 'ticket.recall' THEN 1 ELSE 0 END) AS recalls,
-    SUM(CASE WHEN e.type = 'ticket.transfer' THEN 1 ELSE 0 END) AS transfers
-  FROM base b JOIN events e ON e.ticket_id = b.id WHERE e.type IN ('ticket.recall', 'ticket.transfer')
-  GROUP BY b.day, b.g),
-ra AS (SELECT b.day, b.g, COUNT(*) AS ratings, {scores}, SUM(r.score) AS score_sum
-  FROM base b JOIN ratings r ON r.ticket_id = b.id GROUP BY b.day, b.g)
-SELECT a.day, CAST('{dim}' AS TEXT) AS dim, a.g AS k, {", ".join("a." + c for c in _TICKET_COUNTS)},
-  a.wait_sum, a.service_sum, COALESCE(ev.recalls, 0) AS recalls, COALESCE(ev.transfers, 0) AS transfers,
-  COALESCE(ra.ratings, 0) AS ratings, {", ".join(f"COALESCE(ra.score_{s}, 0) AS score_{s}" for s in SCORES)},
-  COALESCE(ra.score_sum, 0) AS score_sum, a.wait_max, a.service_max,
+  SUM(wait) AS wait_sum, SUM(service) AS service_sum, SUM(recalls) AS recalls, SUM(transfers) AS transfers,
+  COUNT(score) AS ratings, {scores}, COALESCE(SUM(score), 0) AS score_sum,
+  MAX(wait) AS wait_max, MAX(service) AS service_max
+  FROM u GROUP BY {by}),
+wh AS ({_hist(dialect, "u", "wait", by)}),
+sh AS ({_hist(dialect, "u", "service", by)}),
+oc AS (SELECT {by}, {JSON_OBJECT[dialect].format(k="outcome", v="c")} AS outcomes FROM (
+    SELECT {by}, COALESCE(outcome, '') AS outcome, COUNT(*) AS c FROM u WHERE status = 'done'
+    GROUP BY {by}, COALESCE(outcome, '')) x GROUP BY {by})
+SELECT a.day, a.dim, a.g AS k, {", ".join("a." + c for c in ADDED + MAXED)},
   wh.hist AS wait_hist, sh.hist AS service_hist, oc.outcomes
 FROM agg a
 LEFT JOIN wh ON {_on("wh", "a")}
 LEFT JOIN sh ON {_on("sh", "a")}
-LEFT JOIN oc ON {_on("oc", "a")}
-LEFT JOIN ev ON {_on("ev", "a")}
-LEFT JOIN ra ON {_on("ra", "a")}"""
+LEFT JOIN oc ON {_on("oc", "a")}"""
     return Sql(text, dialect)
 
 
-def steps_select(dialect: Dialect, dim: str, *, key: str | None = None, where: str = "") -> Sql:
-    """Rows (day, dim, k, step, n, d_sum, overdue, d_max, hist) of the steps ended by a person, by ticket day."""
-    k = key or group_expr(dialect, dim)
+def steps_select(dialect: Dialect, dims: Iterable[str] | dict[str, str] = DIMS, *, where: str = "") -> Sql:
+    """Rows (day, dim, k, step, n, d_sum, overdue, d_max, hist) of the steps ended by a person, by ticket day,
+    every dimension from one pass over the steps."""
+    keys = keys_of(dialect, dims)
     period = "t.day >= :from_day AND t.day <= :to_day" + (f" AND ({where})" if where else "")
+    ks = ", ".join(f"{k} AS k{i}" for i, k in enumerate(keys.values()))
+    by = "day, dim, g, step"
     text = f"""WITH sb AS MATERIALIZED (
-  SELECT t.day AS day, {k} AS g, s.step AS step, s.ended_at - s.started_at AS d, s.target_min AS target_min
+  SELECT t.day AS day, {ks}, s.step AS step, s.ended_at - s.started_at AS d, s.target_min AS target_min
   FROM steps s JOIN tickets t ON t.id = s.ticket_id
   WHERE s.ended_at IS NOT NULL AND s.ended_reason IS NULL AND {period}),
-agg AS (SELECT day, g, step, COUNT(*) AS n, SUM(d) AS d_sum,
+u AS MATERIALIZED ({_unpivot("sb", keys, "step, d, target_min")}),
+agg AS (SELECT {by}, COUNT(*) AS n, SUM(d) AS d_sum,
     SUM(CASE WHEN target_min IS NOT NULL AND d > target_min * 60 THEN 1 ELSE 0 END) AS overdue, MAX(d) AS d_max
-  FROM sb GROUP BY day, g, step),
-h AS ({_hist(dialect, "sb", "d", "day, g, step")})
-SELECT a.day, CAST('{dim}' AS TEXT) AS dim, a.g AS k, a.step, a.n, a.d_sum, a.overdue, a.d_max, h.hist
-FROM agg a LEFT JOIN h ON a.day = h.day AND a.step = h.step AND {_same("a", "h", ("g",))}"""
+  FROM u GROUP BY {by}),
+h AS ({_hist(dialect, "u", "d", by)})
+SELECT a.day, a.dim, a.g AS k, a.step, a.n, a.d_sum, a.overdue, a.d_max, h.hist
+FROM agg a LEFT JOIN h ON {_on("h", "a")} AND a.step = h.step"""
     return Sql(text, dialect)
 
 

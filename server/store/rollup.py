@@ -49,10 +49,9 @@ def _insert(conn: sqlite3.Connection, first: str, last: str) -> None:
     params = {"from_day": first, "to_day": last}
     conn.execute("DELETE FROM report_rollup WHERE day >= ? AND day <= ?", (first, last))
     conn.execute("DELETE FROM report_rollup_steps WHERE day >= ? AND day <= ?", (first, last))
-    for dim in ru.DIMS:
-        for table, sql, cols in (("report_rollup", ru.rollup_select("sqlite", dim), ru.COLUMNS),
-                                 ("report_rollup_steps", ru.steps_select("sqlite", dim), ru.STEP_COLUMNS)):
-            conn.execute(f"INSERT INTO {table} (day, dim, k, {', '.join(cols)}) {sql.text}", sql.bind(params))
+    for table, sql, cols in (("report_rollup", ru.rollup_select("sqlite"), ru.COLUMNS),
+                             ("report_rollup_steps", ru.steps_select("sqlite"), ru.STEP_COLUMNS)):
+        conn.execute(f"INSERT INTO {table} (day, dim, k, {', '.join(cols)}) {sql.text}", sql.bind(params))
 
 
 def refresh_step(conn: sqlite3.Connection, today: str, days: int = BUILD_DAYS) -> int:
@@ -113,7 +112,7 @@ def read(conn: sqlite3.Connection, group: str, from_day: str, to_day: str, dirty
                              where="r.day NOT IN (SELECT value FROM json_each(:dirty))", steps=steps)
         stored = ru.add_up(_rows(conn, sql, {**params, "dirty": json.dumps(mine)}), steps=steps)
     dim = ru.READ_GROUPS[group][0]
-    fresh = ru.steps_select("sqlite", dim) if steps else ru.rollup_select("sqlite", dim)
+    fresh = ru.steps_select("sqlite", [dim]) if steps else ru.rollup_select("sqlite", [dim])
     for first, last in live:
         rows = _rows(conn, fresh, {"from_day": first, "to_day": last})
         ru.add_up(rows, lambda r: ru.live_key(group, r), steps=steps, into=stored)

@@ -102,8 +102,15 @@ def test_summary_equals_the_direct_statements_stored_live_or_mixed(office: Path)
     assert rollup.dirty_days(conn) == {day}
     assert from_summary(conn, "all")["all"]["recalls"] == wants["all"]["all"]["recalls"] + 1
     assert from_summary(conn, "day")[day]["recalls"] == wants["day"][day]["recalls"] + 1
+    # The server's way: rows computed off the writer are not stored if the day changed meanwhile.
+    assert rollup.dirty_before(conn, "2026-11-04") == [day]
+    computed = rollup.compute(conn, day, day)
+    conn.execute("INSERT INTO events (id, at, day, type, ticket_id) VALUES ('late-2', 0, '2026-10-06',"
+                 " 'ticket.transfer', ?)", (tid,))
+    assert not rollup.store(conn, day, day, computed) and day in rollup.dirty_days(conn)
     rollup.refresh(conn, "2026-11-04")
     assert rollup.dirty_days(conn) == set()
+    assert from_summary(conn, "day")[day]["transfers"] == wants["day"][day]["transfers"] + 1
     assert conn.execute("SELECT SUM(recalls) FROM report_rollup WHERE dim = 'all' AND day = ?", (day,)).fetchone()[0] \
         == wants["day"][day]["recalls"] + 1
     conn.close()

@@ -1,37 +1,48 @@
 """Keeping the office's per-day report summary up to date through the one writer.
 
-Each step is one writer job (look at the new events, sum up to a week of changed past days), so a long
-first build on a big office never holds the queue for more than a fraction of a second at a time.
+The costly SELECT of a day runs in a worker thread on a read-only connection; the writer only marks the
+changed days and stores each day's few hundred rows (milliseconds), so even a first build over years of
+a big office never holds the queue.
 Reports never wait for this: days not yet summed are summed on the fly (`server.store.rollup.read`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any
+from pathlib import Path
 
 from aiohttp import web
 
 from ..keys import CLOCK, CONFIG, WRITER
 from ..store import rollup
+from ..store.reports import open_reader
 
 log = logging.getLogger(__name__)
-
-
-def _step(tx: Any, today: str) -> int:
-    return rollup.refresh_step(tx.conn, today)
 
 
 def today_of(app: web.Application) -> str:
     return app[CLOCK].now().astimezone(app[CONFIG].tz).date().isoformat()
 
 
+def _compute(db: Path, day: str) -> rollup.Computed:
+    conn = open_reader(db)
+    try:
+        return rollup.compute(conn, day, day)
+    finally:
+        conn.close()
+
+
 async def refresh(app: web.Application) -> int:
-    """Sum every changed day before today; returns the writer jobs it took."""
-    jobs = 1
-    while await app[WRITER].run(_step, today_of(app)):
-        jobs += 1
-    return jobs
+    """Sum every changed day before today, one day at a time: the SELECT in a worker thread on its own
+    read-only connection, the rows stored by a short writer job. Returns the days stored."""
+    writer, db = app[WRITER], app[CONFIG].db_file
+    days = await writer.run(lambda tx: rollup.dirty_before(tx.conn, today_of(app)))
+    stored = 0
+    for day in days:
+        computed = await asyncio.get_running_loop().run_in_executor(None, _compute, db, day)
+        stored += await writer.run(lambda tx, d=day, c=computed: rollup.store(tx.conn, d, d, c))
+    return stored
 
 
 async def scheduled(app: web.Application) -> None:

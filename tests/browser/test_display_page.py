@@ -136,6 +136,9 @@ async def test_the_page_reconnects_and_resyncs_after_a_server_restart(
     assert await page.locator("#conn").is_visible()
     restarted = await aiohttp_server(create_app(config, clock=clock), port=port)
     client = await aiohttp_client(restarted)
+    # Back online by itself, with a fresh snapshot (the new server holds no events to replay).
+    await page.wait_for_function("() => window.motcuaDisplay.status === 'online'", timeout=15000)
+    await page.wait_for_function("() => window.motcuaDisplay.snapshots >= 2")
     staff = await login(client, "canbo3")  # the counter sign-in survived in the database
     ticket = await call(client, staff, 3)
     await page.wait_for_function("n => document.getElementById('hero-number').textContent === n",

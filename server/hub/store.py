@@ -25,7 +25,8 @@ from .protocol import EVENT_COLUMNS, FIELD_COLUMNS, PROCEDURE_COLUMNS, ROW_TABLE
 GLOBAL_IDS = {"tickets": ("procedure_id", "field_id"), "ratings": ("procedure_id",),
               "procedures": ("id", "field_id"), "fields": ("id",)}
 _JSON = json.JSONEncoder(ensure_ascii=False)
-_CAST = {"text": str, "integer": int, "bigint": int, "double precision": float, "real": float, "jsonb": str}
+_CAST = {"text": str, "integer": int, "bigint": int, "double precision": float, "real": float, "jsonb": str,
+         "json": str}
 
 
 class HubStore:
@@ -152,7 +153,7 @@ class HubStore:
 
 
 def _array(pg_type: str) -> str:
-    return ("text" if pg_type == "jsonb" else pg_type) + "[]"
+    return ("text" if pg_type in ("json", "jsonb") else pg_type) + "[]"
 
 
 def _column(pg_type: str, values: list[Any]) -> list[Any]:

@@ -6,7 +6,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import asyncpg
+
 from server.config import from_dict
+from server.hub import migrations
 from server.hub.app import STORE, create_hub_app
 from server.hub.protocol import strip_personal
 
@@ -68,3 +71,27 @@ def test_personal_keys_are_dropped_at_any_depth() -> None:
     data = {"score": 2, "reason": "chậm", "citizen": {"full_name": "Lê Thị B", "phone_number": "09", "age": 70},
             "items": [{"Email": "x@y", "n": 1}]}
     assert strip_personal(data) == {"score": 2, "citizen": {"age": 70}, "items": [{"n": 1}]}
+
+
+async def test_migration_4_keeps_a_running_hubs_events(pg_dsn) -> None:
+    """A hub upgraded in place: events stored as jsonb before step 4 keep their data, and the summary's
+    recall count still finds them through the narrower index."""
+    conn = await asyncpg.connect(pg_dsn)
+    try:
+        steps, migrations.STEPS[:] = list(migrations.STEPS), [s for s in migrations.STEPS if s[0] < 4]
+        try:
+            assert await migrations.apply(conn) == ["0001_core", "0002_centre_rows", "0003_report_rollup"]
+        finally:
+            migrations.STEPS[:] = steps
+        await conn.execute("INSERT INTO centres (code, name, key_hash, created_at) VALUES ('a', 'Xã A', 'h', 0)")
+        await conn.execute(
+            "INSERT INTO events (centre_id, seq, id, at, day, type, ticket_id, data) VALUES"
+            " (1, 1, 'e1', 0, '2026-11-23', 'ticket.recall', 't1', '{\"kết_quả\": \"đã nhận\", \"n\": [1, 2]}'),"
+            " (1, 2, 'e2', 0, '2026-11-23', 'ticket.call', 't1', '{}')")
+        assert await migrations.apply(conn) == ["0004_events_lean"]
+        assert await conn.fetchval("SELECT data FROM events WHERE seq = 1") == '{"n": [1, 2], "kết_quả": "đã nhận"}'
+        assert await conn.fetchval("SELECT pg_typeof(data)::text FROM events LIMIT 1") == "json"
+        assert await conn.fetchval("SELECT COUNT(*) FROM events WHERE ticket_id = 't1' AND type = 'ticket.recall'") == 1
+        assert await migrations.apply(conn) == []
+    finally:
+        await conn.close()

@@ -56,12 +56,22 @@ def is_personal(key: str) -> bool:
     return _PERSONAL.search(key) is not None
 
 
+@functools.lru_cache(maxsize=4096)
+def _no_personal_key(keys: tuple[str, ...]) -> bool:
+    """Cached per key set: an event type's data keeps the same few keys, so this is one lookup per event."""
+    return not any(is_personal(k) for k in keys)
+
+
 def strip_personal(value: Any) -> Any:
     """Event data without personal keys (names, phones, free text), at any depth: a copy when something is
     dropped, else the value itself (most events: flat data with no personal key; never mutated after)."""
     if isinstance(value, dict):
-        if not any(is_personal(k) or type(v) is dict or type(v) is list for k, v in value.items()):
-            return value
+        if _no_personal_key(tuple(value)):
+            for v in value.values():
+                if type(v) is dict or type(v) is list:
+                    break
+            else:
+                return value
         return {k: strip_personal(v) for k, v in value.items() if not is_personal(k)}
     if isinstance(value, list):
         return [strip_personal(v) for v in value]

@@ -131,7 +131,7 @@ class HubStore:
         dumps = _JSON.encode
         records = [
             (centre_id, e.seq, e.id, e.at, e.day, e.type, e.ticket_id, e.counter_id, actor_kind(e.actor),
-             e.from_status, e.to_status, dumps(strip_personal(e.data)), e.origin)
+             e.from_status, e.to_status, dumps(strip_personal(e.data)) if e.data else "{}", e.origin)
             for e in events
         ]
         await conn.copy_records_to_table("events", records=records, columns=["centre_id", *EVENT_COLUMNS])

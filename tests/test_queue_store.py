@@ -60,3 +60,53 @@ async def test_catalogue_edits_reach_the_cached_decisions_at_once(client) -> Non
     r = await client.post("/api/tickets", json={"procedure_id": 1, "priority": "nguoi_cao_tuoi"},
                           headers={"Authorization": "Bearer demo-kiosk-1"})
     assert r.status == 422
+
+
+def _brute_ahead(all_tickets: dict[str, Ticket], t: Ticket) -> int:
+    """The definition, over the whole queue: earlier arrivals, then the same instant by number, then
+    (for a walk-in) every priority ticket that arrived at or after it."""
+    others = [o for o in all_tickets.values()
+              if o.id != t.id and o.status is Status.WAITING and o.day == t.day and o.field_id == t.field_id]
+    ahead = sum(1 for o in others if o.arrival_at < t.arrival_at or (o.arrival_at == t.arrival_at and o.seq < t.seq))
+    if t.priority is None:
+        ahead += sum(1 for o in others if o.arrival_at >= t.arrival_at and o.priority is not None)
+    return ahead
+
+
+def test_waiting_counts_and_position_match_the_whole_queue(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """Triggers keep `waiting_counts` exact through inserts, calls, transfers between fields, returns to
+    the queue and deletions; the fast position equals the definition from both ends of the queue."""
+    from dataclasses import replace
+
+    monkeypatch.setattr(tickets, "_TAIL", 5)  # exercise the count-from-the-head path in a small hall too
+    conn = connect(tmp_path / "q.db")
+    schema.apply(Database(conn))
+    rng = random.Random(11)
+    live: dict[str, Ticket] = {}
+    for i in range(400):
+        roll = rng.random()
+        if roll < 0.5 or not live:
+            t = Ticket(id=f"T{i:04d}", day=rng.choice(["2026-11-23", "2026-11-24"]), number=str(i), series="S",
+                       seq=i + 1, procedure_id=1, field_id=rng.choice([1, 2, 3]), status=Status.WAITING,
+                       arrival_at=float(rng.choice([i, i, i, i - 3, 100])), issued_at=0, public_token=f"p{i}",
+                       priority=rng.choice([None, None, "elderly"]))
+            tickets.insert(conn, t, 9, 1)
+        else:
+            old = rng.choice(list(live.values()))
+            if roll < 0.9:
+                t = replace(old, status=rng.choice(list(Status)), field_id=rng.choice([old.field_id, 1, 2, 3]))
+                tickets.update(conn, t)
+            else:
+                conn.execute("DELETE FROM tickets WHERE id = ?", (old.id,))
+                del live[old.id]
+                continue
+        live[t.id] = t
+        counts = dict(((d, f), n) for d, f, n in conn.execute("SELECT day, field_id, n FROM waiting_counts"))
+        expected: dict[tuple[str, int], int] = {}
+        for o in live.values():
+            if o.status is Status.WAITING:
+                expected[(o.day, o.field_id)] = expected.get((o.day, o.field_id), 0) + 1
+        assert {k: v for k, v in counts.items() if v} == expected
+        for o in rng.sample(list(live.values()), min(5, len(live))):
+            if o.status is Status.WAITING:
+                assert tickets.count_waiting_ahead(conn, o) == _brute_ahead(live, o), o

@@ -77,28 +77,45 @@ def candidate_heads(conn: Conn, day: str, scope: CounterScope, now: float, early
     return heads
 
 
+_TAIL = 64  # at most this many tickets are counted one by one on the fast path
+_WAITING_IN_FIELD = "day = ? AND status = 'waiting' AND field_id = ?"
+
+
 def count_waiting_ahead(conn: Conn, ticket: Ticket) -> int:
     """Waiting tickets of the same field that are ahead (earlier, or priority ahead of a walk-in).
 
-    Two range counts on the `tickets_waiting_field` index, so the cost does not grow with the hall.
+    A new ticket is at the tail: ahead = everyone waiting in the field (`waiting_counts`, kept by
+    triggers) minus the few who arrived at or after it, so issuing costs the same in a hall of 10 or
+    10,000. A ticket deep in the queue (a citizen's phone asking later) is counted from the head.
     """
-    earlier = conn.execute(
-        "SELECT COUNT(*) FROM tickets WHERE day = ? AND status = 'waiting' AND field_id = ? AND arrival_at < ?",
-        (ticket.day, ticket.field_id, ticket.arrival_at),
-    ).fetchone()[0]
+    key = (ticket.day, ticket.field_id, ticket.arrival_at)
+    tail, same_instant, priority_tail = conn.execute(
+        "SELECT COUNT(*), TOTAL(arrival_at = ? AND seq < ?), TOTAL(priority IS NOT NULL) FROM (SELECT arrival_at,"
+        f" seq, priority FROM tickets WHERE {_WAITING_IN_FIELD} AND arrival_at >= ? AND id != ? LIMIT ?)",
+        (ticket.arrival_at, ticket.seq, *key, ticket.id, _TAIL),
+    ).fetchone()
+    if tail < _TAIL:
+        row = conn.execute("SELECT n FROM waiting_counts WHERE day = ? AND field_id = ?", key[:2]).fetchone()
+        earlier = (row[0] if row else 0) - (1 if ticket.is_waiting else 0) - tail
+    else:
+        earlier, same_instant, priority_tail = _count_from_head(conn, ticket)
+    return int(earlier + same_instant + (priority_tail if ticket.priority is None else 0))
+
+
+def _count_from_head(conn: Conn, ticket: Ticket) -> tuple[int, int, int]:
+    key = (ticket.day, ticket.field_id, ticket.arrival_at)
+    earlier = conn.execute(f"SELECT COUNT(*) FROM tickets WHERE {_WAITING_IN_FIELD} AND arrival_at < ?",
+                           key).fetchone()[0]
     same_instant = conn.execute(
-        "SELECT COUNT(*) FROM tickets WHERE day = ? AND status = 'waiting' AND field_id = ? AND arrival_at = ?"
-        " AND seq < ? AND id != ?",
-        (ticket.day, ticket.field_id, ticket.arrival_at, ticket.seq, ticket.id),
+        f"SELECT COUNT(*) FROM tickets WHERE {_WAITING_IN_FIELD} AND arrival_at = ? AND seq < ? AND id != ?",
+        (*key, ticket.seq, ticket.id),
     ).fetchone()[0]
-    later_priority = 0
-    if ticket.priority is None:
-        later_priority = conn.execute(
-            "SELECT COUNT(*) FROM tickets WHERE day = ? AND status = 'waiting' AND field_id = ? AND arrival_at >= ?"
-            " AND priority IS NOT NULL AND id != ?",
-            (ticket.day, ticket.field_id, ticket.arrival_at, ticket.id),
-        ).fetchone()[0]
-    return int(earlier + same_instant + later_priority)
+    later_priority = conn.execute(
+        f"SELECT COUNT(*) FROM tickets WHERE {_WAITING_IN_FIELD} AND arrival_at >= ? AND priority IS NOT NULL"
+        " AND id != ?",
+        (*key, ticket.id),
+    ).fetchone()[0]
+    return earlier, same_instant, later_priority
 
 
 def at_counter(conn: Conn, day: str, counter_id: int) -> Ticket | None:

@@ -4,6 +4,7 @@ that can cut a centre's line, and polling with a deadline (never a bare sleep)."
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import time
 from collections.abc import Awaitable, Callable
@@ -143,8 +144,9 @@ def head_seq(app: web.Application) -> int:
 
 
 async def push_all(store: Any, centre_id: int, code: str, db_path: Path, now: float, size: int = 2000) -> int:
-    """Push a centre database's whole event log straight into a hub store (what the client does, no network)."""
-    from server.hub.protocol import Batch
+    """Push a centre database's whole event log straight into a hub store (what the client and the hub's
+    handler do, as JSON, with no network)."""
+    from server.hub.protocol import parse_batch
     from server.store import sync as sync_store
 
     conn = connect(db_path, readonly=True)
@@ -153,7 +155,7 @@ async def push_all(store: Any, centre_id: int, code: str, db_path: Path, now: fl
         while True:
             batch = sync_store.read_batch(conn, held, size)
             body = {"centre": code, **batch, "catalog": sync_store.catalog(conn) if first else None}
-            answer = await store.ingest(centre_id, Batch.model_validate(body), now)
+            answer = await store.ingest(centre_id, parse_batch(json.dumps(body).encode()), now)
             first = False
             if answer["held"] == held:
                 return held

@@ -1,5 +1,5 @@
 """A real PostgreSQL for the hub's tests: `initdb` into a temporary folder, `pg_ctl start` on a unix
-socket there and on 127.0.0.1 at a free port, fsync off, stopped at the end.
+socket there and on 127.0.0.1 at a free port, fsync off (unless told otherwise), stopped at the end.
 
 Runs as root in CI and on developers' machines: PostgreSQL refuses to run as root, so the server
 runs as the `postgres` user (runuser/setpriv) in a folder chowned to it. Skips with a clear reason
@@ -27,7 +27,12 @@ PG_BIN = Path(os.environ.get("MOTCUA_PG_BIN", "/usr/lib/postgresql/15/bin"))
 class PgServer:
     """One throw-away cluster; `dsn(db)` gives a TCP DSN, `create_database()` a fresh database."""
 
-    def __init__(self) -> None:
+    # Speed over durability for throw-away test data; `settings` overrides any of these (the hub benchmark runs
+    # with the durable settings a real hub uses).
+    SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_connections": "100"}
+
+    def __init__(self, settings: dict[str, str] | None = None) -> None:
+        self.settings = {**self.SETTINGS, **(settings or {})}
         self.dir = Path(tempfile.mkdtemp(prefix="motcua-pg-"))
         self.data = self.dir / "data"
         self.port = free_port()
@@ -46,8 +51,8 @@ class PgServer:
                 "setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--clear-groups"]
         self._run_as(str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
                      "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
-        opts = (f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.dir}"
-                " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
+        opts = f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.dir} " + " ".join(
+            f"-c {k}={v}" for k, v in self.settings.items())
         self._run_as(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "log"), "-o", opts,
                      "-w", "-t", "60", "start")
         return self

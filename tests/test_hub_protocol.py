@@ -3,6 +3,7 @@ a missing, wrong or revoked key, another centre's key, a batch that skips seqs o
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -46,6 +47,19 @@ async def test_refusals_are_clear_and_store_nothing(aiohttp_client, pg_dsn) -> N
     assert (status, body["error"]["code"], body["error"]["held"]) == (409, "hub_sync_gap", 0)
     status, body = await push(key_a, {"events": [event(2), event(1)]})
     assert (status, body["error"]["code"]) == (422, "hub_batch_order")
+    status, body = await push(key_a, {"protocol": 2, "events": [event(1)]})
+    assert (status, body["error"]["code"]) == (422, "hub_protocol")
+    assert "phiên bản" in body["error"]["message"].lower() and "need 1" in body["error"]["message_en"]
+    bad = event(1, score=4)
+    del bad["day"]
+    status, body = await push(key_a, {"events": [event(1), {**event(2), "day": "23/11/2026"}, bad]})
+    assert (status, body["error"]["code"]) == (422, "invalid_input")
+    assert "events.1.day" in body["error"]["message"] and "events.2.day" in body["error"]["message"]
+    status, body = await push(key_a, {"events": [{**event(1), "colour": "red"}]})
+    assert (status, body["error"]["code"]) == (422, "invalid_input") and "events.0.colour" in body["error"]["message"]
+    r = await client.post("/api/sync/batch", data=b'{"centre": "a", "events": [',
+                          headers={"Authorization": f"Bearer {key_a}"})
+    assert (r.status, (await r.json())["error"]["code"]) == (400, "bad_json")
     assert await store.pool.fetchval("SELECT COUNT(*) FROM events") == 0
 
     status, body = await push(key_a, {"events": [event(1, phone="0912345678", name="Lan", score=4), event(2)]})
@@ -53,7 +67,7 @@ async def test_refusals_are_clear_and_store_nothing(aiohttp_client, pg_dsn) -> N
     status, body = await push(key_a, {"events": [event(1), event(2)]})  # the same batch again
     assert (status, body["held"]) == (200, 2)
     assert await store.pool.fetchval("SELECT COUNT(*) FROM events") == 2
-    assert await store.pool.fetchval("SELECT data::text FROM events WHERE seq = 1") == '{"score": 4}'
+    assert json.loads(await store.pool.fetchval("SELECT data FROM events WHERE seq = 1")) == {"score": 4}
     assert await store.pool.fetchval("SELECT actor FROM events WHERE seq = 1") == "user"
 
     await store.revoke_centre("a", time.time())
@@ -73,9 +87,9 @@ def test_personal_keys_are_dropped_at_any_depth() -> None:
     assert strip_personal(data) == {"score": 2, "citizen": {"age": 70}, "items": [{"n": 1}]}
 
 
-async def test_migration_4_keeps_a_running_hubs_events(pg_dsn) -> None:
-    """A hub upgraded in place: events stored as jsonb before step 4 keep their data, and the summary's
-    recall count still finds them through the narrower index."""
+async def test_migrations_4_and_5_keep_a_running_hubs_events(pg_dsn) -> None:
+    """A hub upgraded in place: events stored as jsonb before step 4 keep their data, the summary's recall
+    count still finds them through the narrower index, and step 5 swaps the tickets' indexes under its rows."""
     conn = await asyncpg.connect(pg_dsn)
     try:
         steps, migrations.STEPS[:] = list(migrations.STEPS), [s for s in migrations.STEPS if s[0] < 4]
@@ -88,7 +102,15 @@ async def test_migration_4_keeps_a_running_hubs_events(pg_dsn) -> None:
             "INSERT INTO events (centre_id, seq, id, at, day, type, ticket_id, data) VALUES"
             " (1, 1, 'e1', 0, '2026-11-23', 'ticket.recall', 't1', '{\"kết_quả\": \"đã nhận\", \"n\": [1, 2]}'),"
             " (1, 2, 'e2', 0, '2026-11-23', 'ticket.call', 't1', '{}')")
-        assert await migrations.apply(conn) == ["0004_events_lean"]
+        await conn.execute(
+            "INSERT INTO tickets (centre_id, id, day, series, seq, number, procedure_id, field_id, status, arrival_at,"
+            " issued_at, hour, weekday, version) VALUES (1, 't1', '2026-11-23', 'A', 1, 'A001', 1, 1, 'waiting',"
+            " 0, 0, 8, 0, 2)")
+        assert await migrations.apply(conn) == ["0004_events_lean", "0005_ingest_lean"]
+        indexes = {r[0] for r in await conn.fetch("SELECT indexname FROM pg_indexes WHERE tablename IN"
+                                                  " ('tickets', 'steps')")}
+        assert {"tickets_centre_day", "tickets_waiting"} <= indexes and not {"tickets_day", "steps_ticket"} & indexes
+        assert await conn.fetchval("SELECT COUNT(*) FROM tickets WHERE day = '2026-11-23' AND status = 'waiting'") == 1
         assert await conn.fetchval("SELECT data FROM events WHERE seq = 1") == '{"n": [1, 2], "kết_quả": "đã nhận"}'
         assert await conn.fetchval("SELECT pg_typeof(data)::text FROM events LIMIT 1") == "json"
         assert await conn.fetchval("SELECT COUNT(*) FROM events WHERE ticket_id = 't1' AND type = 'ticket.recall'") == 1

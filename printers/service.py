@@ -119,7 +119,7 @@ class PrintService:
             return
         t: Ticket = result["ticket"]
         slip = build_slip(self.app, t, payload["waiting_ahead"], payload["estimated_wait_min"],
-                          payload["status_url"])
+                          payload["status_url"], result.get("catalog"))
         payload["print"] = self.submit(principal.printer_id or "", t.id, slip)
 
     def reprint(self, t: Ticket, printer_id: str | None, origin: str) -> dict[str, Any]:
@@ -163,9 +163,10 @@ class PrintService:
 
 
 def build_slip(app: web.Application, t: Ticket, waiting_ahead: int, estimated_wait_min: int | None,
-               url: str) -> TicketSlip:
-    """What is printed for a ticket: read from the catalogue so issue and reprint print the same thing."""
-    cat = catalog.current(app[READER], app[READ_CACHE])
+               url: str, cat: catalog.Catalog | None = None) -> TicketSlip:
+    """What is printed for a ticket: read from the catalogue so issue and reprint print the same thing
+    (`cat`: the snapshot the issuing decision used, when there is one)."""
+    cat = cat or catalog.current(app[READER], app[READ_CACHE])
     proc = cat.procedure(t.procedure_id) or {"name_vi": "", "field_name_vi": ""}
     office = cat.office or {"name": app[CONFIG].office.name}
     label = None

@@ -23,6 +23,7 @@ from .keys import (
     POLICY,
     READ_CACHE,
     READER,
+    SERVICE_TIMES,
     SERVICES,
     SESSIONS,
     THROTTLE,
@@ -30,6 +31,7 @@ from .keys import (
 )
 from .live import LiveHub
 from .middleware import auth_middleware, security_headers
+from .services.estimate import ServiceTimes
 from .store import accounts
 from .store.catalog_cache import CatalogCache
 from .store.db import connect
@@ -72,6 +74,8 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
         app[WRITER] = writer
         app[READER] = reader
         app[READ_CACHE] = CatalogCache()
+        app[SERVICE_TIMES] = ServiceTimes()
+        writer.subscribe(app[SERVICE_TIMES].on_commit)
         app[SESSIONS].counter_of = accounts.signins(reader)
         hub = LiveHub(lambda view: live_api.build_snapshot(app, view))
         app[LIVE] = hub

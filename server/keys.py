@@ -13,6 +13,7 @@ from .config import Config
 from .domain.clock import Clock
 from .domain.queue_policy import QueuePolicy
 from .live import LiveHub
+from .services.estimate import ServiceTimes
 from .store.catalog_cache import CatalogCache
 from .store.writer import Writer
 
@@ -34,3 +35,5 @@ SCHEDULER = web.AppKey("scheduler", Any)  # apscheduler AsyncIOScheduler; parts 
 PRINCIPAL = web.RequestKey("principal", Principal)
 # The catalogue cache of the loop thread's read connection (see server/store/catalog_cache.py).
 READ_CACHE = web.AppKey("read_cache", CatalogCache)
+# Each field's recent service times for the wait estimate, re-read after a ticket is finished.
+SERVICE_TIMES = web.AppKey("service_times", ServiceTimes)

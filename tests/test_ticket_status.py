@@ -65,3 +65,35 @@ async def test_status_qr_image_is_a_png(client: TestClient) -> None:
     assert r.status == 200 and r.content_type == "image/png"
     assert (await r.read()).startswith(b"\x89PNG")
     assert (await client.get("/t/unknown/qr.png")).status == 404
+
+
+async def test_estimate_follows_finished_services_as_soon_as_they_are_finished(
+        client: TestClient, clock, monkeypatch) -> None:  # noqa: ANN001
+    """Before three services are finished the procedure's target is used; after them, their mean, at once
+    (the kept samples are dropped when a finish commits, not after a timeout)."""
+    import math
+
+    from server.keys import READ_CACHE, READER
+    from server.services import estimate
+    from server.store import catalog
+
+    monkeypatch.setattr(estimate, "SAMPLES_TTL_S", 10**9)  # only the finish may refresh them here
+
+    cat = catalog.current(client.app[READER], client.app[READ_CACHE])
+    proc = cat.procedure(1)
+    serving = len(cat.counters_serving(1, proc["field_id"]))
+    await issue(client, 1)
+    before = await issue(client, 1)
+    assert before["estimated_wait_min"] == math.ceil(proc["service_target_min"] / serving)
+    staff = await staff_at(client, 3)
+    for _ in range(3):
+        await issue(client, 1)
+        r = await client.post("/api/counters/3/call-next", json={}, headers=staff)
+        base = f"/api/counters/3/tickets/{(await r.json())['ticket']['id']}"
+        assert (await client.post(base + "/start", headers=staff)).status == 200
+        clock.advance(minutes=40)
+        r = await client.post(base + "/finish", json={"outcome": "guidance_only"}, headers=staff)
+        assert r.status == 200, await r.text()
+    after = await issue(client, 1)
+    assert after["waiting_ahead"] == 2
+    assert after["estimated_wait_min"] == math.ceil(2 * 40 / serving) != before["estimated_wait_min"]

@@ -1,42 +1,29 @@
-"""Shaping answers for kiosks and citizens' phones: ticket details, live position, estimated wait.
-
-The estimate (documented in the README): people ahead in the same field × the mean
-call-to-done time of that field's last 30 finished tickets in the past 7 days
-(the procedure's service target when there are fewer than 3) ÷ the number of open
-counters serving the procedure (at least 1), rounded up to whole minutes.
-"""
+"""Shaping answers for kiosks and citizens' phones: ticket details, live position, estimated wait
+(the estimate's definition: server/services/estimate.py)."""
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
-from statistics import fmean
 from typing import Any
 
 from aiohttp import web
 
 from ..domain.clock import epoch, from_epoch
 from ..domain.tickets import STATUS_LABELS, Ticket
-from ..keys import CLOCK, CONFIG, READ_CACHE, READER
+from ..keys import CLOCK, CONFIG, READ_CACHE, READER, SERVICE_TIMES
 from ..store import catalog, tickets
+from ..store.catalog import Catalog
+from .estimate import estimate_wait_min
 from .queue import ticket_view
 
-WEEK_S = 7 * 86400
 
-
-def estimate_wait_min(ahead: int, service_s: list[float], target_min: float, counters: int) -> int:
-    mean_s = fmean(service_s) if len(service_s) >= 3 else target_min * 60
-    return math.ceil(ahead * mean_s / max(counters, 1) / 60)
-
-
-def _estimate(app: web.Application, t: Ticket, ahead: int) -> int:
+def _estimate(app: web.Application, t: Ticket, ahead: int, cat: Catalog | None = None) -> int:
     if ahead == 0:
         return 0
     conn = app[READER]
-    cat = catalog.current(conn, app[READ_CACHE])
+    cat = cat or catalog.current(conn, app[READ_CACHE])
     proc = cat.procedure(t.procedure_id) or {"service_target_min": 15}
-    now = epoch(app[CLOCK].now())
-    samples = tickets.recent_service_seconds(conn, t.field_id, now - WEEK_S)
+    samples = app[SERVICE_TIMES].samples(conn, t.field_id, epoch(app[CLOCK].now()))
     serving = len(cat.counters_serving(t.procedure_id, t.field_id))
     return estimate_wait_min(ahead, samples, proc["service_target_min"], serving)
 
@@ -63,7 +50,7 @@ def ticket_detail(app: web.Application, result: dict[str, Any], origin: str = ""
         "issued_at": _local(app, t.issued_at),
         "day": t.day,
         "waiting_ahead": result["waiting_ahead"],
-        "estimated_wait_min": _estimate(app, t, result["waiting_ahead"]),
+        "estimated_wait_min": _estimate(app, t, result["waiting_ahead"], result["catalog"]),
         "status_token": t.public_token,
         "status_url": status_url(app, t.public_token, origin),
     }

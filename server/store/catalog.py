@@ -121,6 +121,7 @@ class Catalog:
                                               width=r["width"]) for r in all_series(conn)}
         self.priority = {p["code"]: p for p in priority_categories(conn, only_active=False)}
         self.counters = {c["id"]: c for c in counters(conn)}
+        self._serving: dict[tuple[int, int], tuple[int, ...]] = {}  # a snapshot never changes: answers are kept
 
     def procedure(self, procedure_id: int) -> dict[str, Any] | None:
         return self.procedures.get(procedure_id)
@@ -131,9 +132,12 @@ class Catalog:
     def series_for(self, key: str) -> NumberSeries:
         return self.series.get(key) or NumberSeries(key=key)
 
-    def counters_serving(self, procedure_id: int, field_id: int) -> list[int]:
-        return [c["id"] for c in self.counters.values() if c["active"]
-                and (procedure_id in c["procedure_ids"] or field_id in c["field_ids"])]
+    def counters_serving(self, procedure_id: int, field_id: int) -> tuple[int, ...]:
+        key = (procedure_id, field_id)
+        if key not in self._serving:
+            self._serving[key] = tuple(c["id"] for c in self.counters.values() if c["active"]
+                                       and (procedure_id in c["procedure_ids"] or field_id in c["field_ids"]))
+        return self._serving[key]
 
 
 def current(conn: Conn, cache: CatalogCache) -> Catalog:

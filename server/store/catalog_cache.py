@@ -13,18 +13,39 @@ T = TypeVar("T")
 
 
 class CatalogCache:
-    """Memoised loaders, all dropped together when the version moves. One instance per connection."""
+    """Memoised loaders, all dropped together when the version moves. One instance per connection.
+
+    Inside the writer's own transaction (between `hold_write_lock` and `release_write_lock`) nobody else
+    can write, so the version can only move with a change made on this connection: while its
+    `total_changes` stands still the last check holds, and a ticket decision asks once, not at every lookup."""
 
     def __init__(self) -> None:
         self._version: int | None = None
         self._values: dict[str, Any] = {}
+        self._exclusive = False
+        self._checked_at: int | None = None  # the connection's total_changes at the last check
+
+    def hold_write_lock(self) -> None:
+        self._exclusive, self._checked_at = True, None
+
+    def release_write_lock(self) -> None:
+        self._exclusive, self._checked_at = False, None
+
+    def clear(self) -> None:
+        """Forget everything (a decision rolled back: values loaded inside it may hold its undone edits)."""
+        self._values.clear()
+        self._version = self._checked_at = None
 
     def _check(self, conn: Conn) -> None:
+        if self._checked_at is not None and conn.total_changes == self._checked_at:
+            return
         row = conn.execute("SELECT v FROM catalog_version WHERE id = 1").fetchone()
         version = int(row[0]) if row else -1
         if version != self._version or version < 0:
             self._values.clear()
             self._version = version
+        if self._exclusive:
+            self._checked_at = conn.total_changes
 
     def get(self, conn: Conn, key: str, loader: Callable[[Conn], T]) -> T:
         self._check(conn)

@@ -13,6 +13,9 @@ from ..domain.tickets import Status, Ticket
 class Conn(Protocol):
     def execute(self, sql: str, params: Any = ...) -> sqlite3.Cursor: ...
 
+    @property
+    def total_changes(self) -> int: ...
+
 
 TICKET_COLUMNS = [f.name for f in fields(Ticket)]
 _SELECT = "SELECT " + ", ".join(TICKET_COLUMNS) + " FROM tickets"

@@ -3,12 +3,12 @@ what will be published to live clients once the transaction commits."""
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import jsonio
 from .catalog_cache import CatalogCache
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -45,6 +45,10 @@ class Tx:
 
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
+
+    @property
+    def total_changes(self) -> int:
+        return self.conn.total_changes
 
     def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:
         return self.conn.executemany(sql, rows)
@@ -89,7 +93,7 @@ class Tx:
             " origin) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (
                 event["id"], at, day, type_, ticket_id, counter_id, actor, from_status, to_status,
-                json.dumps(event["data"], ensure_ascii=False, separators=(",", ":")), self.origin,
+                jsonio.dumps(event["data"]), self.origin,
             ),
         )
         pub = Published(seq=int(cur.lastrowid or 0), event=event, ticket=ticket_view, extra=extra or {})

@@ -118,6 +118,7 @@ class Writer:
         assert conn is not None
         out: list[tuple[bool, Any, list]] = []
         conn.execute("BEGIN IMMEDIATE")
+        self._cache.hold_write_lock()
         try:
             for fn, args, _ in batch:
                 tx = Tx(conn, self.origin, self._cache)
@@ -127,6 +128,7 @@ class Writer:
                 except Exception as exc:
                     conn.execute("ROLLBACK TO op")
                     conn.execute("RELEASE op")
+                    self._cache.clear()
                     out.append((False, exc, []))
                 else:
                     conn.execute("RELEASE op")
@@ -135,6 +137,9 @@ class Writer:
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            self._cache.clear()
             raise
+        finally:
+            self._cache.release_write_lock()
         self.commits += 1
         return out

@@ -1,0 +1,46 @@
+"""The estimated wait a kiosk shows and prints (documented in the README):
+
+people ahead in the same field × the mean call-to-done time of that field's last 30 finished tickets
+in the past 7 days (the procedure's service target when there are fewer than 3) ÷ the number of
+active counters serving the procedure (at least 1), rounded up to whole minutes.
+
+The samples change only when a ticket is finished, so they are kept per field and read again after a
+`ticket.finish` commits (or a minute has passed: the 7-day window slides), not on every tap.
+"""
+
+from __future__ import annotations
+
+import math
+from statistics import fmean
+
+from ..store import tickets
+from ..store.tickets import Conn
+from ..store.tx import Published
+
+WEEK_S = 7 * 86400
+SAMPLES_TTL_S = 60.0
+
+
+def estimate_wait_min(ahead: int, service_s: list[float], target_min: float, counters: int) -> int:
+    mean_s = fmean(service_s) if len(service_s) >= 3 else target_min * 60
+    return math.ceil(ahead * mean_s / max(counters, 1) / 60)
+
+
+class ServiceTimes:
+    """Each field's recent call-to-done durations, for the loop thread's read connection."""
+
+    def __init__(self) -> None:
+        self._by_field: dict[int, tuple[float, list[float]]] = {}
+
+    def samples(self, conn: Conn, field_id: int, now: float) -> list[float]:
+        hit = self._by_field.get(field_id)
+        if hit is not None and 0 <= now - hit[0] < SAMPLES_TTL_S:
+            return hit[1]
+        values = tickets.recent_service_seconds(conn, field_id, now - WEEK_S)
+        self._by_field[field_id] = (now, values)
+        return values
+
+    def on_commit(self, published: list[Published]) -> None:
+        """Writer listener: a finished ticket (or a mobile session merged in) makes every field read again."""
+        if any(p.event["type"] in ("ticket.finish", "mobile.imported") for p in published):
+            self._by_field.clear()

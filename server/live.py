@@ -10,7 +10,6 @@ kiosks, a citizen's phone: no actor names, no receipt numbers) and `staff`.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections import deque
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from aiohttp import WSMsgType, web
 
 from server.tasks import cancel_and_wait
 
+from . import jsonio
 from .store.tx import Published
 
 log = logging.getLogger(__name__)
@@ -35,8 +35,7 @@ def public_event(event: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _dump(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+_dump = jsonio.dumps
 
 
 @dataclass(eq=False)
@@ -58,10 +57,28 @@ class Client:
 
 @dataclass
 class _Entry:
+    """One event as each view sends it, encoded when a client first needs it (often none is connected)."""
+
     seq: int
-    public: str
-    staff: str
     pub: Published
+    _public: str | None = None
+    _staff: str | None = None
+
+    @property
+    def public(self) -> str:
+        if self._public is None:
+            message = {"type": "event", "seq": self.seq, "event": public_event(self.pub.event),
+                       "ticket": self.pub.ticket, **self.pub.extra}
+            self._public = _dump(message)
+        return self._public
+
+    @property
+    def staff(self) -> str:
+        if self._staff is None:
+            message = {"type": "event", "seq": self.seq, "event": self.pub.event, "ticket": self.pub.ticket,
+                       **self.pub.extra}
+            self._staff = _dump(message)
+        return self._staff
 
 
 Snapshot = Callable[[str], dict[str, Any]]
@@ -77,9 +94,7 @@ class LiveHub:
     def publish(self, published: list[Published]) -> None:
         """Called by the writer after each commit, in commit order."""
         for pub in published:
-            staff = {"type": "event", "seq": pub.seq, "event": pub.event, "ticket": pub.ticket, **pub.extra}
-            public = {**staff, "event": public_event(pub.event)}
-            entry = _Entry(pub.seq, _dump(public), _dump(staff), pub)
+            entry = _Entry(pub.seq, pub)
             self._ring.append(entry)
             for client in list(self.clients):
                 self._offer(client, entry)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from aiohttp import web
 
+from .. import jsonio
 from ..auth import Principal
 from ..domain.clock import epoch
 from ..keys import CLOCK, CONFIG, POLICY, WRITER
@@ -33,4 +33,5 @@ async def decide(request: web.Request, principal: Principal, fn: Callable[..., T
 
 
 def ok(data: Any, status: int = 200) -> web.Response:
-    return web.json_response(data, status=status, dumps=lambda o: json.dumps(o, ensure_ascii=False))
+    return web.Response(body=jsonio.dumps_bytes(data), status=status, content_type="application/json",
+                        charset="utf-8")

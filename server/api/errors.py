@@ -3,7 +3,6 @@ a plain page for browsers. Messages come from the catalogue, Vietnamese first.""
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
+from .. import jsonio
 from ..domain.errors import DomainError
 from ..messages import register, text
 
@@ -40,7 +40,7 @@ def error_response(request: web.Request, status: int, code: str, headers: dict[s
     """Message parameters travel as a dict, so a parameter may be called anything (even `status`)."""
     return web.json_response(
         error_body(code, lang_of(request), params), status=status, headers=headers,
-        dumps=lambda o: json.dumps(o, ensure_ascii=False),
+        dumps=jsonio.dumps,
     )
 
 

@@ -4,7 +4,6 @@ routes and the OpenAPI document are both built from this table, so they cannot d
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -79,15 +78,14 @@ def principal_of(request: web.Request) -> auth.Principal:
 
 async def _parse_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
     raw = await request.read()
-    try:
-        data = json.loads(raw or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DomainError("bad_json", status=400) from exc
-    if not isinstance(data, dict):
-        raise DomainError("invalid_input", status=422, detail="body must be a JSON object")
-    try:
-        return model.model_validate(data)
+    try:  # pydantic parses and checks in one pass (in Rust): a ticket's body costs a few microseconds
+        return model.model_validate_json(raw or b"{}")
     except ValidationError as exc:
+        kinds = {(err["type"], tuple(err.get("loc", ()))) for err in exc.errors()}
+        if any(kind == "json_invalid" for kind, _ in kinds):
+            raise DomainError("bad_json", status=400) from exc
+        if ("model_type", ()) in kinds:
+            raise DomainError("invalid_input", status=422, detail="body must be a JSON object") from exc
         raise DomainError("invalid_input", status=422, detail=describe_validation(exc)) from exc
 
 

@@ -36,9 +36,10 @@ from tests.pg import PgServer  # noqa: E402
 
 TAG = b'~#"'  # every id of a template ends with this mark in its bodies; each centre puts its own tag there
 CODE = b"@centre@"
+Body = tuple[int, list[bytes]]  # (events, the JSON body cut at each mark: a centre's body is its tag joining them)
 
 
-def template_bodies(path: Path, size: int) -> list[tuple[int, bytes]]:
+def template_bodies(path: Path, size: int) -> list[Body]:
     """A template history as the request bodies its centre would POST (JSON, ids marked with TAG), read
     once: the centre's side of sync (reading SQLite, encoding) is not the hub's work and is not timed."""
     conn = connect(path, readonly=True)
@@ -58,18 +59,19 @@ def template_bodies(path: Path, size: int) -> list[tuple[int, bytes]]:
                     if "ticket_id" in r:
                         r["ticket_id"] += mark
             body = {"centre": CODE.decode(), **batch, "catalog": sync_store.catalog(conn) if not bodies else None}
-            bodies.append((len(batch["events"]), json.dumps(body, ensure_ascii=False).encode()))
+            bodies.append((len(batch["events"]), json.dumps(body, ensure_ascii=False).encode().split(TAG)))
             held = batch["events"][-1]["seq"]
     finally:
         conn.close()
 
 
-async def push(store: HubStore, cid: int, code: str, bodies: list[tuple[int, bytes]], tag: str) -> int:
+async def push(store: HubStore, cid: int, code: str, bodies: list[Body], tag: str) -> int:
     """One centre's history through the hub's ingest, as POST /api/sync/batch does it after the key check:
     the body parsed and checked (`parse_batch`), then stored (`HubStore.ingest`)."""
     held, sent = 0, 0
-    for n, body in bodies:
-        raw = body.replace(TAG, f"{tag}\"".encode()).replace(CODE, code.encode())
+    mark = f"{tag}\"".encode()
+    for n, parts in bodies:
+        raw = mark.join(parts).replace(CODE, code.encode(), 1)
         answer = await store.ingest(cid, parse_batch(raw), time.time())
         assert answer["held"] > held, (code, held, answer)
         held, sent = answer["held"], sent + n
@@ -118,7 +120,7 @@ async def main(args: argparse.Namespace) -> None:
             await store.add_centre(code, f"Trung tâm xã số {n + 1}", time.time())
             centres.append((await store.pool.fetchval("SELECT id FROM centres WHERE code = $1", code), code,
                             bodies[n % len(bodies)], f"~{n}"))
-        queue: asyncio.Queue[tuple[int, str, list[tuple[int, bytes]], str]] = asyncio.Queue()
+        queue: asyncio.Queue[tuple[int, str, list[Body], str]] = asyncio.Queue()
         for c in centres:
             queue.put_nowait(c)
         total = 0

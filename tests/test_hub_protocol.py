@@ -60,6 +60,11 @@ async def test_refusals_are_clear_and_store_nothing(aiohttp_client, pg_dsn) -> N
     r = await client.post("/api/sync/batch", data=b'{"centre": "a", "events": [',
                           headers={"Authorization": f"Bearer {key_a}"})
     assert (r.status, (await r.json())["error"]["code"]) == (400, "bad_json")
+    ticket = {"id": "01TK", "day": "2026-11-23", "series": "A", "seq": 1, "number": "A001", "procedure_id": 1,
+              "field_id": 1, "status": "waiting", "arrival_at": "soon", "issued_at": 1.8e9, "hour": 8, "weekday": 0,
+              "version": 1}
+    status, body = await push(key_a, {"events": [event(1)], "rows": {"tickets": [ticket]}})
+    assert (status, body["error"]["code"]) == (422, "invalid_input") and "soon" in body["error"]["message"]
     assert await store.pool.fetchval("SELECT COUNT(*) FROM events") == 0
 
     status, body = await push(key_a, {"events": [event(1, phone="0912345678", name="Lan", score=4), event(2)]})

@@ -5,7 +5,7 @@ office's own sums and percentiles; `office_report` runs the direct statements of
 
 The hub registers one extra grouping, "centre" (`t.centre_id`), in the builder's GROUPS table.
 Hub tables keep the office's column names; ticket ids are ULIDs (unique across centres), and
-procedure/field ids are made province-wide at ingest (`global_id`), so the builder's joins hold.
+procedure/field ids are made province-wide at ingest (`ID_SPAN`), so the builder's joins hold.
 """
 
 from __future__ import annotations
@@ -30,10 +30,6 @@ ID_SPAN = 1_000_000  # hub id = centre_id * ID_SPAN + the centre's own id
 STATEMENTS = ("summary", "events", "ratings", "outcomes")
 ZERO_KEYS = [f.key for f in (*COUNTS, *EVENT_COUNTS, *RATINGS) if f.unit == "count"]
 NONE_KEYS = [f.key for f in COUNTS if f.unit != "count"] + [f.key for f, _, _ in PERCENTILES] + ["score_mean"]
-
-
-def global_id(centre_id: int, local: int) -> int:
-    return centre_id * ID_SPAN + int(local)
 
 
 def _plain(value: Any) -> Any:
@@ -78,7 +74,7 @@ def office_report(conn: Any, day_from: str, day_to: str, group_by: str = "all",
     return merge(results)
 
 
-# The hub's summary dimensions and their keys (procedure and field ids are province-wide, see global_id).
+# The hub's summary dimensions and their keys (procedure and field ids are province-wide, see ID_SPAN).
 HUB_DIMS = {"all": "CAST(0 AS BIGINT)", "field": "t.field_id", "procedure": "t.procedure_id"}
 rollup.READ_GROUPS.setdefault("centre", ("all", "r.centre_id"))
 rollup.READ_GROUPS.setdefault("province", ("all", "r.k"))

@@ -18,36 +18,26 @@ from pydantic_core import to_json
 from ..auth import token_hash
 from ..domain.errors import DomainError
 from . import migrations
-from .figures import global_id, rebuild_rollup
+from .figures import ID_SPAN, rebuild_rollup
 from .protocol import EVENT_COLUMNS, FIELD_COLUMNS, PROCEDURE_COLUMNS, ROW_TABLES, Batch, actor_kind, strip_personal
 
-# Per-centre integer ids made province-wide (see figures.global_id), so report joins never cross centres.
+# Per-centre integer ids made province-wide (figures.ID_SPAN), so report joins never cross centres.
 GLOBAL_IDS = {"tickets": ("procedure_id", "field_id"), "ratings": ("procedure_id",),
               "procedures": ("id", "field_id"), "fields": ("id",)}
-_CAST = {"text": str, "integer": int, "bigint": int, "double precision": float, "real": float, "jsonb": str,
-         "json": str}
 
 
 class HubStore:
-    def __init__(self, pool: asyncpg.Pool, types: dict[str, dict[str, str]]) -> None:
+    def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
-        self.types = types  # table -> column -> PostgreSQL type name
 
     @classmethod
     async def open(cls, dsn: str, *, min_size: int = 1, max_size: int = 8) -> HubStore:
         conn = await asyncpg.connect(dsn)
         try:
             await migrations.apply(conn)
-            rows = await conn.fetch(
-                "SELECT table_name, column_name, data_type FROM information_schema.columns"
-                " WHERE table_schema = current_schema()")
         finally:
             await conn.close()
-        types: dict[str, dict[str, str]] = {}
-        for r in rows:
-            types.setdefault(r["table_name"], {})[r["column_name"]] = r["data_type"]
-        pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size)
-        return cls(pool, types)
+        return cls(await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size))
 
     async def close(self) -> None:
         await self.pool.close()
@@ -105,7 +95,7 @@ class HubStore:
                 await self._insert_events(conn, centre_id, fresh)
             for table, rows in batch.rows.items():
                 if table in ROW_TABLES and rows:
-                    await self._upsert(conn, table, centre_id, ROW_TABLES[table], _latest(rows))
+                    await self._upsert(conn, table, centre_id, ROW_TABLES[table], rows)
             if batch.catalog is not None:
                 await self._upsert(conn, "fields", centre_id, FIELD_COLUMNS, batch.catalog.fields, versioned=False)
                 await self._upsert(conn, "procedures", centre_id, PROCEDURE_COLUMNS, batch.catalog.procedures,
@@ -138,36 +128,17 @@ class HubStore:
 
     async def _upsert(self, conn: asyncpg.Connection, table: str, centre_id: int, columns: tuple[str, ...],
                       rows: list[dict[str, Any]], *, versioned: bool = True) -> None:
+        """Rows go to PostgreSQL as one JSON array (pydantic's serialiser, one call) that
+        `json_populate_recordset` reads into the table's own row type: every cell is converted by the
+        database, not by Python, and a value of the wrong type refuses the batch with the database's reason.
+        One row per id (the newest version: one INSERT may not touch a row twice)."""
         names = [*columns, "version"] if versioned else list(columns)
-        types = self.types[table]
-        arrays = [_column(types[c], [r.get(c) for r in rows]) for c in names]
-        for c in GLOBAL_IDS.get(table, ()):
-            i = names.index(c)
-            arrays[i] = [None if v is None else global_id(centre_id, v) for v in arrays[i]]
-        unnest = ", ".join(f"${i + 2}::{_array(types[c])}" for i, c in enumerate(names))
+        values = ", ".join(f"$1 * {ID_SPAN} + x.{c}" if c in GLOBAL_IDS.get(table, ()) else f"x.{c}" for c in names)
         update = ", ".join(f"{c} = EXCLUDED.{c}" for c in names if c != "id")
+        newest = ", x.version DESC" if versioned else ""
         guard = f" WHERE {table}.version <= EXCLUDED.version" if versioned else ""
         await conn.execute(
-            f"INSERT INTO {table} (centre_id, {', '.join(names)}) SELECT $1, * FROM unnest({unnest})"
-            f" ON CONFLICT (centre_id, id) DO UPDATE SET {update}{guard}", centre_id, *arrays)
-
-
-def _array(pg_type: str) -> str:
-    return ("text" if pg_type in ("json", "jsonb") else pg_type) + "[]"
-
-
-def _column(pg_type: str, values: list[Any]) -> list[Any]:
-    """One column's values as the driver wants them; values already of that type (nearly all: they come
-    from JSON) are passed as they are, so a 5,000-row batch does not pay a call per cell."""
-    cast = _CAST.get(pg_type, str)
-    return [v if v is None or type(v) is cast else cast(v) for v in values]
-
-
-def _latest(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per id (the newest version): one INSERT may not touch a row twice."""
-    best: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        key = str(r.get("id"))
-        if key not in best or int(r.get("version", 0)) >= int(best[key].get("version", 0)):
-            best[key] = r
-    return list(best.values())
+            f"INSERT INTO {table} (centre_id, {', '.join(names)})"
+            f" SELECT DISTINCT ON (x.id) $1, {values} FROM json_populate_recordset(NULL::{table}, $2::json) x"
+            f" ORDER BY x.id{newest} ON CONFLICT (centre_id, id) DO UPDATE SET {update}{guard}",
+            centre_id, to_json(rows).decode())

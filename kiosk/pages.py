@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-import qrcode
 from aiohttp import web
 
 from server.api.registry import principal_of
@@ -83,6 +82,8 @@ async def status_page(request: web.Request) -> web.Response:
 
 async def status_qr(request: web.Request) -> web.Response:
     """The status page's address as a QR picture, for the kiosk screen when the paper ticket did not print."""
+    import qrcode  # loaded on the first QR drawn, not with the server
+
     t = tickets.get_by_token(request.app[READER], request.match_info["token"])
     if t is None:
         raise web.HTTPNotFound()

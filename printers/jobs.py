@@ -1,4 +1,5 @@
-"""What the print queue reports: one ``PrintJob`` per ticket sent, one ``PrinterState`` per printer.
+"""What is printed and what the print queue reports: one ``TicketSlip`` per ticket, one ``PrintJob`` per ticket
+sent, one ``PrinterState`` per printer.
 
 These are plain records so the server can turn them into JSON for the admin page and the kiosk without
 knowing anything about escpos.
@@ -11,10 +12,31 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from printers.layout import TicketSlip
-
 JobStatus = Literal["queued", "printing", "retrying", "printed", "failed"]
 PrinterStatus = Literal["unknown", "ok", "offline", "paper_out", "error"]
+
+
+@dataclass(frozen=True)
+class TicketSlip:
+    """Everything printed on one ticket; built by the server from a ticket and its queue position."""
+
+    office_name: str
+    procedure_name: str
+    field_name: str
+    number: str
+    issued_at: datetime
+    waiting_ahead: int
+    estimated_wait_min: int | None
+    status_url: str
+    priority_label: str | None = None
+    counter_hint: str | None = None
+
+    def __post_init__(self) -> None:
+        # A naive time would print the server's idea of local time, which is wrong on a UTC host.
+        if self.issued_at.tzinfo is None or self.issued_at.utcoffset() is None:
+            raise ValueError("TicketSlip.issued_at must be timezone-aware")
+        if self.waiting_ahead < 0:
+            raise ValueError("TicketSlip.waiting_ahead must be >= 0")
 
 
 @dataclass(eq=False)

@@ -7,13 +7,13 @@ ESC/POS printers lack a working CP1258/TCVN-3 table, but every one can print a r
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import qrcode
 from PIL import Image, ImageDraw
 
+from printers.jobs import TicketSlip
 from printers.typeface import fit_size, font, text_width, wrap
 
 PAPER_DOTS = {58: 384, 80: 576}
@@ -21,29 +21,6 @@ PAPER_DOTS = {58: 384, 80: 576}
 
 NUMBER_LABEL = "SỐ THỨ TỰ / NUMBER"
 TIME_FORMAT = "%H:%M %d/%m/%Y"
-
-
-@dataclass(frozen=True)
-class TicketSlip:
-    """Everything printed on one ticket; built by the server from a ticket and its queue position."""
-
-    office_name: str
-    procedure_name: str
-    field_name: str
-    number: str
-    issued_at: datetime
-    waiting_ahead: int
-    estimated_wait_min: int | None
-    status_url: str
-    priority_label: str | None = None
-    counter_hint: str | None = None
-
-    def __post_init__(self) -> None:
-        # A naive time would print the server's idea of local time, which is wrong on a UTC host.
-        if self.issued_at.tzinfo is None or self.issued_at.utcoffset() is None:
-            raise ValueError("TicketSlip.issued_at must be timezone-aware")
-        if self.waiting_ahead < 0:
-            raise ValueError("TicketSlip.waiting_ahead must be >= 0")
 
 
 @dataclass(frozen=True)

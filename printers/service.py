@@ -11,15 +11,13 @@ after a restart re-renders the slip from the database.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from pydantic import Field
 
-from printers.connectors import PrinterConfig
-from printers.jobs import PrinterState, PrintJob
-from printers.layout import TicketSlip
-from printers.queue import PrinterManager
+from printers.jobs import PrinterState, PrintJob, TicketSlip
+from printers.settings import PrinterConfig
 from server.api.common import ok
 from server.api.registry import Body, operation
 from server.auth import Principal
@@ -31,6 +29,9 @@ from server.keys import AFTER_ISSUE, CONFIG, LIVE, READ_CACHE, READER, SERVICES
 from server.messages import register
 from server.services.views import status_url, ticket_status
 from server.store import accounts, catalog, tickets
+
+if TYPE_CHECKING:
+    from printers.queue import PrinterManager
 
 log = logging.getLogger(__name__)
 PRINTERS = "printers"
@@ -64,11 +65,15 @@ class PrintService:
         self.configs = configs
         # Tuning for PrinterWorker (retries, backoff, idle probe); tests shorten it before the app starts.
         self.worker_options: dict[str, Any] = {}
-        self.manager: PrinterManager | None = None
+        self.manager: PrinterManager | None = None  # started only when printers are configured
         self.job_of_ticket: dict[str, str] = {}
         self._warned: set[str] = set()
 
     async def start(self) -> None:
+        if not self.configs:  # python-escpos, Pillow and qrcode load only for an office with printers
+            return
+        from printers.queue import PrinterManager
+
         self.manager = PrinterManager(self.configs, on_state_change=self._state_changed,
                                       on_job_done=self._job_done, **self.worker_options)
         await self.manager.start()
@@ -101,15 +106,21 @@ class PrintService:
 
     def submit(self, printer_id: str, ticket_id: str, slip: TicketSlip) -> dict[str, Any]:
         """Queue a slip; answers at once with the job id and the printer's state as the kiosk should show it."""
-        if self.manager is None or printer_id not in self.manager.workers:
-            if printer_id not in self._warned:  # once per printer: a busy kiosk must not flood the log
-                self._warned.add(printer_id)
-                log.warning("ticket %s: no printer %r configured, nothing printed (said once)", ticket_id,
-                            printer_id)
-            return {"job_id": None, "printer": {"printer_id": printer_id, "status": "missing"}}
+        if not self.has_printer(printer_id):
+            return self._missing(printer_id, ticket_id)
+        assert self.manager is not None
         job = self.manager.print_ticket(printer_id, slip)
         self.job_of_ticket[ticket_id] = job.id
         return {"job_id": job.id, "printer": self.manager.worker(printer_id).state.as_dict()}
+
+    def has_printer(self, printer_id: str) -> bool:
+        return self.manager is not None and printer_id in self.manager.workers
+
+    def _missing(self, printer_id: str, ticket_id: str) -> dict[str, Any]:
+        if printer_id not in self._warned:  # once per printer: a busy kiosk must not flood the log
+            self._warned.add(printer_id)
+            log.warning("ticket %s: no printer %r configured, nothing printed (said once)", ticket_id, printer_id)
+        return {"job_id": None, "printer": {"printer_id": printer_id, "status": "missing"}}
 
     def after_issue(self, request: web.Request, principal: Principal, result: dict[str, Any],
                     payload: dict[str, Any]) -> None:
@@ -118,9 +129,13 @@ class PrintService:
             payload["print"] = None
             return
         t: Ticket = result["ticket"]
+        printer_id = principal.printer_id or ""
+        if not self.has_printer(printer_id):  # no slip laid out for nothing
+            payload["print"] = self._missing(printer_id, t.id)
+            return
         slip = build_slip(self.app, t, payload["waiting_ahead"], payload["estimated_wait_min"],
                           payload["status_url"], result.get("catalog"))
-        payload["print"] = self.submit(principal.printer_id or "", t.id, slip)
+        payload["print"] = self.submit(printer_id, t.id, slip)
 
     def reprint(self, t: Ticket, printer_id: str | None, origin: str) -> dict[str, Any]:
         known = self.job(self.job_of_ticket.get(t.id, ""))

@@ -10,8 +10,6 @@ from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
-import qrcode
-import qrcode.image.svg
 from aiohttp import web
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field, model_validator
@@ -234,6 +232,8 @@ async def export_data(request: web.Request, principal: Principal, code: str) -> 
 @operation("getAppointmentQr", "GET", "/api/appointments/{code:[A-Za-z0-9]+}/qr.svg", "The booking code as a QR",
            tag="appointments", roles=auth.ANY, response={"type": "string"})
 async def qr(request: web.Request, principal: Principal, code: str) -> web.Response:
+    import qrcode.image.svg  # loaded on the first QR drawn, not with the server
+
     code = rules.normalize_code(code)
     out = io.BytesIO()
     qrcode.make(f"{_base(request)}/book?code={code}", image_factory=qrcode.image.svg.SvgPathImage, box_size=8).save(out)

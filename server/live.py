@@ -48,44 +48,33 @@ class Client:
     kind: str = ""
     name: str = ""
 
-    def wants(self, pub: Published) -> bool:
+    def wants(self, field_id: int | None) -> bool:
         if "office" in self.topics or not self.topics:
             return True
-        fid = (pub.ticket or {}).get("field_id")
-        return any(t == f"field:{fid}" for t in self.topics) or any(t.startswith("counter:") for t in self.topics)
+        return any(t == f"field:{field_id}" for t in self.topics) or any(t.startswith("counter:") for t in self.topics)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
-    """One event as each view sends it, encoded when a client first needs it (often none is connected)."""
+    """One event as each view sends it. The ring keeps thousands: text is a third of the dicts' memory."""
 
     seq: int
-    pub: Published
-    _public: str | None = None
-    _staff: str | None = None
+    field_id: int | None
+    public: str
+    staff: str
 
-    @property
-    def public(self) -> str:
-        if self._public is None:
-            message = {"type": "event", "seq": self.seq, "event": public_event(self.pub.event),
-                       "ticket": self.pub.ticket, **self.pub.extra}
-            self._public = _dump(message)
-        return self._public
-
-    @property
-    def staff(self) -> str:
-        if self._staff is None:
-            message = {"type": "event", "seq": self.seq, "event": self.pub.event, "ticket": self.pub.ticket,
-                       **self.pub.extra}
-            self._staff = _dump(message)
-        return self._staff
+    @classmethod
+    def of(cls, pub: Published) -> _Entry:
+        staff = {"type": "event", "seq": pub.seq, "event": pub.event, "ticket": pub.ticket, **pub.extra}
+        public = {**staff, "event": public_event(pub.event)}
+        return cls(pub.seq, (pub.ticket or {}).get("field_id"), _dump(public), _dump(staff))
 
 
 Snapshot = Callable[[str], dict[str, Any]]
 
 
 class LiveHub:
-    def __init__(self, snapshot: Snapshot, ring_size: int = 5000) -> None:
+    def __init__(self, snapshot: Snapshot, ring_size: int = 2000) -> None:
         self._snapshot = snapshot
         self._ring: deque[_Entry] = deque(maxlen=ring_size)
         self.clients: set[Client] = set()
@@ -94,7 +83,7 @@ class LiveHub:
     def publish(self, published: list[Published]) -> None:
         """Called by the writer after each commit, in commit order."""
         for pub in published:
-            entry = _Entry(pub.seq, pub)
+            entry = _Entry.of(pub)
             self._ring.append(entry)
             for client in list(self.clients):
                 self._offer(client, entry)
@@ -106,7 +95,7 @@ class LiveHub:
             self._push(client, text)
 
     def _offer(self, client: Client, entry: _Entry) -> None:
-        if entry.seq <= client.after or not client.wants(entry.pub):
+        if entry.seq <= client.after or not client.wants(entry.field_id):
             return
         self._push(client, entry.staff if client.view == "staff" else entry.public)
 

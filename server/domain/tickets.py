@@ -149,6 +149,7 @@ class Transition:
     action: Action
     counter_id: int | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    previous: Ticket | None = None  # the ticket as it was: the store writes only what changed
 
     @property
     def event_type(self) -> str:
@@ -188,28 +189,28 @@ def call(ticket: Ticket, counter_id: int, user_id: int | None, now: float) -> Tr
         calls=ticket.calls + 1,
         served_by=user_id,
     )
-    return Transition(new, ticket.status, Action.CALL, counter_id, {"calls": new.calls})
+    return Transition(new, ticket.status, Action.CALL, counter_id, {"calls": new.calls}, previous=ticket)
 
 
 def recall(ticket: Ticket, counter_id: int, now: float) -> Transition:
     _at_counter(ticket, counter_id)
     to = _next_status(ticket, Action.RECALL)
     new = replace(ticket, status=to, called_at=now, calls=ticket.calls + 1)
-    return Transition(new, ticket.status, Action.RECALL, counter_id, {"calls": new.calls})
+    return Transition(new, ticket.status, Action.RECALL, counter_id, {"calls": new.calls}, previous=ticket)
 
 
 def start_service(ticket: Ticket, counter_id: int, user_id: int | None, now: float) -> Transition:
     _at_counter(ticket, counter_id)
     to = _next_status(ticket, Action.START)
     new = replace(ticket, status=to, served_at=now, served_by=user_id)
-    return Transition(new, ticket.status, Action.START, counter_id)
+    return Transition(new, ticket.status, Action.START, counter_id, previous=ticket)
 
 
 def no_show(ticket: Ticket, counter_id: int, now: float) -> Transition:
     _at_counter(ticket, counter_id)
     to = _next_status(ticket, Action.NO_SHOW)
     new = replace(ticket, status=to, done_at=now)
-    return Transition(new, ticket.status, Action.NO_SHOW, counter_id)
+    return Transition(new, ticket.status, Action.NO_SHOW, counter_id, previous=ticket)
 
 
 def finish(
@@ -235,7 +236,7 @@ def finish(
     data: dict[str, Any] = {"outcome": outcome.value, "wrote_forms": wrote_forms}
     if new.receipt_no:
         data["receipt_no"] = new.receipt_no
-    return Transition(new, ticket.status, Action.FINISH, counter_id, data)
+    return Transition(new, ticket.status, Action.FINISH, counter_id, data, previous=ticket)
 
 
 def transfer(
@@ -268,10 +269,10 @@ def transfer(
         "from_procedure": ticket.procedure_id,
         "to_procedure": new.procedure_id,
     }
-    return Transition(new, ticket.status, Action.TRANSFER, from_counter_id, data)
+    return Transition(new, ticket.status, Action.TRANSFER, from_counter_id, data, previous=ticket)
 
 
 def cancel(ticket: Ticket, now: float, reason: str | None = None) -> Transition:
     to = _next_status(ticket, Action.CANCEL)
     new = replace(ticket, status=to, done_at=now)
-    return Transition(new, ticket.status, Action.CANCEL, ticket.counter_id, {"reason": reason} if reason else {})
+    return Transition(new, ticket.status, Action.CANCEL, ticket.counter_id, {"reason": reason} if reason else {}, previous=ticket)

@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,11 +35,11 @@ class Ctx:
     actor: str = "system"
     user_id: int | None = None
 
-    @property
+    @cached_property  # a frozen dataclass still has a __dict__: computed once per decision, not per use
     def local(self) -> datetime:
         return from_epoch(self.now).astimezone(self.tz)
 
-    @property
+    @cached_property
     def day(self) -> str:
         return self.local.date().isoformat()
 
@@ -74,7 +75,7 @@ TRANSITION_HOOKS: list[Callable[[Tx, Ctx, Transition], None]] = []
 def _log(tx: Tx, ctx: Ctx, tr: Transition) -> None:
     for hook in TRANSITION_HOOKS:
         hook(tx, ctx, tr)
-    store.update(tx, tr.ticket)
+    store.update(tx, tr.ticket, tr.previous)
     tx.emit(
         tr.event_type,
         at=ctx.now,

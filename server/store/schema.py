@@ -186,6 +186,26 @@ def m0012_waiting_counts(db: Database) -> None:
     )
 
 
+@migrations(name="0013_waiting_order")
+def m0013_waiting_order(db: Database) -> None:
+    """Call-next reads the head of each lane (a field, a procedure, tickets sent to this counter) and
+    class (walk-in, priority, appointment due) without sorting the hall: see tickets.candidate_heads.
+
+    Partial indexes hold only waiting tickets, in calling order; the per-field one carries every column
+    the counter filters on, so skipping a priority or a transferred ticket never reads the table."""
+    _run(
+        db,
+        "CREATE INDEX tickets_waiting_order ON tickets(day, field_id, arrival_at, seq, id, procedure_id,"
+        " target_counter_id, priority, slot_at) WHERE status = 'waiting'",
+        "CREATE INDEX tickets_waiting_priority ON tickets(day, field_id, arrival_at, seq, id)"
+        " WHERE status = 'waiting' AND priority IS NOT NULL",
+        "CREATE INDEX tickets_waiting_slot ON tickets(day, slot_at, arrival_at, seq, id)"
+        " WHERE status = 'waiting' AND slot_at IS NOT NULL",
+        "CREATE INDEX tickets_waiting_target ON tickets(day, target_counter_id, arrival_at, seq, id)"
+        " WHERE status = 'waiting' AND target_counter_id IS NOT NULL",
+    )
+
+
 def apply(db: Database) -> list[str]:
     """Apply pending migrations; returns their names. A failing migration rolls back and raises."""
     _load_parts()

@@ -59,24 +59,35 @@ def waiting(conn: Conn, day: str) -> list[Ticket]:
 
 def candidate_heads(conn: Conn, day: str, scope: CounterScope, now: float, early_s: float) -> list[Ticket]:
     """The first waiting ticket of each class a counter may take: appointments due (by slot), priority,
-    and walk-ins (by arrival). The queue policy only ever chooses among these heads, so call-next costs
-    three indexed look-ups however long the hall's queue is."""
+    and walk-ins (by arrival). The queue policy only ever chooses among these heads.
+
+    Each class's head is the earliest of its lanes' heads: each field the counter serves, each single
+    procedure, and the tickets transferred to this very counter. A lane is one walk down a partial index
+    of waiting tickets (migration 0013) that stops at its first match, so a counter of a quiet field is
+    not slowed by a long queue in another field."""
+    due = "(slot_at IS NOT NULL AND slot_at - ? <= ?)"
+    lanes: list[tuple[str, tuple[Any, ...]]] = [
+        *((" AND field_id = ? AND target_counter_id IS NULL", (f,)) for f in sorted(scope.field_ids)),
+        *((" AND procedure_id = ? AND target_counter_id IS NULL", (p,)) for p in sorted(scope.procedure_ids)),
+        (" AND target_counter_id = ?", (scope.counter_id,)),
+    ]
+    order = " ORDER BY arrival_at, seq, id LIMIT 1"
+    base = _SELECT + " WHERE day = ? AND status = 'waiting'"
+    heads: list[Ticket] = []
+    for klass in (" AND priority IS NOT NULL", " AND priority IS NULL"):
+        found = [conn.execute(base + lane + f" AND NOT {due}" + klass + order, (day, *args, early_s, now)).fetchone()
+                 for lane, args in lanes]
+        rows = [row_to_ticket(r) for r in found if r is not None]
+        if rows:
+            heads.append(min(rows, key=lambda t: (t.arrival_at, t.seq, t.id)))
     fields = ",".join(str(int(f)) for f in scope.field_ids) or "NULL"
     procs = ",".join(str(int(p)) for p in scope.procedure_ids) or "NULL"
     mine = (f"(target_counter_id = {int(scope.counter_id)} OR (target_counter_id IS NULL AND"
             f" (field_id IN ({fields}) OR procedure_id IN ({procs}))))")
-    due = "(slot_at IS NOT NULL AND slot_at - ? <= ?)"
-    base = _SELECT + f" WHERE day = ? AND status = 'waiting' AND {mine}"
-    queries = [
-        (base + f" AND {due} ORDER BY slot_at, arrival_at, seq, id LIMIT 1", (day, early_s, now)),
-        (base + f" AND NOT {due} AND priority IS NOT NULL ORDER BY arrival_at, seq, id LIMIT 1", (day, early_s, now)),
-        (base + f" AND NOT {due} AND priority IS NULL ORDER BY arrival_at, seq, id LIMIT 1", (day, early_s, now)),
-    ]
-    heads = []
-    for sql, params in queries:
-        row = conn.execute(sql, params).fetchone()
-        if row is not None:
-            heads.append(row_to_ticket(row))
+    row = conn.execute(base + f" AND slot_at IS NOT NULL AND {mine} AND {due} ORDER BY slot_at, arrival_at, seq, id"
+                       " LIMIT 1", (day, early_s, now)).fetchone()
+    if row is not None:  # appointments are few: their index is walked in slot order for any lane
+        heads.insert(0, row_to_ticket(row))
     return heads
 
 
@@ -143,13 +154,14 @@ def insert(conn: Conn, t: Ticket, hour: int, weekday: int) -> None:
 _MUTABLE = [c for c in TICKET_COLUMNS if c not in ("id", "day", "series", "seq", "number", "public_token")]
 
 
-def update(conn: Conn, t: Ticket) -> None:
-    values = [getattr(t, c) for c in _MUTABLE]
-    values[_MUTABLE.index("status")] = t.status.value
-    conn.execute(
-        f"UPDATE tickets SET {', '.join(c + ' = ?' for c in _MUTABLE)} WHERE id = ?",
-        [*values, t.id],
-    )
+def update(conn: Conn, t: Ticket, previous: Ticket | None = None) -> None:
+    """Write a ticket's new state; given `previous`, only the columns that changed, so SQLite leaves alone
+    the indexes that hold none of them (a call changes 4 of 25 columns)."""
+    columns = _MUTABLE if previous is None else [c for c in _MUTABLE if getattr(t, c) != getattr(previous, c)]
+    if not columns:
+        return
+    values = [t.status.value if c == "status" else getattr(t, c) for c in columns]
+    conn.execute(f"UPDATE tickets SET {', '.join(c + ' = ?' for c in columns)} WHERE id = ?", [*values, t.id])
 
 
 def next_seq(conn: Conn, day: str, series: str) -> int:

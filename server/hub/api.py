@@ -17,7 +17,7 @@ from ..domain.errors import DomainError
 from . import queries
 from .app import ADMINS, COOKIE, SETTINGS, STORE, admin_token, now_of, require_admin, today_of
 from .figures import period
-from .protocol import PROTOCOL_VERSION, Batch, parse_batch
+from .protocol import PROTOCOL_VERSION, Batch, parse_batch, validated
 
 
 def ok(data: Any, status: int = 200) -> web.Response:
@@ -48,14 +48,7 @@ def op(op_id: str, method: str, path: str, summary: str, who: Literal["centre", 
 
 
 async def _json(request: web.Request, model: type[BaseModel]) -> Any:
-    try:
-        data = json.loads(await request.read() or b"{}")
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DomainError("bad_json", status=400) from exc
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise DomainError("invalid_input", status=422, detail=describe_validation(exc)) from exc
+    return validated(model, await request.read())
 
 
 def _query(request: web.Request, model: type[BaseModel]) -> Any:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Annotated, Any, NotRequired
+from typing import Annotated, Any, NotRequired, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
@@ -22,6 +22,7 @@ from ..domain.errors import DomainError
 from ..messages import register
 
 PROTOCOL_VERSION = 1
+M = TypeVar("M", bound=BaseModel)
 MAX_BATCH_EVENTS = 5000
 
 # Columns the hub keeps of each centre table. Anything else a part adds at the centre stays there.
@@ -126,17 +127,22 @@ class Batch(BaseModel):
     catalog: Catalog | None = None
 
 
-def parse_batch(raw: bytes) -> Batch:
-    """A request body as a checked batch: pydantic parses and validates the JSON in one pass (no Python
-    dicts built first). Refuses, storing nothing: not JSON (400 bad_json), a field that breaks the protocol
-    (422 invalid_input, naming it), another protocol version (422 hub_protocol), events not in increasing
-    seq order above `after` (422 hub_batch_order)."""
+def validated(model: type[M], raw: bytes) -> M:
+    """A request body as `model`, parsed and validated in one pass by pydantic (no Python dicts built
+    first): 400 bad_json when it is not JSON, 422 invalid_input naming each wrong field."""
     try:
-        batch = Batch.model_validate_json(raw or b"{}")
+        return model.model_validate_json(raw or b"{}")
     except ValidationError as exc:
         if any(e["type"] == "json_invalid" for e in exc.errors()):
             raise DomainError("bad_json", status=400) from exc
         raise DomainError("invalid_input", status=422, detail=describe_validation(exc)) from exc
+
+
+def parse_batch(raw: bytes) -> Batch:
+    """A request body as a checked batch. Refuses, storing nothing: not JSON (400 bad_json), a field that
+    breaks the protocol (422 invalid_input, naming it), another protocol version (422 hub_protocol), events
+    not in increasing seq order above `after` (422 hub_batch_order)."""
+    batch = validated(Batch, raw)
     if batch.protocol != PROTOCOL_VERSION:
         raise DomainError("hub_protocol", status=422, got=batch.protocol, want=PROTOCOL_VERSION)
     last = batch.after

@@ -1,10 +1,11 @@
 """The hub's only SQL for centres, admins and ingest (report SQL is in figures.py/queries.py).
 
 Ingest stores one batch in one transaction: the centre's row is locked (`FOR UPDATE`), so a retry
-racing the original is serialised; events go in with `ON CONFLICT DO NOTHING`; rows are upserted
-only when their `version` is not older than the held one. Arrays are passed to `unnest()` so a
-5,000-event batch is a handful of statements, not thousands. The days of the batch's tickets are then
-summed again (`figures.rebuild_rollup`) in the same transaction, so the summary never lags the rows.
+racing the original is serialised while other centres' batches go on beside it (the pool); events
+above the held seq go in by one binary COPY; rows are upserted from one JSON array each, only when
+their `version` is not older than the held one. So a 5,000-event batch is a handful of statements, not
+thousands. The days of the batch's tickets are then summed again (`figures.rebuild_rollup`) in the
+same transaction, so the summary never lags the rows.
 """
 
 from __future__ import annotations

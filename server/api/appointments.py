@@ -146,7 +146,7 @@ def _answer(request: web.Request, a: dict[str, Any], status: int = 200) -> web.R
 async def book(request: web.Request, principal: Principal, body: BookBody) -> web.Response:
     channel = body.channel if principal.is_person else "web"
     a = await decide(request, principal, service.book, request.app[SETTINGS], body.slot_id, body.name, body.phone,
-                     channel, body.consent)
+                     channel, body.consent, quick=True)
     return _answer(request, a, 201)
 
 
@@ -177,7 +177,8 @@ class ChangeBody(Body):
 @operation("cancelAppointment", "POST", "/api/appointments/{code:[A-Za-z0-9]+}/cancel", "Cancel a booking",
            tag="appointments", body=ChangeBody, roles=auth.ANY, response=APPT)
 async def cancel(request: web.Request, principal: Principal, code: str, body: ChangeBody) -> web.Response:
-    return _answer(request, await decide(request, principal, service.cancel, code, _phone(principal, body.phone)))
+    a = await decide(request, principal, service.cancel, code, _phone(principal, body.phone), quick=True)
+    return _answer(request, a)
 
 
 @operation("rescheduleAppointment", "POST", "/api/appointments/{code:[A-Za-z0-9]+}/reschedule", "Move a booking",
@@ -185,7 +186,8 @@ async def cancel(request: web.Request, principal: Principal, code: str, body: Ch
 async def reschedule(request: web.Request, principal: Principal, code: str, body: ChangeBody) -> web.Response:
     if body.slot_id is None:
         raise Invalid("invalid_input", detail="slot_id is required")
-    a = await decide(request, principal, service.reschedule, code, _phone(principal, body.phone), body.slot_id)
+    a = await decide(request, principal, service.reschedule, code, _phone(principal, body.phone), body.slot_id,
+                     quick=True)
     return _answer(request, a)
 
 
@@ -197,7 +199,8 @@ class CheckInBody(Body):
            tag="appointments", body=CheckInBody, roles=KIOSK_OR_STAFF, success=201,
            response={"type": "object", "required": ["id", "number", "procedure", "issued_at", "waiting_ahead"]})
 async def check_in(request: web.Request, principal: Principal, body: CheckInBody) -> web.Response:
-    result = await decide(request, principal, service.check_in, request.app[SETTINGS], body.code, principal.device_id)
+    result = await decide(request, principal, service.check_in, request.app[SETTINGS], body.code, principal.device_id,
+                          quick=True)
     payload = ticket_detail(request.app, result, f"{request.scheme}://{request.host}")
     payload["slot_at"] = service.local_iso(result["ticket"].slot_at, request.app[CONFIG].tz)
     payload["appointment"] = service.public_view(request.app[READER], result["appointment"], request.app[CONFIG].tz)

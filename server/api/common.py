@@ -27,9 +27,11 @@ def ctx_for(request: web.Request, principal: Principal) -> Ctx:
     )
 
 
-async def decide(request: web.Request, principal: Principal, fn: Callable[..., T], *args: Any) -> T:
-    """Run one decision through the writer; it is durable when this returns."""
-    return await request.app[WRITER].run(fn, ctx_for(request, principal), *args)
+async def decide(request: web.Request, principal: Principal, fn: Callable[..., T], *args: Any,
+                 quick: bool = False) -> T:
+    """Run one decision through the writer; it is durable when this returns. `quick`: a ticket-sized
+    decision, decided on the event loop (see server/store/writer.py); imports and bulk edits are not."""
+    return await request.app[WRITER].run(fn, ctx_for(request, principal), *args, quick=quick)
 
 
 def ok(data: Any, status: int = 200) -> web.Response:

@@ -47,7 +47,7 @@ async def sign_in(request: web.Request, principal: Principal, counter_id: str, b
         from ..domain.errors import Forbidden
         raise Forbidden("forbidden_role", role=principal.role)
     force = body.force and principal.role in ("admin", "leader")
-    await decide(request, principal, counter_service.sign_in, cid, principal.user_id, force)
+    await decide(request, principal, counter_service.sign_in, cid, principal.user_id, force, quick=True)
     request.app[SESSIONS].counter_of[principal.user_id] = cid
     return ok({"counter_id": cid, "user": principal.display_name})
 
@@ -56,7 +56,7 @@ async def sign_in(request: web.Request, principal: Principal, counter_id: str, b
            response={"type": "object"})
 async def sign_out(request: web.Request, principal: Principal) -> web.Response:
     if principal.user_id is not None:
-        await decide(request, principal, counter_service.sign_out, principal.user_id)
+        await decide(request, principal, counter_service.sign_out, principal.user_id, quick=True)
         request.app[SESSIONS].counter_of.pop(principal.user_id, None)
     return ok({"signed_out": True})
 
@@ -65,7 +65,7 @@ async def sign_out(request: web.Request, principal: Principal) -> web.Response:
            tag="calling", response=TICKET_OR_NULL)
 async def call_next(request: web.Request, principal: Principal, counter_id: str) -> web.Response:
     cid = _counter_id(request, principal, counter_id)
-    t = await decide(request, principal, queue.call_next, cid)
+    t = await decide(request, principal, queue.call_next, cid, quick=True)
     if t is None:
         from ..messages import text
         return ok({"ticket": None, "message": text("queue_empty", "vi", counter=cid),
@@ -89,14 +89,14 @@ class CallTicketBody(Body):
 async def call_ticket(request: web.Request, principal: Principal, counter_id: str,
                       body: CallTicketBody) -> web.Response:
     cid = _counter_id(request, principal, counter_id)
-    t = await decide(request, principal, queue.call_ticket, cid, body.ticket_id, body.number)
+    t = await decide(request, principal, queue.call_ticket, cid, body.ticket_id, body.number, quick=True)
     return ok({"ticket": queue.ticket_view(t)})
 
 
 def _ticket_action(op_id: str, path: str, summary: str, fn: object) -> None:
     async def handler(request: web.Request, principal: Principal, counter_id: str, ticket_id: str) -> web.Response:
         cid = _counter_id(request, principal, counter_id)
-        t = await decide(request, principal, fn, cid, ticket_id)
+        t = await decide(request, principal, fn, cid, ticket_id, quick=True)
         return ok(queue.ticket_view(t))
 
     operation(op_id, "POST", "/api/counters/{counter_id:\\d+}/tickets/{ticket_id}/" + path, summary,
@@ -119,7 +119,8 @@ class TransferBody(Body):
 async def transfer(request: web.Request, principal: Principal, counter_id: str, ticket_id: str,
                    body: TransferBody) -> web.Response:
     cid = _counter_id(request, principal, counter_id)
-    t = await decide(request, principal, queue.transfer, cid, ticket_id, body.to_counter_id, body.to_procedure_id)
+    t = await decide(request, principal, queue.transfer, cid, ticket_id, body.to_counter_id, body.to_procedure_id,
+                     quick=True)
     return ok(queue.ticket_view(t))
 
 
@@ -135,7 +136,7 @@ async def finish(request: web.Request, principal: Principal, counter_id: str, ti
                  body: FinishBody) -> web.Response:
     cid = _counter_id(request, principal, counter_id)
     t = await decide(request, principal, queue.finish_service, cid, ticket_id, body.outcome, body.receipt_no,
-                     body.wrote_forms)
+                     body.wrote_forms, quick=True)
     return ok(queue.ticket_view(t))
 
 

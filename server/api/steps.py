@@ -48,7 +48,7 @@ async def list_ticket_steps(request: web.Request, principal: Principal, ticket_i
 async def start_step(request: web.Request, principal: Principal, counter_id: str, ticket_id: str,
                      step: str) -> web.Response:
     cid = _counter(request, principal, counter_id)
-    log = await decide(request, principal, service.start_step, cid, ticket_id, step)
+    log = await decide(request, principal, service.start_step, cid, ticket_id, step, quick=True)
     return ok(_view(log))
 
 
@@ -57,14 +57,14 @@ async def start_step(request: web.Request, principal: Principal, counter_id: str
 async def end_step(request: web.Request, principal: Principal, counter_id: str, ticket_id: str,
                    step: str) -> web.Response:
     cid = _counter(request, principal, counter_id)
-    log = await decide(request, principal, service.end_step, cid, ticket_id, step, principal.role)
+    log = await decide(request, principal, service.end_step, cid, ticket_id, step, principal.role, quick=True)
     return ok(_view(log))
 
 
 @operation("approveStep", "POST", "/api/tickets/{ticket_id}/approve", "Approve (phê duyệt) from the leader's screen",
            tag="steps", response=STEP, roles=SUPERVISORS)
 async def approve(request: web.Request, principal: Principal, ticket_id: str) -> web.Response:
-    log = await decide(request, principal, service.approve, ticket_id, principal.role)
+    log = await decide(request, principal, service.approve, ticket_id, principal.role, quick=True)
     return ok(_view(log))
 
 

@@ -30,7 +30,7 @@ class IssueBody(Body):
            response={"type": "object", "required": ["id", "number", "procedure", "issued_at", "waiting_ahead"]})
 async def issue_ticket(request: web.Request, principal: Principal, body: IssueBody) -> web.Response:
     req = queue.IssueRequest(procedure_id=body.procedure_id, priority=body.priority, kiosk_id=principal.device_id)
-    result = await decide(request, principal, queue.issue, req)
+    result = await decide(request, principal, queue.issue, req, quick=True)
     payload = ticket_detail(request.app, result, f"{request.scheme}://{request.host}")
     for hook in request.app[AFTER_ISSUE]:
         hook(request, principal, result, payload)
@@ -64,7 +64,7 @@ class CancelBody(Body):
 @operation("cancelTicket", "POST", "/api/tickets/{ticket_id}/cancel", "Cancel a ticket", tag="tickets",
            body=CancelBody, response=TICKET)
 async def cancel_ticket(request: web.Request, principal: Principal, ticket_id: str, body: CancelBody) -> web.Response:
-    t = await decide(request, principal, queue.cancel, ticket_id, body.reason)
+    t = await decide(request, principal, queue.cancel, ticket_id, body.reason, quick=True)
     return ok(queue.ticket_view(t))
 
 

@@ -275,4 +275,5 @@ def transfer(
 def cancel(ticket: Ticket, now: float, reason: str | None = None) -> Transition:
     to = _next_status(ticket, Action.CANCEL)
     new = replace(ticket, status=to, done_at=now)
-    return Transition(new, ticket.status, Action.CANCEL, ticket.counter_id, {"reason": reason} if reason else {}, previous=ticket)
+    return Transition(new, ticket.status, Action.CANCEL, ticket.counter_id, {"reason": reason} if reason else {},
+                      previous=ticket)

@@ -191,3 +191,18 @@ def test_an_unconfigured_calendar_is_always_open_and_mobile_mode_falls_back_to_a
     state = cal.status_at(cal.Calendar(), sunday_night, cal.Mode(mobile=True, place="Nhà văn hóa khu vực 4"))
     assert state.open and state.window is not None and state.window.place == "Nhà văn hóa khu vực 4"
     assert state.window.session_type == "mobile"
+
+
+async def test_session_row_survives_a_refused_first_ticket(client: TestClient) -> None:
+    """The writer remembers which sessions it has written; a refused decision rolls its row back, and
+    the next ticket must write it again (the memo is forgotten with the rollback)."""
+    from server.keys import WRITER
+
+    await client.app[WRITER].run(lambda tx: tx.execute("UPDATE procedures SET active = 0 WHERE id = 2"))
+    r = await client.post("/api/tickets", json={"procedure_id": 2}, headers=KIOSK)
+    assert r.status == 409, await r.text()
+    r = await client.post("/api/tickets", json={"procedure_id": 1}, headers=KIOSK)
+    assert r.status == 201
+    row = client.app[READER].execute("SELECT t.session_id, s.id FROM tickets t LEFT JOIN sessions s"
+                                     " ON s.id = t.session_id WHERE t.id = ?", ((await r.json())["id"],)).fetchone()
+    assert row[0] is not None and row[1] == row[0], tuple(row)

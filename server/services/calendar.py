@@ -122,7 +122,12 @@ def stamp_session(tx: Tx, ctx: queue.Ctx, req: queue.IssueRequest) -> queue.Issu
         nxt = cal.next_open_for(rules, ctx.local, [req.procedure_id], s.mode).get(req.procedure_id)
         raise DomainError("procedure_not_offered", procedure=proc["name_vi"], opens=fmt(nxt))
     sid = cal.session_id(ctx.day, tx.origin, window.session_type)
-    store.ensure_session(tx, sid, ctx.day, window.session_type, window.tags, window.place, tx.origin, ctx.now)
+    # Written once per session, not per ticket. The memo lives in the writer's cache, which forgets it
+    # when a decision or a commit is rolled back (the row would be gone) or the calendar changes.
+    ensured: set[str] = tx.cache.get(tx, "sessions_ensured", lambda _conn: set())
+    if sid not in ensured:
+        store.ensure_session(tx, sid, ctx.day, window.session_type, window.tags, window.place, tx.origin, ctx.now)
+        ensured.add(sid)
     series = req.series_override
     if s.mobile and series is None:
         if s.series not in {r["key"] for r in catalog.all_series(tx)}:

@@ -3,13 +3,20 @@ clients, call -> WebSocket delivery to 50 clients, and the server's memory.
 
 Run: .venv/bin/python bench/bench_queue.py [--seconds 5]
 The server runs in its own process (`motcua serve`) on a temporary demo database with
-synchronous=FULL and group commit, exactly as in production; the load comes from this process.
+synchronous=FULL and group commit, exactly as in production, with no printer configured (printing is
+measured by bench/bench_kiosk_print.py). Issuance load comes from `wrk` (Debian's package, installed by
+deploy/dev.sh): a load generator in C leaves the second core to the server, where an aiohttp client
+would take most of it (`--client aiohttp` uses that instead). Call-next and the WebSocket rows need the
+answers (the called ticket's id), so their load comes from this process's aiohttp client.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -54,6 +61,32 @@ def prepare(db: Path) -> None:
 def pct(values: list[float], p: float) -> float:
     s = sorted(values)
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))] * 1000 if s else float("nan")
+
+
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.body = '{"procedure_id": 1}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer demo-kiosk-1"
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %d %.3f %.3f %.3f\\n", summary.requests, e.status,
+           e.connect + e.read + e.write + e.timeout, summary.duration / 1e6,
+           latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def wrk_issue_load(base: str, clients: int, seconds: float, script: Path) -> tuple[int, float, float]:
+    """(tickets/s, p50 ms, p99 ms) from wrk; every answer must be a 2xx (a refused ticket fails the run)."""
+    out = subprocess.run(["wrk", f"-t{min(clients, 2)}", f"-c{clients}", f"-d{seconds}s", "-s", str(script),
+                          base + "/api/tickets"], capture_output=True, text=True, check=True).stdout
+    found = re.search(r"RESULT (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)", out)
+    assert found, out
+    requests, bad_status, socket_errors = (int(found.group(i)) for i in (1, 2, 3))
+    assert bad_status == 0 and socket_errors == 0, out
+    duration, p50, p99 = (float(found.group(i)) for i in (4, 5, 6))
+    return int(requests / duration), p50, p99
 
 
 async def issue_load(base: str, clients: int, seconds: float) -> tuple[int, list[float]]:
@@ -149,7 +182,7 @@ async def ws_fanout(base: str, admin: dict[str, str], n_clients: int, calls: int
     return delays
 
 
-async def main(seconds: float) -> None:
+async def main(seconds: float, client: str) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="motcua-bench-"))
     port = free_port()
     # The queue alone: speech rendering for each call is measured by bench/bench_voice.py (a real hall
@@ -166,8 +199,13 @@ async def main(seconds: float) -> None:
         # First, with a realistic hall (the later rows leave thousands of open tickets in every snapshot).
         delays = await ws_fanout(server.base, admin, 50, 100)
         for c in (1, 8, 32):
-            rate, lat = await issue_load(server.base, c, seconds)
-            rows.append((f"issueTicket, {c} clients", rate, pct(lat, 50), pct(lat, 99)))
+            if client == "wrk":
+                script = tmp / "issue.lua"
+                script.write_text(WRK_SCRIPT)
+                rows.append((f"issueTicket, {c} clients", *wrk_issue_load(server.base, c, seconds, script)))
+            else:
+                rate, lat = await issue_load(server.base, c, seconds)
+                rows.append((f"issueTicket, {c} clients", rate, pct(lat, 50), pct(lat, 99)))
         for c in (1, 8, 32):
             await prefill(server.base, 480)
             rate, lat = await call_load(server.base, admin, c, seconds)
@@ -175,7 +213,8 @@ async def main(seconds: float) -> None:
         rss = proc.memory_info().rss / 2**20
     finally:
         server.stop()
-    print(f"\nmotcua queue benchmark ({seconds:.0f} s per row, synchronous=FULL, group commit)\n")
+    print(f"\nmotcua queue benchmark ({seconds:.0f} s per row, synchronous=FULL, group commit;"
+          f" issuance load from {client})\n")
     print(f"{'case':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
     for name, rate, p50, p99 in rows:
         print(f"{name:<28}{rate:>10}{p50:>10.2f}{p99:>10.2f}")
@@ -187,4 +226,7 @@ async def main(seconds: float) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=5.0)
-    asyncio.run(main(parser.parse_args().seconds))
+    parser.add_argument("--client", choices=("wrk", "aiohttp"), default="wrk" if shutil.which("wrk") else "aiohttp",
+                        help="issuance load generator (default: wrk when installed)")
+    args = parser.parse_args()
+    asyncio.run(main(args.seconds, args.client))

@@ -209,6 +209,14 @@ def m0013_waiting_order(db: Database) -> None:
     )
 
 
+@migrations(name="0014_drop_unused_indexes")
+def m0014_drop_unused_indexes(db: Database) -> None:
+    """Two indexes no query needs any more, each written on every ticket or event: tickets by (day, field)
+    (the waiting counts and call-next use 0013's partial indexes) and events by (day, type) (the one query
+    by day and type is served by `events_report` (type, day, ticket_id))."""
+    _run(db, "DROP INDEX tickets_day_field", "DROP INDEX events_day_type")
+
+
 def apply(db: Database) -> list[str]:
     """Apply pending migrations; returns their names. A failing migration rolls back and raises."""
     _load_parts()

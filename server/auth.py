@@ -171,18 +171,25 @@ class Sessions:
             raise Forbidden("not_your_counter", signed_in=signed, counter=counter_id)
 
 
-def login_tx(tx: Tx, username: str, password: str, now: float, ttl_s: float) -> tuple[str, dict[str, Any]]:
-    user = accounts.user_by_name(tx, username)
-    # Verify against a dummy hash when the user is unknown, so timing does not reveal who exists.
+def check_password(user: dict[str, Any] | None, password: str) -> bool:
+    """The slow half of a sign-in (argon2: tens of milliseconds), run in a worker thread, never in the
+    writer: a sign-in must not hold up the tickets. An unknown or disabled name is checked against a
+    dummy hash, so the time taken does not reveal which names exist."""
     if user is None or not user["active"]:
         verify_password(_DUMMY_HASH, password)
-        raise DomainError("bad_credentials", status=401)
-    if not verify_password(user["password_hash"], password):
+        return False
+    return verify_password(user["password_hash"], password)
+
+
+def open_session(tx: Tx, user: dict[str, Any], now: float, ttl_s: float) -> tuple[str, dict[str, Any]]:
+    """The write half, once the password matched: refused if the account changed in between."""
+    current = accounts.user_by_name(tx, user["username"])
+    if current is None or not current["active"] or current["password_hash"] != user["password_hash"]:
         raise DomainError("bad_credentials", status=401)
     token = new_token()
     accounts.insert_token(tx, token_hash(token), user["id"], now, now + ttl_s)
     accounts.delete_expired_tokens(tx, now)
-    accounts.audit(tx, now, f"user:{username}", "login", {})
+    accounts.audit(tx, now, f"user:{user['username']}", "login", {})
     return token, {k: user[k] for k in ("id", "username", "display_name", "role")}
 
 

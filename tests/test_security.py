@@ -181,3 +181,32 @@ def _last_seen(app: web.Application) -> list[tuple[str, float]]:
         return conn.execute("SELECT id, last_seen FROM devices WHERE last_seen IS NOT NULL").fetchall()
 
 
+
+
+async def test_a_sign_in_never_holds_up_the_tickets(client, monkeypatch) -> None:  # noqa: ANN001
+    """The password hash is checked in a worker thread, outside the writer: while one sign-in is still
+    checking, kiosks keep issuing tickets."""
+    import asyncio
+    import threading
+
+    from server import auth
+
+    from .conftest import issue
+
+    checking, release = threading.Event(), threading.Event()
+    real = auth.check_password
+
+    def slow_check(user, password):  # noqa: ANN001, ANN202
+        checking.set()
+        assert release.wait(timeout=10), "the test never released the sign-in"
+        return real(user, password)
+
+    monkeypatch.setattr(auth, "check_password", slow_check)
+    signing_in = asyncio.ensure_future(client.post("/api/login", json={"username": "admin", "password": "admin-demo"}))
+    loop = asyncio.get_running_loop()
+    assert await loop.run_in_executor(None, checking.wait, 10)
+    ticket = await issue(client, 1)  # answered while the sign-in is still inside its password check
+    assert ticket["number"] and not signing_in.done()
+    release.set()
+    r = await signing_in
+    assert r.status == 200 and (await r.json())["token"]

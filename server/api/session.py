@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 from pydantic import Field
 
@@ -9,7 +11,7 @@ from .. import auth
 from ..auth import Principal
 from ..domain.clock import epoch
 from ..domain.errors import DomainError
-from ..keys import CLOCK, CONFIG, SESSIONS, THROTTLE, WRITER
+from ..keys import CLOCK, CONFIG, READER, SESSIONS, THROTTLE, WRITER
 from ..store import accounts
 from .common import ok
 from .registry import Body, operation
@@ -35,8 +37,12 @@ async def login(request: web.Request, principal: Principal, body: LoginBody) -> 
     app[THROTTLE].check(ip, body.username)
     now = epoch(app[CLOCK].now())
     ttl = app[CONFIG].server.token_ttl_hours * 3600
+    account = accounts.user_by_name(app[READER], body.username)
     try:
-        token, user = await app[WRITER].run(lambda tx: auth.login_tx(tx, body.username, body.password, now, ttl))
+        if not await asyncio.get_running_loop().run_in_executor(None, auth.check_password, account, body.password):
+            raise DomainError("bad_credentials", status=401)
+        assert account is not None
+        token, user = await app[WRITER].run(auth.open_session, account, now, ttl, quick=True)
     except DomainError:
         app[THROTTLE].failed(ip, body.username)
         raise

@@ -59,19 +59,7 @@ def serve(cfg: config_mod.Config, app: web.Application | None = None, banner: st
     app = app or create_app(cfg)
     print(banner or f"motcua: serving {cfg.office.name} on http://{cfg.server.host}:{cfg.server.port}", flush=True)
     web.run_app(app, host=cfg.server.host, port=cfg.server.port, print=None, access_log=None,
-                handle_signals=True, shutdown_timeout=5, loop=_new_loop(cfg.server.uvloop))
-
-
-def _new_loop(use_uvloop: bool) -> asyncio.AbstractEventLoop:
-    """uvloop's event loop (libuv, as Node.js uses) when installed and wanted; asyncio's own otherwise."""
-    if use_uvloop:
-        try:
-            import uvloop
-        except ImportError:
-            log.info("uvloop is not installed: using asyncio's event loop")
-        else:
-            return uvloop.new_event_loop()
-    return asyncio.new_event_loop()
+                handle_signals=True, shutdown_timeout=5)
 
 
 def cmd_init(args: argparse.Namespace) -> None:

@@ -35,7 +35,6 @@ class ServerSection:
     max_body_kb: int = _doc("Largest accepted request body, in KiB.", 64)
     token_ttl_hours: int = _doc("How long a staff sign-in token stays valid.", 12)
     group_commit: bool = _doc("Commit concurrent writes together (each still durable before its reply).", True)
-    uvloop: bool = _doc("Run on uvloop (libuv) when installed: about a third less CPU per request.", True)
 
 
 @dataclass

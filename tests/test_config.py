@@ -47,19 +47,3 @@ def test_every_setting_is_documented_in_the_readme() -> None:
     text = README.read_text(encoding="utf-8")
     missing = [key for key, _, _ in settings_doc() if f"`{key}`" not in text]
     assert not missing, f"settings missing from README's configuration reference: {missing}"
-
-
-def test_server_runs_on_uvloop_unless_told_not_to() -> None:
-    import asyncio
-
-    import uvloop
-
-    from server.cli import _new_loop
-
-    for wanted, kind in ((True, uvloop.Loop), (False, asyncio.BaseEventLoop)):
-        loop = _new_loop(wanted)
-        try:
-            assert isinstance(loop, kind)
-            assert wanted or not isinstance(loop, uvloop.Loop)
-        finally:
-            loop.close()

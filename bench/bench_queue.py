@@ -79,8 +79,9 @@ end
 
 def wrk_issue_load(base: str, clients: int, seconds: float, script: Path) -> tuple[int, float, float]:
     """(tickets/s, p50 ms, p99 ms) from wrk; every answer must be a 2xx (a refused ticket fails the run)."""
-    out = subprocess.run(["wrk", f"-t{min(clients, 2)}", f"-c{clients}", f"-d{max(1, round(seconds))}s", "-s", str(script),
-                          base + "/api/tickets"], capture_output=True, text=True, check=True).stdout
+    command = ["wrk", f"-t{min(clients, 2)}", f"-c{clients}", f"-d{max(1, round(seconds))}s", "-s", str(script),
+               base + "/api/tickets"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     found = re.search(r"RESULT (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)", out)
     assert found, out
     requests, bad_status, socket_errors = (int(found.group(i)) for i in (1, 2, 3))

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from .reports import simulation as sim
 from .reports.simulation import Day, DayModel, Office
+from .store import tickets as tickets_store
 from .store.db import connect, open_database
 from .store.tx import Tx
 
@@ -155,6 +156,7 @@ def simulate(db_path: str | Path, office_code: str = "sim", machine_id: str = "s
             pending = Day()
     for sql in indexes:  # building an index once over sorted data beats updating it row by row
         conn.execute(sql)
+    tickets_store.recount_waiting(conn)  # the rows went in directly, past the store's bookkeeping
     conn.execute("ANALYZE")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.close()

@@ -74,8 +74,8 @@ def _brute_ahead(all_tickets: dict[str, Ticket], t: Ticket) -> int:
 
 
 def test_waiting_counts_and_position_match_the_whole_queue(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
-    """Triggers keep `waiting_counts` exact through inserts, calls, transfers between fields, returns to
-    the queue and deletions; the fast position equals the definition from both ends of the queue."""
+    """The store keeps `waiting_counts` exact through inserts, calls, transfers between fields and returns to
+    the queue; `recount_waiting` agrees; the fast position equals the definition from both ends of the queue."""
     from dataclasses import replace
 
     monkeypatch.setattr(tickets, "_TAIL", 5)  # exercise the count-from-the-head path in a small hall too
@@ -93,13 +93,8 @@ def test_waiting_counts_and_position_match_the_whole_queue(tmp_path: Path, monke
             tickets.insert(conn, t, 9, 1)
         else:
             old = rng.choice(list(live.values()))
-            if roll < 0.9:
-                t = replace(old, status=rng.choice(list(Status)), field_id=rng.choice([old.field_id, 1, 2, 3]))
-                tickets.update(conn, t)
-            else:
-                conn.execute("DELETE FROM tickets WHERE id = ?", (old.id,))
-                del live[old.id]
-                continue
+            t = replace(old, status=rng.choice(list(Status)), field_id=rng.choice([old.field_id, 1, 2, 3]))
+            tickets.update(conn, t, old if roll < 0.8 else None)  # with and without the previous state
         live[t.id] = t
         counts = dict(((d, f), n) for d, f, n in conn.execute("SELECT day, field_id, n FROM waiting_counts"))
         expected: dict[tuple[str, int], int] = {}
@@ -110,3 +105,6 @@ def test_waiting_counts_and_position_match_the_whole_queue(tmp_path: Path, monke
         for o in rng.sample(list(live.values()), min(5, len(live))):
             if o.status is Status.WAITING:
                 assert tickets.count_waiting_ahead(conn, o) == _brute_ahead(live, o), o
+    kept = sorted(map(tuple, conn.execute("SELECT day, field_id, n FROM waiting_counts WHERE n != 0")))
+    tickets.recount_waiting(conn)
+    assert sorted(map(tuple, conn.execute("SELECT day, field_id, n FROM waiting_counts"))) == kept

@@ -20,6 +20,7 @@ from ..domain.errors import DomainError, Invalid
 from ..messages import register
 from ..store import calendar as store
 from ..store import catalog
+from ..store import tickets as ticket_store
 from ..store.tx import Tx
 from .queue import Ctx
 
@@ -144,6 +145,7 @@ def import_file(tx: Tx, ctx: Ctx, f: MobileFile) -> dict[str, Any]:
     if numbers:
         raise DomainError("mobile_number_clash", day=numbers[0][0], number=numbers[0][1])
     changed = {table: store.upsert_rows(tx, table, tables[table]) for table in store.MOBILE_TABLES}
+    ticket_store.recount_waiting(tx, [t["day"] for t in tables["tickets"]])  # rows were written as they came
     for t in tables["tickets"]:
         store.bump_number_seq(tx, t["day"], t["series"], t["seq"])
     first = store.record_import(tx, f.sha256, h["office_code"], h["machine_id"], ctx.now, changed)

@@ -149,19 +149,50 @@ def insert(conn: Conn, t: Ticket, hour: int, weekday: int) -> None:
         f"INSERT INTO tickets ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
         values,
     )
+    if t.status is Status.WAITING:
+        _count_waiting(conn, t.day, t.field_id, 1)
 
 
 _MUTABLE = [c for c in TICKET_COLUMNS if c not in ("id", "day", "series", "seq", "number", "public_token")]
 
 
 def update(conn: Conn, t: Ticket, previous: Ticket | None = None) -> None:
-    """Write a ticket's new state; given `previous`, only the columns that changed, so SQLite leaves alone
-    the indexes that hold none of them (a call changes 4 of 25 columns)."""
+    """Write a ticket's new state: only the columns that changed from `previous` (read when not given), so
+    SQLite leaves alone the indexes that hold none of them (a call changes 4 of 25 columns)."""
+    if previous is None:
+        previous = get(conn, t.id)
     columns = _MUTABLE if previous is None else [c for c in _MUTABLE if getattr(t, c) != getattr(previous, c)]
     if not columns:
         return
     values = [t.status.value if c == "status" else getattr(t, c) for c in columns]
     conn.execute(f"UPDATE tickets SET {', '.join(c + ' = ?' for c in columns)} WHERE id = ?", [*values, t.id])
+    was = previous is not None and previous.status is Status.WAITING
+    now = t.status is Status.WAITING
+    moved = previous is not None and (previous.day, previous.field_id) != (t.day, t.field_id)
+    if was and (not now or moved):
+        _count_waiting(conn, previous.day, previous.field_id, -1)  # type: ignore[union-attr]
+    if now and (not was or moved):
+        _count_waiting(conn, t.day, t.field_id, 1)
+
+
+def _count_waiting(conn: Conn, day: str, field_id: int, delta: int) -> None:
+    """`waiting_counts` follows every ticket written through `insert` and `update` (migration 0015 says why
+    not triggers); a bulk load that writes rows directly calls `recount_waiting` afterwards."""
+    conn.execute("INSERT INTO waiting_counts (day, field_id, n) VALUES (?, ?, ?)"
+                 " ON CONFLICT (day, field_id) DO UPDATE SET n = n + excluded.n", (day, field_id, delta))
+
+
+def recount_waiting(conn: Conn, days: list[str] | None = None) -> None:
+    """Count the waiting tickets again from the table, for `days` (every day when None)."""
+    if days is None:
+        conn.execute("DELETE FROM waiting_counts")
+        conn.execute("INSERT INTO waiting_counts (day, field_id, n) SELECT day, field_id, COUNT(*) FROM tickets"
+                     " WHERE status = 'waiting' GROUP BY day, field_id")
+        return
+    for day in sorted(set(days)):
+        conn.execute("DELETE FROM waiting_counts WHERE day = ?", (day,))
+        conn.execute("INSERT INTO waiting_counts (day, field_id, n) SELECT day, field_id, COUNT(*) FROM tickets"
+                     " WHERE day = ? AND status = 'waiting' GROUP BY day, field_id", (day,))
 
 
 def next_seq(conn: Conn, day: str, series: str) -> int:

@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -114,6 +115,7 @@ async def main(args: argparse.Namespace) -> None:
     templates = [simulate(tmp / f"t{i}.db", f"t{i}", f"t{i}", args.days, seed=i, per_day=args.per_day, end=end)
                  for i in range(args.templates)]
     bodies = [template_bodies(t.path, args.batch) for t in templates]
+    shutil.rmtree(tmp, ignore_errors=True)  # the bodies are all the run needs of the templates (~170 MB on disk)
     gen_s = time.perf_counter() - t0
     pg = PgServer(pg_settings(args)).start()
     try:

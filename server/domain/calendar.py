@@ -169,11 +169,12 @@ def status_at(cal: Calendar, at: datetime, mode: Mode = Mode()) -> Now:
     if not cal.configured and not mode.mobile:
         day_start = datetime.combine(at.date(), time(0), tzinfo=at.tzinfo)
         return Now(True, Window(at.date(), "regular", day_start, day_start + timedelta(days=1)), None, None)
-    coming = upcoming(cal, at, mode)
-    current = next((w for w in coming if w.start <= at < w.end), None)
+    # Only today's windows can hold `at` (later days' start after midnight): the fortnight ahead is
+    # looked at only when the office is closed. Every ticket asks this.
+    current = next((w for w in windows_on(cal, at.date(), at.tzinfo, mode) if w.start <= at < w.end), None)
     if current is not None:
         return Now(True, current, None, current.end)
-    following = next((w for w in coming if w.start > at), None)
+    following = next((w for w in upcoming(cal, at, mode) if w.start > at), None)
     return Now(False, None, following.start if following else None, None)
 
 

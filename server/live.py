@@ -56,18 +56,46 @@ class Client:
 
 @dataclass(slots=True)
 class _Entry:
-    """One event as each view sends it. The ring keeps thousands: text is a third of the dicts' memory."""
+    """One event as each view sends it, encoded when a client of that view first needs it (a server with
+    no screen connected encodes nothing); once both views are encoded the dicts are let go, since the
+    ring keeps thousands and text is a third of their memory."""
 
     seq: int
     field_id: int | None
-    public: str
-    staff: str
+    pub: Published | None
+    _public: str | None = None
+    _staff: str | None = None
 
     @classmethod
     def of(cls, pub: Published) -> _Entry:
-        staff = {"type": "event", "seq": pub.seq, "event": pub.event, "ticket": pub.ticket, **pub.extra}
-        public = {**staff, "event": public_event(pub.event)}
-        return cls(pub.seq, (pub.ticket or {}).get("field_id"), _dump(public), _dump(staff))
+        return cls(pub.seq, (pub.ticket or {}).get("field_id"), pub)
+
+    @property
+    def public(self) -> str:
+        if self._public is None:
+            self._public = _dump({**self._message(), "event": public_event(self._event())})
+            self._release()
+        return self._public
+
+    @property
+    def staff(self) -> str:
+        if self._staff is None:
+            self._staff = _dump(self._message())
+            self._release()
+        return self._staff
+
+    def _event(self) -> dict[str, Any]:
+        assert self.pub is not None
+        return self.pub.event
+
+    def _message(self) -> dict[str, Any]:
+        pub = self.pub
+        assert pub is not None
+        return {"type": "event", "seq": pub.seq, "event": pub.event, "ticket": pub.ticket, **pub.extra}
+
+    def _release(self) -> None:
+        if self._public is not None and self._staff is not None:
+            self.pub = None
 
 
 Snapshot = Callable[[str], dict[str, Any]]

@@ -1,5 +1,6 @@
-"""`status_at` looks only at today's windows when the office is open; it must answer exactly what the
-definition over the whole horizon answers, at every minute of a varied fortnight."""
+"""`status_at` looks only at today's windows when the office is open, and `status_until` says how long its
+answer holds (the issue path keeps it that long): both must agree with the definition over the whole
+horizon, at every 13th minute of a varied fortnight, and the answer must hold until the instant given."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def _definition(c: cal.Calendar, at: datetime, mode: cal.Mode) -> cal.Now:
     return cal.Now(False, None, following.start if following else None, None)
 
 
-def test_status_at_equals_the_definition_minute_by_minute() -> None:
+def test_status_and_how_long_it_holds_equal_the_definition() -> None:
     week = tuple(cal.Hours(d, time(h0), time(h1)) for d in range(1, 6) for h0, h1 in ((7, 11), (13, 17)))
     saturday = (cal.Hours(6, time(7, 30), time(11, 30), "saturday", frozenset({1, 2})),)
     c = cal.Calendar(
@@ -37,4 +38,11 @@ def test_status_at_equals_the_definition_minute_by_minute() -> None:
     for mode in (cal.Mode(), cal.Mode(mobile=True, place="Nhà văn hóa thôn 4")):
         for minute in range(0, 14 * 24 * 60, 13):
             at = start + timedelta(minutes=minute)
-            assert cal.status_at(c, at, mode) == _definition(c, at, mode), (at, mode)
+            now, until = cal.status_until(c, at, mode)
+            assert now == _definition(c, at, mode), (at, mode)
+            if until is None:
+                assert not now.open
+                continue
+            assert until > at  # kept until then: the same answer all the way
+            for later in (at + (until - at) / 2, until - timedelta(seconds=1)):
+                assert _definition(c, later, mode) == now, (at, later, mode)

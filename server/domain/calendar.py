@@ -166,16 +166,26 @@ def upcoming(cal: Calendar, at: datetime, mode: Mode = Mode(), days: int = HORIZ
 
 def status_at(cal: Calendar, at: datetime, mode: Mode = Mode()) -> Now:
     """Open or closed at local instant `at`; always open when the calendar is not configured."""
+    return status_until(cal, at, mode)[0]
+
+
+def status_until(cal: Calendar, at: datetime, mode: Mode = Mode()) -> tuple[Now, datetime | None]:
+    """`status_at(at)`, and while open the instant until which the answer stays the same (the window's
+    end, or sooner if another window starts first); None when closed. Every ticket asks: a caller may
+    keep the answer until then."""
     if not cal.configured and not mode.mobile:
         day_start = datetime.combine(at.date(), time(0), tzinfo=at.tzinfo)
-        return Now(True, Window(at.date(), "regular", day_start, day_start + timedelta(days=1)), None, None)
-    # Only today's windows can hold `at` (later days' start after midnight): the fortnight ahead is
-    # looked at only when the office is closed. Every ticket asks this.
-    current = next((w for w in windows_on(cal, at.date(), at.tzinfo, mode) if w.start <= at < w.end), None)
+        window = Window(at.date(), "regular", day_start, day_start + timedelta(days=1))
+        return Now(True, window, None, None), window.end
+    # Only today's windows can hold `at` (later days' start after midnight): the month ahead is
+    # looked at only when the office is closed.
+    today = windows_on(cal, at.date(), at.tzinfo, mode)
+    current = next((w for w in today if w.start <= at < w.end), None)
     if current is not None:
-        return Now(True, current, None, current.end)
+        until = min([current.end, *(w.start for w in today if w.start > at)])
+        return Now(True, current, None, current.end), until
     following = next((w for w in upcoming(cal, at, mode) if w.start > at), None)
-    return Now(False, None, following.start if following else None, None)
+    return Now(False, None, following.start if following else None, None), None
 
 
 def next_open_for(cal: Calendar, at: datetime, procedure_ids: list[int], mode: Mode = Mode()) -> dict[int, datetime]:

@@ -104,11 +104,23 @@ def fmt(at: datetime | None) -> str:
     return at.strftime("%H:%M %d/%m/%Y") if at else "—"
 
 
+def _status(tx: Tx, ctx: queue.Ctx, s: MachineSettings) -> cal.Now:
+    """`status_at(now)`, kept while the calendar says it cannot change (until the window closes or another
+    opens); the writer's cache forgets it when the calendar or the settings are edited."""
+    memo: dict[str, Any] = tx.cache.get(tx, "open_now", lambda _conn: {})
+    hit = memo.get("now")
+    if hit is not None and hit[0] <= ctx.local < hit[1]:
+        return hit[2]
+    now, until = cal.status_until(tx.cache.get(tx, "calendar", store.load), ctx.local, s.mode)
+    if until is not None:
+        memo["now"] = (ctx.local, until, now)
+    return now
+
+
 def stamp_session(tx: Tx, ctx: queue.Ctx, req: queue.IssueRequest) -> queue.IssueRequest:
     """The session a new ticket belongs to; refuses when closed (unless configured not to) or not offered."""
     s = tx.cache.get(tx, "calendar_settings", load_settings)
-    rules = tx.cache.get(tx, "calendar", store.load)
-    now = cal.status_at(rules, ctx.local, s.mode)
+    now = _status(tx, ctx, s)
     if not now.open:
         if s.refuse_when_closed:
             raise DomainError("office_closed", opens=fmt(now.opens_at))
@@ -119,6 +131,7 @@ def stamp_session(tx: Tx, ctx: queue.Ctx, req: queue.IssueRequest) -> queue.Issu
         window = now.window
     if not window.offers(req.procedure_id):
         proc = catalog.procedure(tx, req.procedure_id) or {"name_vi": str(req.procedure_id)}
+        rules = tx.cache.get(tx, "calendar", store.load)
         nxt = cal.next_open_for(rules, ctx.local, [req.procedure_id], s.mode).get(req.procedure_id)
         raise DomainError("procedure_not_offered", procedure=proc["name_vi"], opens=fmt(nxt))
     sid = cal.session_id(ctx.day, tx.origin, window.session_type)

@@ -216,3 +216,13 @@ async def test_oversized_body_is_refused(client: TestClient) -> None:
     r = await client.post("/api/tickets", data=b"x" * 200_000, headers={**KIOSK, "Content-Type": "application/json"})
     assert r.status == 413
     assert (await r.json())["error"]["code"] == "body_too_large"
+
+
+async def test_a_number_too_large_for_the_database_is_a_422_not_a_500(client: TestClient) -> None:
+    huge = 113094878942657544192  # found by the fuzzer: SQLite integers stop at 2**63 - 1
+    r = await client.post("/api/tickets", json={"procedure_id": huge}, headers=KIOSK)
+    assert r.status == 422
+    assert "number too large" in (await r.json())["error"]["message_en"]
+    admin = await login(client, "admin")
+    r = await client.get(f"/api/appointments/slots?procedure_id={huge}&day_from=2026-12-01&days=7", headers=admin)
+    assert r.status == 422, await r.text()

@@ -23,6 +23,7 @@ from .keys import (
     POLICY,
     READ_CACHE,
     READER,
+    REQUEST_HOOKS,
     SERVICE_TIMES,
     SERVICES,
     SESSIONS,
@@ -143,6 +144,7 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
     app[THROTTLE] = LoginThrottle()
     app[SERVICES] = {}
     app[AFTER_ISSUE] = []
+    app[REQUEST_HOOKS] = []
     app.cleanup_ctx.append(_store)
     app.on_shutdown.append(_close_live_sockets)
     setups = parts()

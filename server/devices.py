@@ -18,10 +18,9 @@ from aiohttp import web
 
 from server.tasks import cancel_and_wait
 
-from .api.registry import principal_of
-from .auth import DEVICES
+from .auth import DEVICES, Principal
 from .domain.clock import epoch
-from .keys import CLOCK, LIVE, READER, SERVICES, WRITER
+from .keys import CLOCK, LIVE, READER, REQUEST_HOOKS, SERVICES, WRITER
 from .security import SECURITY
 from .store import accounts
 
@@ -87,12 +86,10 @@ class DeviceTracker:
 TRACKER = web.AppKey("device_tracker", DeviceTracker)
 
 
-@web.middleware
-async def last_seen_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
-    principal = principal_of(request)
+def last_seen(request: web.Request, principal: Principal) -> None:
+    """A request hook (keys.REQUEST_HOOKS): a device is seen whenever it asks anything."""
     if principal.device_id:
         request.app[TRACKER].seen(principal.device_id, epoch(request.app[CLOCK].now()))
-    return await handler(request)
 
 
 async def _flusher(app: web.Application) -> AsyncIterator[None]:
@@ -116,5 +113,5 @@ def setup(app: web.Application) -> None:
     tracker = DeviceTracker(app)
     app[TRACKER] = tracker
     app[SERVICES]["devices"] = tracker
-    app.middlewares.append(last_seen_middleware)
+    app[REQUEST_HOOKS].append(last_seen)
     app.cleanup_ctx.append(_flusher)

@@ -30,6 +30,10 @@ SERVICES = web.AppKey("services", dict[str, Any])
 # Called after a ticket is issued, with (request, principal, result, payload); may add to the payload
 # (the printers add the print job's state). Must not block: printing is queued, never awaited.
 AFTER_ISSUE = web.AppKey("after_issue", list[Callable[..., None]])
+# Called by the auth middleware with (request, principal) once it knows who is asking, before the handler;
+# may raise a DomainError (the rate limit does). Plain calls, not middlewares: each middleware layer costs
+# every request a coroutine.
+REQUEST_HOOKS = web.AppKey("request_hooks", list[Callable[[web.Request, Principal], None]])
 SCHEDULER = web.AppKey("scheduler", Any)  # apscheduler AsyncIOScheduler; parts add jobs in their setup()
 # Who is asking, set by the auth middleware on every request.
 PRINCIPAL = web.RequestKey("principal", Principal)

@@ -10,7 +10,7 @@ from aiohttp import web
 from . import auth
 from .domain.clock import epoch
 from .domain.errors import DomainError
-from .keys import CLOCK, PRINCIPAL, READER, SESSIONS
+from .keys import CLOCK, PRINCIPAL, READER, REQUEST_HOOKS, SESSIONS
 
 COOKIE = "motcua_token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -70,6 +70,8 @@ async def auth_middleware(request: web.Request, handler: Any) -> web.StreamRespo
                 if not hmac.compare_digest(sent, auth.csrf_token(token)):
                     raise DomainError("csrf_failed", status=403)
     request[PRINCIPAL] = principal
+    for hook in request.app[REQUEST_HOOKS]:
+        hook(request, principal)
     return await handler(request)
 
 

@@ -15,12 +15,11 @@ from typing import Any
 
 from aiohttp import web
 
-from .api.registry import principal_of
 from .auth import LoginThrottle, Principal
 from .config import Config, ConfigError
 from .domain.clock import epoch
 from .domain.errors import DomainError
-from .keys import CLOCK, CONFIG, THROTTLE
+from .keys import CLOCK, CONFIG, REQUEST_HOOKS, THROTTLE
 
 DEFAULTS: dict[str, Any] = {
     "kiosk_issue_burst": 3,  # tickets a kiosk may print at once ...
@@ -117,16 +116,15 @@ def rule_for(request: web.Request, principal: Principal, public_paths: list[str]
     return None
 
 
-@web.middleware
-async def rate_limit_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+def rate_limit(request: web.Request, principal: Principal) -> None:
+    """A request hook (keys.REQUEST_HOOKS): runs once the auth middleware knows who is asking."""
     app = request.app
     conf = app[SECURITY]
-    found = rule_for(request, principal_of(request), conf["public_paths"])
+    found = rule_for(request, principal, conf["public_paths"])
     if found is not None:
         rule, who = found
         who = who or client_ip(request, conf["trusted_proxies"])
         app[LIMITER].check(rule, who, epoch(app[CLOCK].now()))
-    return await handler(request)
 
 
 SECURITY = web.AppKey("security_settings", dict[str, Any])
@@ -140,5 +138,4 @@ def setup(app: web.Application) -> None:
         "public": (float(conf["public_burst"]), float(conf["public_every_s"])),
     })
     app[THROTTLE] = LoginThrottle(limit=int(conf["login_fail_limit"]), window_s=float(conf["login_window_s"]))
-    # Runs after auth_middleware (appended last), so it knows the principal; the list is frozen at startup.
-    app.middlewares.append(rate_limit_middleware)
+    app[REQUEST_HOOKS].append(rate_limit)

@@ -103,14 +103,14 @@ def count_waiting_ahead(conn: Conn, ticket: Ticket) -> int:
     10,000. A ticket deep in the queue (a citizen's phone asking later) is counted from the head.
     """
     key = (ticket.day, ticket.field_id, ticket.arrival_at)
-    tail, same_instant, priority_tail = conn.execute(
-        "SELECT COUNT(*), TOTAL(arrival_at = ? AND seq < ?), TOTAL(priority IS NOT NULL) FROM (SELECT arrival_at,"
+    waiting, tail, same_instant, priority_tail = conn.execute(
+        "SELECT (SELECT n FROM waiting_counts WHERE day = ? AND field_id = ?), COUNT(*),"
+        " TOTAL(arrival_at = ? AND seq < ?), TOTAL(priority IS NOT NULL) FROM (SELECT arrival_at,"
         f" seq, priority FROM tickets WHERE {_WAITING_IN_FIELD} AND arrival_at >= ? AND id != ? LIMIT ?)",
-        (ticket.arrival_at, ticket.seq, *key, ticket.id, _TAIL),
+        (*key[:2], ticket.arrival_at, ticket.seq, *key, ticket.id, _TAIL),
     ).fetchone()
     if tail < _TAIL:
-        row = conn.execute("SELECT n FROM waiting_counts WHERE day = ? AND field_id = ?", key[:2]).fetchone()
-        earlier = (row[0] if row else 0) - (1 if ticket.is_waiting else 0) - tail
+        earlier = (waiting or 0) - (1 if ticket.is_waiting else 0) - tail
     else:
         earlier, same_instant, priority_tail = _count_from_head(conn, ticket)
     return int(earlier + same_instant + (priority_tail if ticket.priority is None else 0))

@@ -31,6 +31,7 @@ from server.tasks import cancel_and_wait
 
 from . import schema
 from .catalog_cache import CatalogCache
+from .checkpoint import BACKSTOP_PAGES, Checkpointer
 from .db import connect
 from .tx import Published, Tx
 
@@ -41,7 +42,8 @@ OnCommit = Callable[[list[Published]], None]
 
 
 class Writer:
-    def __init__(self, path: str | Path, *, origin: str, group_commit: bool = True, max_batch: int = 256) -> None:
+    def __init__(self, path: str | Path, *, origin: str, group_commit: bool = True, max_batch: int = 256,
+                 checkpoint_every: int = 32) -> None:
         self.path = Path(path)
         self.origin = origin
         self.max_batch = max_batch if group_commit else 1
@@ -53,6 +55,7 @@ class Writer:
         self._cache = CatalogCache()  # used only on the writer thread
         self.commits = 0
         self.decisions = 0
+        self.checkpointer = Checkpointer(self.path, checkpoint_every)
 
     def subscribe(self, listener: OnCommit) -> None:
         """Called on the event loop, in commit order, with what each commit published."""
@@ -61,17 +64,20 @@ class Writer:
     async def start(self) -> list[str]:
         loop = asyncio.get_running_loop()
         applied = await loop.run_in_executor(self._executor, self._open)
+        await self.checkpointer.start()
         self._task = asyncio.create_task(self._serve(), name="motcua-writer")
         return applied
 
     def _open(self) -> list[str]:
         self._conn = connect(self.path)
+        self._conn.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")  # see checkpoint.py
         return schema.apply(Database(self._conn))
 
     async def stop(self) -> None:
         log.info("writer: %d decisions in %d commits", self.decisions, self.commits)
         await cancel_and_wait(self._task)
         self._task = None
+        await self.checkpointer.stop()
         loop = asyncio.get_running_loop()
         if self._conn is not None:
             await loop.run_in_executor(self._executor, self._conn.close)
@@ -112,6 +118,7 @@ class Writer:
                     if not item.fut.done():
                         item.fut.set_exception(exc)
                 continue
+            self.checkpointer.after_commit(self.commits)
             published: list[Published] = []
             for fut, (ok, value, events) in zip((item.fut for item in live), outcomes, strict=True):
                 if ok:

@@ -1,0 +1,55 @@
+"""Copying the WAL back into the database file beside the writer, not inside its COMMITs.
+
+SQLite's default checkpoints run inside the COMMIT that crosses 1,000 WAL pages: every few dozen
+batches one batch of tickets waited for 4 MB to be written and fsynced into the main file. Here a
+thread with its own connection runs a PASSIVE checkpoint (it takes no write lock, so the writer never
+waits) every `every_commits` commits; the writer's own automatic checkpoint stays as a backstop at
+ten times the default, in case this thread falls behind."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from .db import connect
+
+log = logging.getLogger(__name__)
+BACKSTOP_PAGES = 10_000
+
+
+class Checkpointer:
+    def __init__(self, path: Path, every_commits: int = 32) -> None:
+        self.path = path
+        self.every_commits = every_commits
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="motcua-checkpoint")
+        self._conn: sqlite3.Connection | None = None
+        self._running: asyncio.Future[None] | None = None
+        self.done = 0
+
+    async def start(self) -> None:
+        self._conn = await asyncio.get_running_loop().run_in_executor(self._executor, connect, self.path)
+
+    def after_commit(self, commits: int) -> None:
+        """Called by the writer on the event loop after each COMMIT; starts a checkpoint now and then."""
+        if commits % self.every_commits or self._conn is None or (self._running and not self._running.done()):
+            return
+        self._running = asyncio.get_running_loop().run_in_executor(self._executor, self._checkpoint)
+
+    def _checkpoint(self) -> None:
+        assert self._conn is not None
+        try:
+            self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            self.done += 1
+        except sqlite3.Error:
+            log.exception("WAL checkpoint failed (the writer's own checkpoint remains)")
+
+    async def stop(self) -> None:
+        if self._running is not None:
+            await asyncio.wait([self._running])
+        if self._conn is not None:
+            await asyncio.get_running_loop().run_in_executor(self._executor, self._conn.close)
+            self._conn = None
+        self._executor.shutdown(wait=True)

@@ -27,3 +27,27 @@ async def test_wal_is_checkpointed_beside_the_writer(tmp_path: Path) -> None:
         await writer.stop()
     with sqlite3.connect(tmp_path / "w.db") as conn:  # everything committed is in the file
         assert conn.execute("SELECT COUNT(*) FROM office_notes_probe").fetchone()[0] == 11
+
+
+async def test_another_process_writing_never_freezes_the_event_loop(client) -> None:  # noqa: ANN001
+    """BEGIN IMMEDIATE waits in the writer's thread: while a backup tool or a second process holds the
+    write lock, the server still answers reads at once, and the ticket goes through when the lock is let go."""
+    from server.keys import CONFIG, WRITER
+
+    from .conftest import KIOSK
+
+    other = sqlite3.connect(client.app[CONFIG].db_file, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        issuing = asyncio.ensure_future(client.post("/api/tickets", json={"procedure_id": 1}, headers=KIOSK))
+        deadline = time.monotonic() + 5
+        while client.app[WRITER].in_flight != 1:  # the ticket's batch is waiting for the lock
+            assert time.monotonic() < deadline, "the event loop was frozen while the writer waited"
+            await asyncio.sleep(0.005)  # polling the writer's state, with a deadline
+        r = await client.get("/api/procedures")  # answered while the ticket waits for the lock
+        assert r.status == 200 and not issuing.done()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    r = await issuing
+    assert r.status == 201, await r.text()

@@ -55,6 +55,7 @@ class Writer:
         self._cache = CatalogCache()  # used only on the writer thread
         self.commits = 0
         self.decisions = 0
+        self.in_flight = 0  # decisions of the batch being decided or committed now
         self.checkpointer = Checkpointer(self.path, checkpoint_every)
 
     def subscribe(self, listener: OnCommit) -> None:
@@ -104,6 +105,7 @@ class Writer:
             live = [item for item in batch if not item.fut.cancelled()]
             if not live:
                 continue
+            self.in_flight = len(live)
             try:
                 if all(item.quick for item in live):
                     # BEGIN in the thread too: another process holding the write lock must not stall the loop
@@ -113,11 +115,13 @@ class Writer:
                 else:
                     outcomes = await loop.run_in_executor(self._executor, self._commit, live)
             except Exception as exc:  # the COMMIT itself failed (disk full, I/O error): nobody succeeded
+                self.in_flight = 0
                 log.exception("commit failed")
                 for item in live:
                     if not item.fut.done():
                         item.fut.set_exception(exc)
                 continue
+            self.in_flight = 0
             self.checkpointer.after_commit(self.commits)
             published: list[Published] = []
             for fut, (ok, value, events) in zip((item.fut for item in live), outcomes, strict=True):

@@ -226,3 +226,6 @@ async def test_a_number_too_large_for_the_database_is_a_422_not_a_500(client: Te
     admin = await login(client, "admin")
     r = await client.get(f"/api/appointments/slots?procedure_id={huge}&day_from=2026-12-01&days=7", headers=admin)
     assert r.status == 422, await r.text()
+    hours = [{"weekday": 4, "start": "16:12", "end": "17:00", "counter_ids": [24, -huge]}]  # nested, in a list
+    r = await client.put("/api/calendar/hours", json={"hours": hours}, headers=admin)
+    assert r.status == 422, await r.text()

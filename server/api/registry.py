@@ -23,12 +23,25 @@ Handler = Callable[..., Awaitable[web.StreamResponse]]
 SQLITE_INT = range(-(2**63), 2**63)
 
 
+def _too_large(value: Any) -> bool:
+    """An integer SQLite cannot hold, anywhere in a value (lists of ids, nested tables)."""
+    if type(value) is int:
+        return value not in SQLITE_INT
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_too_large(v) for v in value)
+    if isinstance(value, dict):
+        return any(_too_large(v) for v in value.values())
+    if isinstance(value, BaseModel):
+        return any(_too_large(v) for v in value.__dict__.values())
+    return False
+
+
 class _Input(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _fits_a_database_integer(cls, value: Any) -> Any:
         """An id of 25 digits is refused here with a 422, not by SQLite with an OverflowError (a 500)."""
-        if type(value) is int and value not in SQLITE_INT:
+        if _too_large(value):
             raise ValueError("number too large")
         return value
 

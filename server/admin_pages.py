@@ -317,7 +317,11 @@ async def devices_page(request: web.Request, *, status: int = 200, error: dict[s
         except Exception as exc:  # a broken part must not hide the others from the admin
             state = {"ready": False, "error": str(exc)}
         services.append((name, state if isinstance(state, dict) else {"state": state}))
+    from .health_text import label
+    from .health_text import rows as state_rows
+
     return await render(request, "devices.html", status=status, devices=rows, services=services,
+                        service_label=label, state_rows=state_rows,
                         cols=svc.DEVICE_NEW, choices=choices(request), values=values or {"kind": "kiosk"},
                         error=error, kinds=svc.KIND_LABELS)
 

@@ -54,5 +54,8 @@ async def test_admin_signs_in_edits_a_counter_and_sees_a_silent_tv(base: str, br
     rows = page.locator("table.list").first.locator("tbody tr")
     await expect(rows.filter(has_text="kiosk-1")).to_contain_text("Trực tuyến")
     await expect(rows.filter(has_text="rate-4")).to_contain_text("Mất liên lạc")
+    services = page.locator("table.list").nth(1)
+    await expect(services).to_contain_text("Giọng đọc")  # labelled lines, not a part's raw dict
+    assert "{" not in await services.inner_text()
     await page.screenshot(path=str(SHOTS / "admin-devices.png"), full_page=True)
     assert not problems, problems

@@ -225,8 +225,9 @@ function note(el, text) {
 function failed(err, el) {
   if (err.status === 429) {
     note(el, t("wait_moment"));
-    state.lockedUntil = Date.now() + 3000;
-    setTimeout(updateIssueButtons, 3100);
+    const waitMs = 1000 * Math.min(err.retryAfterS || 3, 60);  // as long as the server asks, within reason
+    state.lockedUntil = Date.now() + waitMs;
+    setTimeout(updateIssueButtons, waitMs + 100);
   } else if (!err.status) {
     state.requestFailed = true;
     setOffline();

@@ -120,6 +120,8 @@ export async function api(path, { method = "GET", body, token, lang = "vi" } = {
     e.status = resp.status;
     e.code = data && data.error && data.error.code;
     e.messageEn = data && data.error && data.error.message_en;
+    const retry = Number(resp.headers.get("Retry-After"));
+    if (retry > 0) e.retryAfterS = retry;  // seconds, as a 429 or 503 says
     throw e;
   }
   return data;

@@ -240,6 +240,25 @@ async def test_too_many_requests_says_please_wait(browser: Browser, make_hall: M
     await expect(page.locator("#no-priority")).to_be_enabled(timeout=8000)
 
 
+async def test_too_many_requests_waits_as_long_as_the_server_asks(browser: Browser, make_hall: MakeHall) -> None:
+    """Retry-After: 20 keeps the button disabled past the old fixed 3 s, then frees it (the page's clock is
+    moved by Playwright, not waited for)."""
+    hall = await make_hall()
+    page = await open_kiosk(browser, hall)
+    await page.clock.install()
+    body = {"error": {"code": "rate_limited", "message": "Bạn thao tác quá nhanh.", "message_en": "Too fast."}}
+    await page.route("**/api/tickets",
+                     lambda route: route.fulfill(status=429, json=body, headers={"Retry-After": "20"}))
+    await page.click("[data-field=CT]")
+    await page.click("[data-procedure='10']")
+    await page.click("#no-priority")
+    await expect(page.locator("#issue-note")).to_have_text("Vui lòng chờ giây lát")
+    await page.clock.run_for(5_000)
+    await expect(page.locator("#no-priority")).to_be_disabled()
+    await page.clock.run_for(16_000)
+    await expect(page.locator("#no-priority")).to_be_enabled()
+
+
 async def test_unknown_appointment_code_gets_a_friendly_message(browser: Browser, make_hall: MakeHall) -> None:
     hall = await make_hall()
     page = await open_kiosk(browser, hall)

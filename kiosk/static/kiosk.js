@@ -225,7 +225,7 @@ function note(el, text) {
 function failed(err, el) {
   if (err.status === 429) {
     note(el, t("wait_moment"));
-    const waitMs = 1000 * Math.min(err.retryAfterS || 3, 60);  // as long as the server asks, within reason
+    const waitMs = 1000 * Math.min(err.retryAfterS || 3, 10);  // as the server asks, at most 10 s: a citizen may be next
     state.lockedUntil = Date.now() + waitMs;
     setTimeout(updateIssueButtons, waitMs + 100);
   } else if (!err.status) {

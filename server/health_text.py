@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-LABELS: dict[str, tuple[str, str]] = {
+from .messages import MESSAGES, register, text
+
+register({f"health.{key}": pair for key, pair in {
     "scheduler": ("Lịch chạy tự động", "Scheduler"),
     "printers": ("Máy in", "Printers"),
     "hall": ("Sảnh: giọng đọc và bảng LED", "Hall: voice and LED boards"),
@@ -20,12 +22,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "state": ("trạng thái", "state"),
     "status": ("trạng thái", "status"),
     "error": ("lỗi", "error"),
-}
+    "yes": ("có", "yes"),
+    "no": ("không", "no"),
+}.items()})
 NONE_TEXT = "—"
 
 
 def label(key: str) -> tuple[str, str]:
-    return LABELS.get(key, (key, ""))
+    """(Vietnamese, English) from the catalogue; a key no part has named yet is shown as it is."""
+    code = f"health.{key}"
+    return (text(code, "vi"), text(code, "en")) if code in MESSAGES else (key, "")
 
 
 def value_text(value: Any) -> str:
@@ -33,7 +39,7 @@ def value_text(value: Any) -> str:
     if value is None or value == {} or value == []:
         return NONE_TEXT
     if isinstance(value, bool):
-        return "có / yes" if value else "không / no"
+        return " / ".join(label("yes" if value else "no"))
     if isinstance(value, dict):
         return "; ".join(f"{label(str(k))[0]}: {_nested(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):

@@ -73,7 +73,8 @@ class _Entry:
     @property
     def public(self) -> str:
         if self._public is None:
-            self._public = _dump({**self._message(), "event": public_event(self._event())})
+            message = self._message()
+            self._public = _dump({**message, "event": public_event(message["event"])})
             self._release()
         return self._public
 
@@ -83,10 +84,6 @@ class _Entry:
             self._staff = _dump(self._message())
             self._release()
         return self._staff
-
-    def _event(self) -> dict[str, Any]:
-        assert self.pub is not None
-        return self.pub.event
 
     def _message(self) -> dict[str, Any]:
         pub = self.pub

@@ -184,15 +184,13 @@ def _count_waiting(conn: Conn, day: str, field_id: int, delta: int) -> None:
 
 def recount_waiting(conn: Conn, days: list[str] | None = None) -> None:
     """Count the waiting tickets again from the table, for `days` (every day when None)."""
-    if days is None:
-        conn.execute("DELETE FROM waiting_counts")
-        conn.execute("INSERT INTO waiting_counts (day, field_id, n) SELECT day, field_id, COUNT(*) FROM tickets"
-                     " WHERE status = 'waiting' GROUP BY day, field_id")
-        return
-    for day in sorted(set(days)):
-        conn.execute("DELETE FROM waiting_counts WHERE day = ?", (day,))
-        conn.execute("INSERT INTO waiting_counts (day, field_id, n) SELECT day, field_id, COUNT(*) FROM tickets"
-                     " WHERE day = ? AND status = 'waiting' GROUP BY day, field_id", (day,))
+    scope, params = "", ()
+    if days is not None:
+        params = tuple(sorted(set(days)))
+        scope = f" AND day IN ({', '.join('?' * len(params))})"
+    conn.execute("DELETE FROM waiting_counts WHERE 1 = 1" + scope, params)
+    conn.execute("INSERT INTO waiting_counts (day, field_id, n) SELECT day, field_id, COUNT(*) FROM tickets"
+                 " WHERE status = 'waiting'" + scope + " GROUP BY day, field_id", params)
 
 
 def next_seq(conn: Conn, day: str, series: str) -> int:

@@ -52,7 +52,7 @@ class Writer:
         self._conn: sqlite3.Connection | None = None
         self._task: asyncio.Task[None] | None = None
         self._listeners: list[OnCommit] = []
-        self._cache = CatalogCache()  # used only on the writer thread
+        self._cache = CatalogCache()  # the write connection's: used by whoever holds it (loop or thread)
         self.commits = 0
         self.decisions = 0
         self.in_flight = 0  # decisions of the batch being decided or committed now
@@ -115,13 +115,13 @@ class Writer:
                 else:
                     outcomes = await loop.run_in_executor(self._executor, self._commit, live)
             except Exception as exc:  # the COMMIT itself failed (disk full, I/O error): nobody succeeded
-                self.in_flight = 0
                 log.exception("commit failed")
                 for item in live:
                     if not item.fut.done():
                         item.fut.set_exception(exc)
                 continue
-            self.in_flight = 0
+            finally:
+                self.in_flight = 0
             self.checkpointer.after_commit(self.commits)
             published: list[Published] = []
             for fut, (ok, value, events) in zip((item.fut for item in live), outcomes, strict=True):

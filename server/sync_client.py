@@ -16,6 +16,7 @@ import logging
 import random
 import sqlite3
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,13 +92,19 @@ class SyncClient:
         self.last_error: str | None = None
         self.wake = asyncio.Event()
         self._conn: sqlite3.Connection | None = None
+        # The read connection lives in this one thread: opened, read and closed there in order, so a
+        # cancelled sync (server stopping) never closes it under a read still running (that segfaulted).
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="motcua-sync")
+
+    async def _in_reader(self, fn: Any, *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self._reader, fn, *args)
 
     def health(self) -> dict[str, Any]:
         """For /readyz: the hub being unreachable never makes the office unready; it is shown, not fatal."""
         return {"ready": True, "hub_held_seq": self.held, "failures": self.failures, "last_error": self.last_error}
 
     async def run(self) -> None:
-        self._conn = connect(self.db_path, readonly=True)
+        self._conn = await self._in_reader(lambda: connect(self.db_path, readonly=True))
         timeout = aiohttp.ClientTimeout(total=self.s.timeout_s)
         headers = {"Authorization": f"Bearer {self.s.key}"}
         try:
@@ -112,7 +119,11 @@ class SyncClient:
                     if not full:
                         await self._pause(self.s.interval_s)
         finally:
-            self._conn.close()
+            # Queued behind any read still running; waited for even when this task is being cancelled.
+            closing = asyncio.get_running_loop().run_in_executor(self._reader, self._conn.close)
+            self._reader.shutdown(wait=False)
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(closing)
 
     async def step(self, http: aiohttp.ClientSession) -> bool:
         """Send one batch (or a heartbeat); True when the batch was full (more is waiting)."""
@@ -120,8 +131,8 @@ class SyncClient:
             state = await self._call(http, "GET", f"/api/sync/state?centre={self.s.centre_code}")
             self.held, self.catalog_hash = int(state["held"]), state.get("catalog_hash", "")
         assert self._conn is not None
-        batch = await asyncio.to_thread(store.read_batch, self._conn, self.held, self.s.batch_size)
-        catalog = await asyncio.to_thread(store.catalog, self._conn)
+        batch = await self._in_reader(store.read_batch, self._conn, self.held, self.s.batch_size)
+        catalog = await self._in_reader(store.catalog, self._conn)
         body: dict[str, Any] = {"protocol": 1, "centre": self.s.centre_code, **batch}
         if catalog["hash"] != self.catalog_hash:
             body["catalog"] = catalog

@@ -2,9 +2,9 @@
 clients, call -> WebSocket delivery to 50 clients, and the server's memory.
 
 Run: .venv/bin/python bench/bench_queue.py [--seconds 5]
-The server runs in its own process (`motcua serve`) on a temporary demo database with
-synchronous=FULL and group commit, exactly as in production, with no printer configured (printing is
-measured by bench/bench_kiosk_print.py). Issuance load comes from `wrk` (Debian's package, installed by
+The server runs in its own process (`motcua serve`) on a temporary demo database with group commit
+and the WAL fsynced before each answer, exactly as in production, with no printer configured
+(printing is measured by bench/bench_kiosk_print.py). Issuance load comes from `wrk` (Debian's package, installed by
 deploy/dev.sh): a load generator in C leaves the second core to the server, where an aiohttp client
 would take most of it (`--client aiohttp` uses that instead). Call-next and the WebSocket rows need the
 answers (the called ticket's id), so their load comes from this process's aiohttp client.
@@ -214,7 +214,7 @@ async def main(seconds: float, client: str) -> None:
         rss = proc.memory_info().rss / 2**20
     finally:
         server.stop()
-    print(f"\nmotcua queue benchmark ({seconds:.0f} s per row, synchronous=FULL, group commit;"
+    print(f"\nmotcua queue benchmark ({seconds:.0f} s per row, fsynced group commit;"
           f" issuance load from {client})\n")
     print(f"{'case':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
     for name, rate, p50, p99 in rows:

@@ -51,3 +51,77 @@ async def test_another_process_writing_never_freezes_the_event_loop(client) -> N
         other.close()
     r = await issuing
     assert r.status == 201, await r.text()
+
+
+async def _probe_writer(tmp_path: Path) -> Writer:
+    writer = Writer(tmp_path / "w.db", origin="t")
+    await writer.start()
+    await writer.run(lambda tx: tx.execute("CREATE TABLE probe (n INTEGER)"), quick=True)
+    return writer
+
+
+def _insert(tx, n: int, refuse: bool = False) -> int:  # noqa: ANN001
+    tx.execute("INSERT INTO probe VALUES (?)", (n,))
+    if refuse:
+        raise ValueError(f"decision {n} refused after writing")
+    return n
+
+
+async def test_a_refused_decision_in_a_batch_rolls_back_alone(tmp_path: Path) -> None:
+    """Quick batches run without a SAVEPOINT per decision; a refusal makes the writer undo the batch and
+    decide it again isolated: the others are committed, the refused one's row is not, each caller hears
+    its own answer, all in one commit."""
+    writer = await _probe_writer(tmp_path)
+    try:
+        commits = writer.commits
+        results = await asyncio.gather(*(writer.run(_insert, n, n == 3, quick=True) for n in range(6)),
+                                       return_exceptions=True)
+        assert writer.commits == commits + 1, "the six decisions were meant to share one batch"
+        assert results[:3] == [0, 1, 2] and results[4:] == [4, 5]
+        assert isinstance(results[3], ValueError) and "decision 3" in str(results[3])
+        rows = await writer.run(lambda tx: [r[0] for r in tx.all("SELECT n FROM probe ORDER BY n")])
+        assert rows == [0, 1, 2, 4, 5]
+        # a lone refusal: nothing written, nothing committed, and the writer goes on
+        commits = writer.commits
+        try:
+            await writer.run(_insert, 9, True, quick=True)
+            raise AssertionError("the refusal was not raised")
+        except ValueError:
+            pass
+        assert writer.commits == commits
+        assert await writer.run(_insert, 10, quick=True) == 10
+    finally:
+        await writer.stop()
+    with sqlite3.connect(tmp_path / "w.db") as conn:
+        assert [r[0] for r in conn.execute("SELECT n FROM probe ORDER BY n")] == [0, 1, 2, 4, 5, 10]
+
+
+async def test_answers_wait_for_the_fsync_of_the_wal(tmp_path: Path) -> None:
+    """The connection commits with synchronous=NORMAL; the writer's own fsync of the WAL file comes
+    before any answer, so an acknowledged decision survives a power cut as with synchronous=FULL."""
+    writer = await _probe_writer(tmp_path)
+    try:
+        mode = await writer.run(lambda tx: tx.execute("PRAGMA synchronous").fetchone()[0])
+        assert mode == 1  # NORMAL: the COMMIT writes the WAL, the writer syncs it
+        for n in range(5):
+            syncs = writer.syncs
+            await writer.run(_insert, n, quick=True)
+            assert writer.syncs > syncs, "answered before the WAL was fsynced"
+        commits, syncs = writer.commits, writer.syncs
+        await asyncio.gather(*(writer.run(_insert, n, quick=True) for n in range(40)))
+        assert writer.syncs - syncs <= writer.commits - commits  # one fsync covers one or more commits
+    finally:
+        await writer.stop()
+
+
+def test_none_and_bool_bind_as_before_through_the_registered_adapters() -> None:
+    """server.store.db registers adapters for None and bool (they skip CPython's slow adapter lookup);
+    they must bind exactly what sqlite3 bound without them: NULL, and the integers 0 and 1."""
+    import server.store.db  # noqa: F401  (registers the adapters)
+
+    conn = sqlite3.connect(":memory:")
+    row = conn.execute("SELECT ? IS NULL, typeof(?), typeof(?), ? + ?", (None, None, True, True, False)).fetchone()
+    assert row == (1, "null", "integer", 1)
+    conn.execute("CREATE TABLE t (a INTEGER, b TEXT)")
+    conn.execute("INSERT INTO t VALUES (?, ?)", (False, None))
+    assert conn.execute("SELECT a, b, b IS NULL FROM t").fetchone() == (0, None, 1)

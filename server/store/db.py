@@ -17,6 +17,8 @@ from . import schema
 sqlite3.register_adapter(type(None), {}.get)
 sqlite3.register_adapter(bool, int)
 
+BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another connection's lock before it fails
+
 
 def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     """A connection in autocommit mode: transactions are opened explicitly (BEGIN IMMEDIATE)."""
@@ -27,7 +29,7 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
         p.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(p, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     if not readonly:
         conn.execute("PRAGMA journal_mode = WAL")

@@ -43,7 +43,7 @@ from server.tasks import cancel_and_wait
 from . import schema
 from .catalog_cache import CatalogCache
 from .checkpoint import BACKSTOP_PAGES, Checkpointer
-from .db import connect
+from .db import BUSY_TIMEOUT_MS, connect
 from .tx import Published, Tx
 
 log = logging.getLogger(__name__)
@@ -96,6 +96,7 @@ class Writer:
         applied = schema.apply(Database(self._conn))
         # The module's docstring: NORMAL, plus our own fsync of the WAL before anyone is answered.
         self._conn.execute("PRAGMA synchronous = NORMAL")
+        self._conn.execute("PRAGMA busy_timeout = 0")  # `_begin` waits for the lock, `_begin_now` does not
         self._wal_fd = os.open(f"{self.path}-wal", os.O_RDONLY)  # exists while this connection is open
         return applied
 
@@ -208,15 +209,17 @@ class Writer:
         (SQLite copies each page a SAVEPOINT's decision touches into a sub-journal: ~13 % of issuing a
         ticket). A refusal leaves its partial writes among the others', so then the transaction is rolled
         back and the batch decided again, each decision in its own SAVEPOINT. Refusals are rare here.
-        BEGIN and COMMIT run in the thread: another process holding the write lock must not stall the loop."""
+        COMMIT runs in the thread (it may checkpoint), and so does BEGIN when the lock is not free at once."""
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._executor, self._begin)
+        if not self._begin_now():
+            await loop.run_in_executor(self._executor, self._begin)
         try:
             outcomes = self._decide(live, isolated=False)
         except _Refused as refused:  # rolled back by _decide
             if len(live) == 1:
                 return [(False, refused.error, [])]  # nothing left to commit
-            await loop.run_in_executor(self._executor, self._begin)
+            if not self._begin_now():
+                await loop.run_in_executor(self._executor, self._begin)
             outcomes = self._decide(live)
         await loop.run_in_executor(self._executor, self._end)
         return outcomes
@@ -228,9 +231,31 @@ class Writer:
         return out
 
     def _begin(self) -> None:
-        assert self._conn is not None
-        self._conn.execute("BEGIN IMMEDIATE")  # waits (busy_timeout) while another process writes
+        """BEGIN IMMEDIATE, waiting up to BUSY_TIMEOUT_MS while another process (a backup, a CLI import)
+        holds the write lock; in the writer's thread, never on the event loop."""
+        conn = self._conn
+        assert conn is not None
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        finally:
+            conn.execute("PRAGMA busy_timeout = 0")
         self._cache.hold_write_lock()
+
+    def _begin_now(self) -> bool:
+        """BEGIN IMMEDIATE on the event loop if the write lock is free at once (busy_timeout is 0 on this
+        connection outside `_begin`): a batch then skips a round trip to the thread, and its wait behind
+        every callback the loop has queued meanwhile. False when another process holds the lock."""
+        conn = self._conn
+        assert conn is not None
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                return False
+            raise
+        self._cache.hold_write_lock()
+        return True
 
     def _decide(self, batch: list[_Item], *, isolated: bool = True) -> list[Outcome]:
         """Each decision in its own SAVEPOINT of the open transaction, which is left open for `_end`.

@@ -11,7 +11,6 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +24,20 @@ from ..store import tickets as store
 from ..store.tx import Tx, new_id
 
 
+class _once:  # noqa: N801  (a decorator, named like one)
+    """functools.cached_property without its lock (Python 3.11 takes one per read; a decision has one
+    thread): computed at first use and kept in the instance's __dict__, which a frozen dataclass still has."""
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        self.fn, self.name = fn, fn.__name__
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
+
 @dataclass(frozen=True)
 class Ctx:
     """Everything a decision needs besides the database: when, who, and the office's rules."""
@@ -35,11 +48,11 @@ class Ctx:
     actor: str = "system"
     user_id: int | None = None
 
-    @cached_property  # a frozen dataclass still has a __dict__: computed once per decision, not per use
+    @_once
     def local(self) -> datetime:
         return from_epoch(self.now).astimezone(self.tz)
 
-    @cached_property
+    @_once
     def day(self) -> str:
         return self.local.date().isoformat()
 

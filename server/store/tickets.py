@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import fields
+from operator import attrgetter
 from typing import Any, Protocol
 
 from ..domain.queue_policy import CounterScope, Streaks
@@ -141,14 +142,16 @@ def at_counter(conn: Conn, day: str, counter_id: int) -> Ticket | None:
     return row_to_ticket(row) if row else None
 
 
+_INSERT = (f"INSERT INTO tickets ({', '.join(TICKET_COLUMNS)}, hour, weekday)"
+           f" VALUES ({', '.join('?' * (len(TICKET_COLUMNS) + 2))})")
+_STATUS_AT = TICKET_COLUMNS.index("status")
+_ticket_values = attrgetter(*TICKET_COLUMNS)  # all columns in one call (in C)
+
+
 def insert(conn: Conn, t: Ticket, hour: int, weekday: int) -> None:
-    cols = [*TICKET_COLUMNS, "hour", "weekday"]
-    values = [getattr(t, c) for c in TICKET_COLUMNS] + [hour, weekday]
-    values[TICKET_COLUMNS.index("status")] = t.status.value
-    conn.execute(
-        f"INSERT INTO tickets ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-        values,
-    )
+    values = [*_ticket_values(t), hour, weekday]
+    values[_STATUS_AT] = t.status.value
+    conn.execute(_INSERT, values)
     if t.status is Status.WAITING:
         _count_waiting(conn, t.day, t.field_id, 1)
 

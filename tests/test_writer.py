@@ -125,3 +125,28 @@ def test_none_and_bool_bind_as_before_through_the_registered_adapters() -> None:
     conn.execute("CREATE TABLE t (a INTEGER, b TEXT)")
     conn.execute("INSERT INTO t VALUES (?, ?)", (False, None))
     assert conn.execute("SELECT a, b, b IS NULL FROM t").fetchone() == (0, None, 1)
+
+
+async def test_a_failed_fsync_acknowledges_nothing_and_the_writer_goes_on(tmp_path: Path) -> None:
+    """If the disk refuses the fsync, the callers of the batches it covered get the error (nothing of them
+    is acknowledged as durable), and later decisions are answered as usual once the disk works again."""
+    writer = await _probe_writer(tmp_path)
+    real_fsync = writer._fsync
+    failures = []
+
+    def failing_fsync() -> None:
+        failures.append(1)
+        raise OSError(5, "Input/output error")
+
+    try:
+        writer._fsync = failing_fsync  # type: ignore[method-assign]  # the disk fails once
+        try:
+            await writer.run(_insert, 1, quick=True)
+            raise AssertionError("a decision was acknowledged without its fsync")
+        except OSError as exc:
+            assert exc.errno == 5
+        assert failures == [1]
+        writer._fsync = real_fsync  # type: ignore[method-assign]
+        assert await writer.run(_insert, 2, quick=True) == 2
+    finally:
+        await writer.stop()

@@ -150,3 +150,17 @@ async def test_a_failed_fsync_acknowledges_nothing_and_the_writer_goes_on(tmp_pa
         assert await writer.run(_insert, 2, quick=True) == 2
     finally:
         await writer.stop()
+
+
+async def test_a_database_that_cannot_use_wal_is_refused_with_a_clear_message() -> None:
+    """The writer's durability rests on WAL (its own fsync of the WAL file); a database SQLite keeps in
+    another journal mode (a network share, here an in-memory one) is refused at start, saying why."""
+    writer = Writer(":memory:", origin="t")
+    try:
+        await writer.start()
+        raise AssertionError("the writer started without WAL")
+    except RuntimeError as exc:
+        assert "WAL mode" in str(exc) and "'memory'" in str(exc)
+    finally:
+        writer._executor.shutdown(wait=True)
+        writer._sync_executor.shutdown(wait=True)

@@ -91,13 +91,22 @@ class Writer:
         return applied
 
     def _open(self) -> list[str]:
-        self._conn = connect(self.path)
-        self._conn.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")  # see checkpoint.py
-        applied = schema.apply(Database(self._conn))
-        # The module's docstring: NORMAL, plus our own fsync of the WAL before anyone is answered.
-        self._conn.execute("PRAGMA synchronous = NORMAL")
-        self._conn.execute("PRAGMA busy_timeout = 0")  # `_begin` waits for the lock, `_begin_now` does not
-        self._wal_fd = os.open(f"{self.path}-wal", os.O_RDONLY)  # exists while this connection is open
+        conn = connect(self.path)
+        try:
+            mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            if mode != "wal":  # e.g. a network share without shared memory: SQLite keeps a rollback journal
+                raise RuntimeError(f"SQLite could not put {self.path} in WAL mode (it is in {mode!r} mode); "
+                                   "keep the database on a local disk")
+            conn.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")  # see checkpoint.py
+            applied = schema.apply(Database(conn))
+            # The module's docstring: NORMAL, plus our own fsync of the WAL before anyone is answered.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA busy_timeout = 0")  # `_begin` waits for the lock, `_begin_now` does not
+            self._wal_fd = os.open(f"{self.path}-wal", os.O_RDONLY)  # exists while this connection is open
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
         return applied
 
     async def stop(self) -> None:

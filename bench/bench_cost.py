@@ -7,7 +7,7 @@ can't be seen in bench_queue.py's tickets/s. This starts `motcua serve` under va
 counting off, warms it up, then counts the instructions of every server thread while `--tickets`
 issueTicket requests (32 at a time) and as many callNext + markNoShow pairs are answered, and prints
 the instructions per request. The count repeats to within ~0.2 % (server work, not the client's; the
-kernel's share, socket and fsync, is not counted). Needs valgrind (`apt-get install valgrind`).
+kernel's share, socket and fsync, is not counted). Needs valgrind (deploy/dev.sh installs it).
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ SAVEPOINT, or see `_decide_quick`), and every caller is answered only after the
 COMMIT is on disk. Because one writer decides, two counters can never claim the same ticket.
 
 Quick decisions (a ticket issued, called, moved: a few rows each) run on the event loop itself,
-between commits, and only BEGIN and COMMIT go to the thread: handing the GIL back and forth
-at every SQLite call cost more than the decisions themselves. Anything else (a login's password
+between commits, and only the COMMIT goes to the thread (and BEGIN, when another process holds the
+write lock): handing the GIL back and forth at every SQLite call cost more than the decisions themselves. Anything else (a login's password
 hash, an import, closing a day) runs in the thread as before. Either way the connection is used by
 one of them at a time: a batch is decided, then committed, then the next one starts.
 

@@ -9,9 +9,10 @@ COMMIT is on disk. Because one writer decides, two counters can never claim the 
 
 Quick decisions (a ticket issued, called, moved: a few rows each) run on the event loop itself,
 between commits, and only the COMMIT goes to the thread (and BEGIN, when another process holds the
-write lock): handing the GIL back and forth at every SQLite call cost more than the decisions themselves. Anything else (a login's password
-hash, an import, closing a day) runs in the thread as before. Either way the connection is used by
-one of them at a time: a batch is decided, then committed, then the next one starts.
+write lock): handing the GIL back and forth at every SQLite call cost more than the decisions
+themselves. Anything else (a login's password hash, an import, closing a day) runs in the thread as
+before. Either way the connection is used by one of them at a time: a batch is decided, then
+committed, then the next one starts.
 
 Durability is pipelined. The write connection runs `synchronous=NORMAL`, so a COMMIT only writes its
 WAL frames; a second thread then fsyncs the WAL file, and only after that fsync are the batch's

@@ -22,7 +22,7 @@ async def test_wal_is_checkpointed_beside_the_writer(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "no checkpoint ran beside the writer"
             await asyncio.sleep(0.01)  # polling a worker thread's counter, with a deadline
         auto = await writer.run(lambda tx: tx.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
-        assert auto == 10_000  # the writer's own checkpoint is only a backstop
+        assert auto == 0  # the writer's COMMITs never checkpoint (they run on the event loop)
     finally:
         await writer.stop()
     with sqlite3.connect(tmp_path / "w.db") as conn:  # everything committed is in the file
@@ -164,3 +164,23 @@ async def test_a_database_that_cannot_use_wal_is_refused_with_a_clear_message() 
     finally:
         writer._executor.shutdown(wait=True)
         writer._sync_executor.shutdown(wait=True)
+
+
+async def test_under_sustained_load_the_wal_starts_over_instead_of_growing(tmp_path: Path) -> None:
+    """The checkpoint thread never catches up with a writer that keeps committing, and SQLite restarts the
+    WAL only after a complete checkpoint: past `backstop_pages` the writer checkpoints between two
+    batches itself, so the WAL file stays near that size however long the load lasts."""
+    writer = Writer(tmp_path / "w.db", origin="t", checkpoint_every=4, backstop_pages=40)
+    await writer.start()
+    wal = tmp_path / "w.db-wal"
+    try:
+        await writer.run(lambda tx: tx.execute("CREATE TABLE probe (n INTEGER, pad TEXT)"), quick=True)
+        for i in range(600):  # one commit each, ~2 pages each: 1,200 pages written in all
+            await writer.run(lambda tx, i=i: tx.execute("INSERT INTO probe VALUES (?, ?)", (i, "x" * 3000)),
+                             quick=True)
+        assert writer.backstops >= 3, "the writer never checkpointed between batches"
+        assert wal.stat().st_size < 400 * 4096, f"the WAL grew to {wal.stat().st_size // 4096} pages"
+    finally:
+        await writer.stop()
+    with sqlite3.connect(tmp_path / "w.db") as conn:
+        assert conn.execute("SELECT COUNT(*) FROM probe").fetchone()[0] == 600

@@ -3,8 +3,15 @@
 SQLite's default checkpoints run inside the COMMIT that crosses 1,000 WAL pages: every few dozen
 batches one batch of tickets waited for 4 MB to be written and fsynced into the main file. Here a
 thread with its own connection runs a PASSIVE checkpoint (it takes no write lock, so the writer never
-waits) every `every_commits` commits; the writer's own automatic checkpoint stays as a backstop at
-ten times the default, in case this thread falls behind."""
+waits) every `every_commits` commits, and the writer's COMMITs never checkpoint (`wal_autocheckpoint`
+is 0 on its connection: they run on the event loop).
+
+A checkpoint that runs while the writer keeps committing never catches up with the WAL's last frame,
+and SQLite starts the WAL file over only after one that did: under sustained load the WAL would grow
+without end. So this thread reports how long the WAL is (`wal_frames`), and once it passes
+BACKSTOP_PAGES the writer checkpoints between two batches, in its own thread, and the next batch starts
+the WAL over (`Writer._checkpoint_between`). A commune office never gets there; a benchmark does
+every few seconds."""
 
 from __future__ import annotations
 
@@ -28,6 +35,7 @@ class Checkpointer:
         self._conn: sqlite3.Connection | None = None
         self._running: asyncio.Future[None] | None = None
         self.done = 0
+        self.wal_frames = 0  # frames in the WAL at the last checkpoint (its length, not what is left to copy)
 
     async def start(self) -> None:
         self._conn = await asyncio.get_running_loop().run_in_executor(self._executor, connect, self.path)
@@ -41,7 +49,8 @@ class Checkpointer:
     def _checkpoint(self) -> None:
         assert self._conn is not None
         try:
-            self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            row = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            self.wal_frames = max(0, int(row[1]))  # (busy, frames in the WAL, frames checkpointed)
             self.done += 1
         except sqlite3.Error:
             log.exception("WAL checkpoint failed (the writer's own checkpoint remains)")

@@ -7,11 +7,13 @@ commit is in flight are committed together (group commit) in one
 SAVEPOINT, or see `_decide_quick`), and every caller is answered only after the
 COMMIT is on disk. Because one writer decides, two counters can never claim the same ticket.
 
-Quick decisions (a ticket issued, called, moved: a few rows each) run on the event loop itself,
-between commits, and only the COMMIT goes to the thread (and BEGIN, when another process holds the
-write lock): handing the GIL back and forth at every SQLite call cost more than the decisions
-themselves. Anything else (a login's password hash, an import, closing a day) runs in the thread as
-before. Either way the connection is used by one of them at a time: a batch is decided, then
+Quick decisions (a ticket issued, called, moved: a few rows each) run on the event loop itself, from
+BEGIN to COMMIT: handing the GIL back and forth at every SQLite call cost more than the decisions
+themselves, and each round trip to a thread left the loop idle. The COMMIT only writes the WAL (no
+fsync: see below; no checkpoint: see checkpoint.py), except the first after the WAL starts over, which
+syncs its header. BEGIN goes to the thread when another process holds the write lock, so the loop
+never waits for one. Anything else (a login's password hash, an import, closing a day) runs in the
+thread. Either way the connection is used by one of them at a time: a batch is decided, then
 committed, then the next one starts.
 
 Durability is pipelined. The write connection runs `synchronous=NORMAL`, so a COMMIT only writes its
@@ -56,7 +58,7 @@ Outcome = tuple[bool, Any, list[Published]]  # (succeeded, its value or its exce
 
 class Writer:
     def __init__(self, path: str | Path, *, origin: str, group_commit: bool = True, max_batch: int = 256,
-                 checkpoint_every: int = 32) -> None:
+                 checkpoint_every: int = 32, backstop_pages: int = BACKSTOP_PAGES) -> None:
         self.path = Path(path)
         self.origin = origin
         self.max_batch = max_batch if group_commit else 1
@@ -77,6 +79,8 @@ class Writer:
         self.decisions = 0
         self.in_flight = 0  # decisions of the batch being decided or committed now
         self.checkpointer = Checkpointer(self.path, checkpoint_every)
+        self.backstop_pages = backstop_pages
+        self.backstops = 0  # checkpoints the writer ran itself between batches
 
     def subscribe(self, listener: OnCommit) -> None:
         """Called on the event loop, in commit order, with what each commit published."""
@@ -98,7 +102,7 @@ class Writer:
             if mode != "wal":  # e.g. a network share without shared memory: SQLite keeps a rollback journal
                 raise RuntimeError(f"SQLite could not put {self.path} in WAL mode (it is in {mode!r} mode); "
                                    "keep the database on a local disk")
-            conn.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")  # see checkpoint.py
+            conn.execute("PRAGMA wal_autocheckpoint = 0")  # COMMITs never checkpoint: see checkpoint.py
             applied = schema.apply(Database(conn))
             # The module's docstring: NORMAL, plus our own fsync of the WAL before anyone is answered.
             conn.execute("PRAGMA synchronous = NORMAL")
@@ -162,9 +166,11 @@ class Writer:
                 continue
             finally:
                 self.in_flight = 0
-            self.checkpointer.after_commit(self.commits)
             self._unsynced.append(_Committed(live, outcomes))
             self._sync_wanted.set()
+            self.checkpointer.after_commit(self.commits)
+            if self.checkpointer.wal_frames >= self.backstop_pages:
+                await loop.run_in_executor(self._executor, self._checkpoint_between)
 
     async def _sync_loop(self) -> None:
         """Fsync the WAL for every batch committed so far, then answer their callers and publish, in
@@ -190,6 +196,17 @@ class Writer:
                     self._sync_wanted.set()  # drain what came in meanwhile, then stop
             for committed in ready:
                 self._answer(committed)
+
+    def _checkpoint_between(self) -> None:
+        """The WAL passed the backstop: checkpoint it between two batches, so that (readers allowing) the
+        next COMMIT starts it over. In the writer's thread; the next batch waits, the event loop does not."""
+        assert self._conn is not None
+        try:
+            self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            self.backstops += 1
+        except sqlite3.Error:
+            log.exception("the writer's WAL checkpoint failed (the checkpoint thread goes on)")
+        self.checkpointer.wal_frames = 0  # until the checkpoint thread measures it again
 
     def _fsync(self) -> None:
         assert self._wal_fd is not None
@@ -219,7 +236,7 @@ class Writer:
         (SQLite copies each page a SAVEPOINT's decision touches into a sub-journal: ~13 % of issuing a
         ticket). A refusal leaves its partial writes among the others', so then the transaction is rolled
         back and the batch decided again, each decision in its own SAVEPOINT. Refusals are rare here.
-        COMMIT runs in the thread (it may checkpoint), and so does BEGIN when the lock is not free at once."""
+        BEGIN runs in the thread when the write lock is not free at once."""
         loop = asyncio.get_running_loop()
         if not self._begin_now():
             await loop.run_in_executor(self._executor, self._begin)
@@ -231,7 +248,7 @@ class Writer:
             if not self._begin_now():
                 await loop.run_in_executor(self._executor, self._begin)
             outcomes = self._decide(live)
-        await loop.run_in_executor(self._executor, self._end)
+        self._end()  # here: it only writes the WAL (the fsync is the other thread's, checkpoints are not in it)
         return outcomes
 
     def _commit(self, batch: list[_Item]) -> list[Outcome]:

@@ -10,11 +10,12 @@ Every accepted transition returns a `Transition` that the store logs as an event
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from .errors import DomainError, Invalid
+from .frozen import fast_init, replace
 
 
 class Status(StrEnum):
@@ -95,6 +96,7 @@ AT_COUNTER = (Status.CALLED, Status.SERVING)
 OPEN_STATUSES = (Status.WAITING, Status.CALLED, Status.SERVING)
 
 
+@fast_init
 @dataclass(frozen=True)
 class Ticket:
     id: str

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..config import Config, ConfigError
 from ..domain import calendar as cal
+from ..domain import frozen
 from ..domain.errors import DomainError
 from ..domain.tickets import Outcome
 from ..messages import register, text
@@ -117,8 +118,9 @@ def _status(tx: Tx, ctx: queue.Ctx, s: MachineSettings) -> cal.Now:
     return now
 
 
-def stamp_session(tx: Tx, ctx: queue.Ctx, req: queue.IssueRequest) -> queue.IssueRequest:
-    """The session a new ticket belongs to; refuses when closed (unless configured not to) or not offered."""
+def stamp_session(tx: Tx, ctx: queue.Ctx, req: queue.IssueRequest) -> tuple[str, str, str | None]:
+    """The session a new ticket belongs to, its type and the number series it takes (None: its field's);
+    refuses when closed (unless configured not to) or not offered."""
     s = tx.cache.get(tx, "calendar_settings", load_settings)
     now = _status(tx, ctx, s)
     if not now.open:
@@ -146,7 +148,7 @@ def stamp_session(tx: Tx, ctx: queue.Ctx, req: queue.IssueRequest) -> queue.Issu
         if s.series not in {r["key"] for r in catalog.all_series(tx)}:
             raise DomainError("mobile_series_missing", series=s.series)
         series = s.series
-    return replace(req, session_id=sid, session_type=window.session_type, series_override=series)
+    return sid, window.session_type, series
 
 
 def close_waiting(tx: Tx, ctx: queue.Ctx, up_to_day: str) -> int:
@@ -154,7 +156,7 @@ def close_waiting(tx: Tx, ctx: queue.Ctx, up_to_day: str) -> int:
     ids = store.open_ticket_ids(tx, up_to_day)
     for tid in ids:
         t = queue.cancel(tx, ctx, tid, CLOSED_REASON)
-        ticket_store.update(tx, replace(t, outcome=CLOSED_REASON))
+        ticket_store.update(tx, frozen.replace(t, outcome=CLOSED_REASON))
     return len(ids)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,10 +18,12 @@ from ..domain import queue_policy
 from ..domain import tickets as tk
 from ..domain.clock import from_epoch
 from ..domain.errors import DomainError, Invalid, NotFound
+from ..domain.frozen import fast_init, replace
 from ..domain.tickets import Outcome, Status, Ticket, Transition
 from ..store import catalog
 from ..store import tickets as store
 from ..store.tx import Tx, new_id
+from . import calendar as office_calendar  # it calls back into this module only inside its functions
 
 
 class _once:  # noqa: N801  (a decorator, named like one)
@@ -38,6 +40,7 @@ class _once:  # noqa: N801  (a decorator, named like one)
         return value
 
 
+@fast_init
 @dataclass(frozen=True)
 class Ctx:
     """Everything a decision needs besides the database: when, who, and the office's rules."""
@@ -125,6 +128,7 @@ def _ensure_free(tx: Tx, ctx: Ctx, counter: dict[str, Any]) -> None:
         raise DomainError("counter_busy", counter=counter["number"], ticket=busy.number)
 
 
+@fast_init
 @dataclass(frozen=True)
 class IssueRequest:
     procedure_id: int
@@ -138,10 +142,9 @@ class IssueRequest:
 
 
 def issue(tx: Tx, ctx: Ctx, req: IssueRequest) -> dict[str, Any]:
-    if req.session_id is None:  # the calendar stamps the session, or refuses when closed (no calendar: open)
-        from .calendar import stamp_session
-
-        req = stamp_session(tx, ctx, req)
+    session_id, session_type, series_key = req.session_id, req.session_type, req.series_override
+    if session_id is None:  # the calendar stamps the session, or refuses when closed (no calendar: open)
+        session_id, session_type, series_key = office_calendar.stamp_session(tx, ctx, req)
     cat = catalog.current(tx, tx.cache)
     proc = cat.procedure(req.procedure_id)
     if proc is None:
@@ -151,7 +154,7 @@ def issue(tx: Tx, ctx: Ctx, req: IssueRequest) -> dict[str, Any]:
     if req.priority is not None and req.priority not in cat.active_priority():
         raise Invalid("priority_unknown", priority=req.priority)
     field = cat.fields[proc["field_id"]]
-    series = cat.series_for(req.series_override or field["series"])
+    series = cat.series_for(series_key or field["series"])
     day = ctx.day
     seq = store.next_seq(tx, day, series.key)
     _, number = series.number_for(seq)
@@ -169,8 +172,8 @@ def issue(tx: Tx, ctx: Ctx, req: IssueRequest) -> dict[str, Any]:
         public_token=secrets.token_urlsafe(16),
         priority=req.priority,
         kiosk_id=req.kiosk_id,
-        session_id=req.session_id,
-        session_type=req.session_type,
+        session_id=session_id,
+        session_type=session_type,
         appointment_id=req.appointment_id,
         slot_at=req.slot_at,
         origin=tx.origin,

@@ -22,11 +22,18 @@ TICKET_COLUMNS = [f.name for f in fields(Ticket)]
 _SELECT = "SELECT " + ", ".join(TICKET_COLUMNS) + " FROM tickets"
 
 
+_STATUS_AT = TICKET_COLUMNS.index("status")
+_WROTE_FORMS_AT = TICKET_COLUMNS.index("wrote_forms")
+
+
 def row_to_ticket(row: sqlite3.Row | tuple) -> Ticket:
-    values = dict(zip(TICKET_COLUMNS, row, strict=True))
-    values["status"] = Status(values["status"])
-    values["wrote_forms"] = bool(values["wrote_forms"])
-    return Ticket(**values)
+    """A row of `_SELECT` (its columns in the dataclass's field order) as a Ticket."""
+    if len(row) != len(TICKET_COLUMNS):
+        raise ValueError(f"a ticket row has {len(TICKET_COLUMNS)} columns, not {len(row)}")
+    values = list(row)
+    values[_STATUS_AT] = Status(values[_STATUS_AT])
+    values[_WROTE_FORMS_AT] = bool(values[_WROTE_FORMS_AT])
+    return Ticket(*values)
 
 
 def get(conn: Conn, ticket_id: str) -> Ticket | None:
@@ -144,7 +151,6 @@ def at_counter(conn: Conn, day: str, counter_id: int) -> Ticket | None:
 
 _INSERT = (f"INSERT INTO tickets ({', '.join(TICKET_COLUMNS)}, hour, weekday)"
            f" VALUES ({', '.join('?' * (len(TICKET_COLUMNS) + 2))})")
-_STATUS_AT = TICKET_COLUMNS.index("status")
 _ticket_values = attrgetter(*TICKET_COLUMNS)  # all columns in one call (in C)
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from server.domain.frozen import fast_init, replace
 from server.domain.queue_policy import QueuePolicy
-from server.domain.tickets import Status, Ticket
+from server.domain.tickets import Action, Status, Ticket, Transition
 from server.services.queue import Ctx, IssueRequest
 
 
@@ -66,10 +66,24 @@ def test_replace_drops_values_computed_from_the_old_fields() -> None:
     assert replace(IssueRequest(procedure_id=4), session_id="s").session_id == "s"
 
 
-def test_classes_it_cannot_build_the_same_way_are_refused_at_import() -> None:
+def test_a_default_factory_makes_a_new_value_each_time() -> None:
+    @fast_init
     @dataclass(frozen=True)
     class WithFactory:
+        name: str
         items: list[int] = field(default_factory=list)
+
+    a, b = WithFactory("a"), WithFactory("b", [1])
+    assert a.items == [] and a.items is not WithFactory("c").items and b.items == [1]
+    assert a == dataclasses.replace(a) and replace(b, name="c") == WithFactory("c", [1])
+    tr = Transition(_ticket(), None, Action.CALL)
+    assert tr.data == {} and tr.counter_id is None and tr.previous is None
+
+
+def test_classes_it_cannot_build_the_same_way_are_refused_at_import() -> None:
+    @dataclass(frozen=True)
+    class KwOnly:
+        x: int = field(kw_only=True)
 
     @dataclass
     class NotFrozen:
@@ -82,6 +96,6 @@ def test_classes_it_cannot_build_the_same_way_are_refused_at_import() -> None:
         def __post_init__(self) -> None:
             pass
 
-    for cls in (WithFactory, NotFrozen, WithPostInit):
+    for cls in (KwOnly, NotFrozen, WithPostInit):
         with pytest.raises(TypeError):
             fast_init(cls)

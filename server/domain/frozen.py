@@ -14,31 +14,37 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 _MISSING = dataclasses.MISSING
+_FACTORY = object()  # "not given": the field's default_factory makes its value
 
 
 def fast_init(cls: type[T]) -> type[T]:
     """Replace a frozen dataclass's `__init__` with one that fills `__dict__` in one call.
 
-    Only for plain fields (no default_factory, init=False, kw_only or InitVar) and no `__post_init__`:
-    anything else is refused here, at import, rather than built differently."""
+    Only for fields with a value or a default (or default_factory), none `init=False` or `kw_only`, and
+    no `__post_init__`: anything else is refused here, at import, rather than built differently."""
     if not dataclasses.is_dataclass(cls) or not cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
         raise TypeError(f"{cls.__name__}: fast_init is for frozen dataclasses")
     params = dataclasses.fields(cls)
     if hasattr(cls, "__post_init__") or hasattr(cls, "__slots__"):
         raise TypeError(f"{cls.__name__}: fast_init does not run __post_init__ or fill slots")
-    defaults: dict[str, Any] = {}
-    args = []
+    defaults: dict[str, Any] = {"_FACTORY": _FACTORY}
+    args, body = [], []
     for f in params:
-        if not f.init or f.kw_only or f.default_factory is not _MISSING:
+        if not f.init or f.kw_only or f._field_type is not dataclasses._FIELD:  # type: ignore[attr-defined]
             raise TypeError(f"{cls.__name__}.{f.name}: fast_init takes plain fields only")
+        if f.default_factory is not _MISSING:  # as dataclasses does: a sentinel default, a new value each time
+            defaults[f"_f_{f.name}"] = f.default_factory
+            args.append(f"{f.name}=_FACTORY")
+            body.append(f"    d[{f.name!r}] = _f_{f.name}() if {f.name} is _FACTORY else {f.name}\n")
+            continue
         if f.default is _MISSING:
             args.append(f.name)
         else:
             defaults[f"_d_{f.name}"] = f.default
             args.append(f"{f.name}=_d_{f.name}")
+        body.append(f"    d[{f.name!r}] = {f.name}\n")
     names = [f.name for f in params]
-    body = "".join(f"    d[{n!r}] = {n}\n" for n in names)
-    source = f"def __init__(self, {', '.join(args)}):\n    d = self.__dict__\n{body}"
+    source = f"def __init__(self, {', '.join(args)}):\n    d = self.__dict__\n{''.join(body)}"
     namespace: dict[str, Any] = {}
     exec(source, defaults, namespace)  # noqa: S102  (built from the class's own field names)
     init = namespace["__init__"]

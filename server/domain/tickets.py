@@ -142,6 +142,7 @@ class Ticket:
         return self.status in OPEN_STATUSES
 
 
+@fast_init
 @dataclass(frozen=True)
 class Transition:
     """What happened: the store writes the new ticket and logs the event."""

@@ -39,6 +39,26 @@ def test_heads_choose_like_the_full_queue(tmp_path: Path) -> None:
             assert len(heads) <= 3
 
 
+def test_insert_keeps_every_column_of_new_and_already_called_tickets(tmp_path: Path) -> None:
+    """A just-issued ticket binds only the columns it has; one merged in already served binds them all."""
+    conn = connect(tmp_path / "q.db")
+    schema.apply(Database(conn))
+    new = Ticket(id="N1", day="2026-11-23", number="1001", series="HT", seq=1, procedure_id=1, field_id=1,
+                 status=Status.WAITING, arrival_at=10.0, issued_at=10.0, public_token="pn", priority="elderly",
+                 kiosk_id="k1", session_id="s1", slot_at=99.0)
+    served = Ticket(id="D1", day="2026-11-23", number="1002", series="HT", seq=2, procedure_id=1, field_id=1,
+                    status=Status.DONE, arrival_at=11.0, issued_at=11.0, public_token="pd", counter_id=3,
+                    called_at=20.0, first_called_at=20.0, served_at=21.0, done_at=30.0, calls=2,
+                    outcome="result_returned", receipt_no="R-7", wrote_forms=True, served_by=5, origin="laptop")
+    target_only = Ticket(id="T1", day="2026-11-23", number="1003", series="HT", seq=3, procedure_id=1,
+                         field_id=1, status=Status.WAITING, arrival_at=5.0, issued_at=12.0, public_token="pt",
+                         target_counter_id=4)
+    for t in (new, served, target_only):
+        tickets.insert(conn, t, 9, 1)
+        assert tickets.get(conn, t.id) == t
+    assert conn.execute("SELECT n FROM waiting_counts WHERE field_id = 1").fetchone()[0] == 2
+
+
 async def test_catalogue_edits_reach_the_cached_decisions_at_once(client) -> None:  # noqa: ANN001
     from server.keys import WRITER
 

@@ -149,15 +149,32 @@ def at_counter(conn: Conn, day: str, counter_id: int) -> Ticket | None:
     return row_to_ticket(row) if row else None
 
 
-_INSERT = (f"INSERT INTO tickets ({', '.join(TICKET_COLUMNS)}, hour, weekday)"
-           f" VALUES ({', '.join('?' * (len(TICKET_COLUMNS) + 2))})")
-_ticket_values = attrgetter(*TICKET_COLUMNS)  # all columns in one call (in C)
+def _insert_of(columns: list[str]) -> tuple[str, Any]:
+    sql = (f"INSERT INTO tickets ({', '.join(columns)}, hour, weekday)"
+           f" VALUES ({', '.join('?' * (len(columns) + 2))})")
+    return sql, attrgetter(*columns)  # all the columns in one call (in C)
+
+
+# What a ticket gets only once it is called or finished: NULL (or the column's default) in a new one.
+_LATER = ("counter_id", "target_counter_id", "called_at", "first_called_at", "served_at", "done_at", "outcome",
+          "receipt_no", "served_by")
+_INSERT, _ticket_values = _insert_of(TICKET_COLUMNS)
+_INSERT_NEW, _new_ticket_values = _insert_of([c for c in TICKET_COLUMNS
+                                              if c not in (*_LATER, "calls", "wrote_forms")])
+_NEW_STATUS_AT = [c for c in TICKET_COLUMNS if c not in (*_LATER, "calls", "wrote_forms")].index("status")
+_later_values = attrgetter(*_LATER)
+_NOTHING_LATER = (None,) * len(_LATER)
 
 
 def insert(conn: Conn, t: Ticket, hour: int, weekday: int) -> None:
-    values = [*_ticket_values(t), hour, weekday]
-    values[_STATUS_AT] = t.status.value
-    conn.execute(_INSERT, values)
+    """A new ticket's row. One just issued binds only the columns it has (each NULL parameter costs
+    CPython's sqlite3 an adapter lookup); one that arrives already called (a merge) binds them all."""
+    if _later_values(t) == _NOTHING_LATER and t.calls == 0 and not t.wrote_forms:
+        sql, values, status_at = _INSERT_NEW, [*_new_ticket_values(t), hour, weekday], _NEW_STATUS_AT
+    else:
+        sql, values, status_at = _INSERT, [*_ticket_values(t), hour, weekday], _STATUS_AT
+    values[status_at] = t.status.value
+    conn.execute(sql, values)
     if t.status is Status.WAITING:
         _count_waiting(conn, t.day, t.field_id, 1)
 

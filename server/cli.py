@@ -56,12 +56,20 @@ def cmd_serve(args: argparse.Namespace) -> None:
     serve(cfg)
 
 
+GC_THRESHOLDS = (20_000, 20, 20)
+
+
 async def _freeze_startup_heap(app: web.Application) -> None:
     """What starting made (modules, routes, the catalogue: most of the heap) lives as long as the process.
     Frozen out of the garbage collector's sight, it is no longer walked by every full collection, which
-    stopped the event loop for ~50 ms under load: the slowest answer of every client at that moment."""
+    stopped the event loop for ~50 ms under load: the slowest answer of every client at that moment.
+
+    Then the youngest generation is collected every 20,000 new objects instead of 700: a request makes a
+    few hundred that live for milliseconds, so the default walked them every few tickets (25,000 CPU
+    instructions a ticket, 2.6 %); a collection of 20,000 young objects takes well under a millisecond."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def serve(cfg: config_mod.Config, app: web.Application | None = None, banner: str = "") -> None:

@@ -86,10 +86,10 @@ class DeviceTracker:
 TRACKER = web.AppKey("device_tracker", DeviceTracker)
 
 
-def last_seen(request: web.Request, principal: Principal) -> None:
+def last_seen(request: web.Request, principal: Principal, now: float) -> None:
     """A request hook (keys.REQUEST_HOOKS): a device is seen whenever it asks anything."""
     if principal.device_id:
-        request.app[TRACKER].seen(principal.device_id, epoch(request.app[CLOCK].now()))
+        request.app[TRACKER].seen(principal.device_id, now)
 
 
 async def _flusher(app: web.Application) -> AsyncIterator[None]:

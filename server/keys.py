@@ -30,13 +30,16 @@ SERVICES = web.AppKey("services", dict[str, Any])
 # Called after a ticket is issued, with (request, principal, result, payload); may add to the payload
 # (the printers add the print job's state). Must not block: printing is queued, never awaited.
 AFTER_ISSUE = web.AppKey("after_issue", list[Callable[..., None]])
-# Called by the auth middleware with (request, principal) once it knows who is asking, before the handler;
+# Called by the auth middleware with (request, principal, received_at) once it knows who is asking, before the handler;
 # may raise a DomainError (the rate limit does). Plain calls, not middlewares: each middleware layer costs
 # every request a coroutine.
-REQUEST_HOOKS = web.AppKey("request_hooks", list[Callable[[web.Request, Principal], None]])
+REQUEST_HOOKS = web.AppKey("request_hooks", list[Callable[[web.Request, Principal, float], None]])
 SCHEDULER = web.AppKey("scheduler", Any)  # apscheduler AsyncIOScheduler; parts add jobs in their setup()
 # Who is asking, set by the auth middleware on every request.
 PRINCIPAL = web.RequestKey("principal", Principal)
+# When it arrived (epoch seconds by the app's clock), read once by the auth middleware for all that answering
+# it needs: the session's expiry, the rate limit, a device's last sighting, the decision's instant.
+RECEIVED_AT = web.RequestKey("received_at", float)
 # The catalogue cache of the loop thread's read connection (see server/store/catalog_cache.py).
 READ_CACHE = web.AppKey("read_cache", CatalogCache)
 # Each field's recent service times for the wait estimate, re-read after a ticket is finished.

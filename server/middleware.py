@@ -10,7 +10,7 @@ from aiohttp import web
 from . import auth
 from .domain.clock import epoch
 from .domain.errors import DomainError
-from .keys import CLOCK, PRINCIPAL, READER, REQUEST_HOOKS, SESSIONS
+from .keys import CLOCK, PRINCIPAL, READER, RECEIVED_AT, REQUEST_HOOKS, SESSIONS
 
 COOKIE = "motcua_token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -57,10 +57,11 @@ async def _csrf_field(request: web.Request) -> str:
 async def auth_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     token, from_cookie = _token(request)
     principal = auth.PUBLIC
+    now = request[RECEIVED_AT] = epoch(request.app[CLOCK].now())
     if from_cookie and request.path in CSRF_EXEMPT:
         token = None  # signing in again replaces the cookie; an old one must not stand in the way
     if token:
-        found = request.app[SESSIONS].resolve(request.app[READER], token, epoch(request.app[CLOCK].now()))
+        found = request.app[SESSIONS].resolve(request.app[READER], token, now)
         if found is None and not from_cookie and request.path.startswith("/api/") and request.path != "/api/login":
             raise DomainError("auth_required", status=401)
         if found is not None:
@@ -71,7 +72,7 @@ async def auth_middleware(request: web.Request, handler: Any) -> web.StreamRespo
                     raise DomainError("csrf_failed", status=403)
     request[PRINCIPAL] = principal
     for hook in request.app[REQUEST_HOOKS]:
-        hook(request, principal)
+        hook(request, principal, now)
     return await handler(request)
 
 

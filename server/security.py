@@ -17,9 +17,8 @@ from aiohttp import web
 
 from .auth import LoginThrottle, Principal
 from .config import Config, ConfigError
-from .domain.clock import epoch
 from .domain.errors import DomainError
-from .keys import CLOCK, CONFIG, REQUEST_HOOKS, THROTTLE
+from .keys import CONFIG, REQUEST_HOOKS, THROTTLE
 
 DEFAULTS: dict[str, Any] = {
     "kiosk_issue_burst": 3,  # tickets a kiosk may print at once ...
@@ -116,7 +115,7 @@ def rule_for(request: web.Request, principal: Principal, public_paths: list[str]
     return None
 
 
-def rate_limit(request: web.Request, principal: Principal) -> None:
+def rate_limit(request: web.Request, principal: Principal, now: float) -> None:
     """A request hook (keys.REQUEST_HOOKS): runs once the auth middleware knows who is asking."""
     app = request.app
     conf = app[SECURITY]
@@ -124,7 +123,7 @@ def rate_limit(request: web.Request, principal: Principal) -> None:
     if found is not None:
         rule, who = found
         who = who or client_ip(request, conf["trusted_proxies"])
-        app[LIMITER].check(rule, who, epoch(app[CLOCK].now()))
+        app[LIMITER].check(rule, who, now)
 
 
 SECURITY = web.AppKey("security_settings", dict[str, Any])

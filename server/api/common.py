@@ -10,7 +10,7 @@ from aiohttp import web
 from .. import jsonio
 from ..auth import Principal
 from ..domain.clock import epoch
-from ..keys import CLOCK, CONFIG, POLICY, WRITER
+from ..keys import CLOCK, CONFIG, POLICY, RECEIVED_AT, WRITER
 from ..services.queue import Ctx
 
 T = TypeVar("T")
@@ -18,8 +18,9 @@ T = TypeVar("T")
 
 def ctx_for(request: web.Request, principal: Principal) -> Ctx:
     app = request.app
+    now = request.get(RECEIVED_AT)
     return Ctx(
-        now=epoch(app[CLOCK].now()),
+        now=epoch(app[CLOCK].now()) if now is None else now,
         tz=app[CONFIG].tz,
         policy=app[POLICY],
         actor=principal.actor,

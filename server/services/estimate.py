@@ -21,8 +21,9 @@ WEEK_S = 7 * 86400
 SAMPLES_TTL_S = 60.0
 
 
-def estimate_wait_min(ahead: int, service_s: list[float], target_min: float, counters: int) -> int:
-    mean_s = fmean(service_s) if len(service_s) >= 3 else target_min * 60
+def estimate_wait_min(ahead: int, mean_service_s: float | None, target_min: float, counters: int) -> int:
+    """`mean_service_s`: the field's mean from `ServiceTimes.mean_s` (None: fewer than 3 samples)."""
+    mean_s = target_min * 60 if mean_service_s is None else mean_service_s
     return math.ceil(ahead * mean_s / max(counters, 1) / 60)
 
 
@@ -30,15 +31,17 @@ class ServiceTimes:
     """Each field's recent call-to-done durations, for the loop thread's read connection."""
 
     def __init__(self) -> None:
-        self._by_field: dict[int, tuple[float, list[float]]] = {}
+        self._by_field: dict[int, tuple[float, float | None]] = {}
 
-    def samples(self, conn: Conn, field_id: int, now: float) -> list[float]:
+    def mean_s(self, conn: Conn, field_id: int, now: float) -> float | None:
+        """The mean call-to-done seconds of the field's recent tickets; None with fewer than 3 of them."""
         hit = self._by_field.get(field_id)
         if hit is not None and 0 <= now - hit[0] < SAMPLES_TTL_S:
             return hit[1]
         values = tickets.recent_service_seconds(conn, field_id, now - WEEK_S)
-        self._by_field[field_id] = (now, values)
-        return values
+        mean = fmean(values) if len(values) >= 3 else None
+        self._by_field[field_id] = (now, mean)
+        return mean
 
     def on_commit(self, published: list[Published]) -> None:
         """Writer listener: a finished ticket (or a mobile session merged in) makes every field read again."""

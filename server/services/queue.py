@@ -198,8 +198,9 @@ def issue(tx: Tx, ctx: Ctx, req: IssueRequest) -> dict[str, Any]:
         },
         ticket_view=ticket_view(t),
     )
+    # the snapshot this decision used (the answer and the slip read the same), and its local time
     return {"ticket": t, "waiting_ahead": store.count_waiting_ahead(tx, t), "procedure": proc, "field": field,
-            "catalog": cat}  # the snapshot this decision used: the answer and the slip read the same
+            "catalog": cat, "issued_local": local}
 
 
 def call_next(tx: Tx, ctx: Ctx, counter_id: int) -> Ticket | None:

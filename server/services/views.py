@@ -17,15 +17,15 @@ from .estimate import estimate_wait_min
 from .queue import ticket_view
 
 
-def _estimate(app: web.Application, t: Ticket, ahead: int, cat: Catalog | None = None) -> int:
+def _estimate(app: web.Application, t: Ticket, ahead: int, now: float, cat: Catalog | None = None) -> int:
     if ahead == 0:
         return 0
     conn = app[READER]
     cat = cat or catalog.current(conn, app[READ_CACHE])
     proc = cat.procedure(t.procedure_id) or {"service_target_min": 15}
-    samples = app[SERVICE_TIMES].samples(conn, t.field_id, epoch(app[CLOCK].now()))
+    mean_s = app[SERVICE_TIMES].mean_s(conn, t.field_id, now)
     serving = len(cat.counters_serving(t.procedure_id, t.field_id))
-    return estimate_wait_min(ahead, samples, proc["service_target_min"], serving)
+    return estimate_wait_min(ahead, mean_s, proc["service_target_min"], serving)
 
 
 def status_url(app: web.Application, token: str, origin: str = "") -> str:
@@ -47,10 +47,10 @@ def ticket_detail(app: web.Application, result: dict[str, Any], origin: str = ""
         "procedure": {"id": proc["id"], "code": proc["code"], "name_vi": proc["name_vi"], "name_en": proc["name_en"]},
         "field": {"id": field["id"], "name_vi": field["name_vi"], "name_en": field["name_en"]},
         "priority": t.priority,
-        "issued_at": _local(app, t.issued_at),
+        "issued_at": result["issued_local"].isoformat(timespec="seconds"),
         "day": t.day,
         "waiting_ahead": result["waiting_ahead"],
-        "estimated_wait_min": _estimate(app, t, result["waiting_ahead"], result["catalog"]),
+        "estimated_wait_min": _estimate(app, t, result["waiting_ahead"], t.issued_at, result["catalog"]),
         "status_token": t.public_token,
         "status_url": status_url(app, t.public_token, origin),
     }
@@ -68,7 +68,7 @@ def ticket_status(app: web.Application, t: Ticket) -> dict[str, Any]:
         "procedure_vi": proc.get("name_vi"),
         "procedure_en": proc.get("name_en"),
         "position": ahead,
-        "estimated_wait_min": _estimate(app, t, ahead) if t.is_waiting else 0,
+        "estimated_wait_min": _estimate(app, t, ahead, epoch(app[CLOCK].now())) if t.is_waiting else 0,
         "counter": {"number": counter["number"], "name_vi": counter["name_vi"], "name_en": counter["name_en"]}
         if counter and t.status.value in ("called", "serving") else None,
         "issued_at": _local(app, t.issued_at),

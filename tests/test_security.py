@@ -19,7 +19,7 @@ from server.devices import TRACKER
 from server.domain.clock import FakeClock
 from server.domain.errors import DomainError
 from server.keys import SERVICES
-from server.middleware import SECURITY_HEADERS
+from server.middleware import API_SECURITY_HEADERS, SECURITY_HEADERS
 from server.security import settings
 
 from .conftest import DISPLAY, KIOSK, make_config, staff_at
@@ -84,14 +84,20 @@ async def test_bad_requests_get_clear_4xx_json_never_500(client: TestClient, met
 
 
 async def test_security_headers_on_every_kind_of_answer(client: TestClient) -> None:
+    """Pages, files and redirects carry the pages' set; every JSON answer (errors too) the API's."""
     kinds = ["/api/office", "/api/nope", "/healthz", "/admin/login", "/admin/static/admin.css", "/static/base.css",
              "/nope-page", "/api/openapi.json"]
     kinds += [p for p in ("/kiosk?device=demo-kiosk-1", "/display?device=demo-display-hall", "/counter")
               if any(r.get_info().get("path") == p.split("?")[0] for r in client.app.router.resources())]
     for path in kinds:
         r = await client.get(path, allow_redirects=False)
-        for name, value in SECURITY_HEADERS.items():
+        expected = API_SECURITY_HEADERS if r.content_type == "application/json" else SECURITY_HEADERS
+        for name, value in expected.items():
             assert r.headers.get(name) == value, f"{path} ({r.status}) lacks {name}"
+    r = await client.post("/api/tickets", json={"procedure_id": 1}, headers={"Authorization": "Bearer demo-kiosk-1"})
+    assert r.status == 201 and r.content_type == "application/json" and r.charset == "utf-8"
+    assert {name: r.headers.get(name) for name in API_SECURITY_HEADERS} == API_SECURITY_HEADERS
+    assert "default-src 'none'" in API_SECURITY_HEADERS["Content-Security-Policy"]
     assert "script-src 'self'" in SECURITY_HEADERS["Content-Security-Policy"]
     assert "unsafe-inline" not in SECURITY_HEADERS["Content-Security-Policy"]
 

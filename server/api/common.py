@@ -11,6 +11,7 @@ from .. import jsonio
 from ..auth import Principal
 from ..domain.clock import epoch
 from ..keys import CLOCK, CONFIG, POLICY, RECEIVED_AT, WRITER
+from ..middleware import JSON_HEADERS
 from ..services.queue import Ctx
 
 T = TypeVar("T")
@@ -36,5 +37,4 @@ async def decide(request: web.Request, principal: Principal, fn: Callable[..., T
 
 
 def ok(data: Any, status: int = 200) -> web.Response:
-    return web.Response(body=jsonio.dumps_bytes(data), status=status, content_type="application/json",
-                        charset="utf-8")
+    return web.Response(body=jsonio.dumps_bytes(data), status=status, headers=JSON_HEADERS)

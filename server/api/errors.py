@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from .. import jsonio
 from ..domain.errors import DomainError
 from ..messages import register, text
+from ..middleware import API_SECURITY_HEADERS
 
 register({"constraint_failed": ("Dữ liệu không hợp lệ với quy tắc của hệ thống ({detail}).",
                                 "The data breaks one of the system's rules ({detail}).")})
@@ -39,8 +40,8 @@ def error_response(request: web.Request, status: int, code: str, headers: dict[s
                    params: dict[str, Any] | None = None) -> web.Response:
     """Message parameters travel as a dict, so a parameter may be called anything (even `status`)."""
     return web.json_response(
-        error_body(code, lang_of(request), params), status=status, headers=headers,
-        dumps=jsonio.dumps,
+        error_body(code, lang_of(request), params), status=status,
+        headers={**API_SECURITY_HEADERS, **(headers or {})}, dumps=jsonio.dumps,
     )
 
 

@@ -65,13 +65,14 @@ async def _csrf_field(request: web.Request) -> str:
 
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    app = request.app  # a property of two steps: read once
     token, from_cookie = _token(request)
     principal = auth.PUBLIC
-    now = request[RECEIVED_AT] = epoch(request.app[CLOCK].now())
+    now = request[RECEIVED_AT] = epoch(app[CLOCK].now())
     if from_cookie and request.path in CSRF_EXEMPT:
         token = None  # signing in again replaces the cookie; an old one must not stand in the way
     if token:
-        found = request.app[SESSIONS].resolve(request.app[READER], token, now)
+        found = app[SESSIONS].resolve(app[READER], token, now)
         if found is None and not from_cookie and request.path.startswith("/api/") and request.path != "/api/login":
             raise DomainError("auth_required", status=401)
         if found is not None:
@@ -81,7 +82,7 @@ async def auth_middleware(request: web.Request, handler: Any) -> web.StreamRespo
                 if not hmac.compare_digest(sent, auth.csrf_token(token)):
                     raise DomainError("csrf_failed", status=403)
     request[PRINCIPAL] = principal
-    for hook in request.app[REQUEST_HOOKS]:
+    for hook in app[REQUEST_HOOKS]:
         hook(request, principal, now)
     return await handler(request)
 

@@ -50,7 +50,7 @@ def settings(config: Config) -> dict[str, Any]:
     return merged
 
 
-@dataclass
+@dataclass(slots=True)
 class Bucket:
     burst: float
     every_s: float

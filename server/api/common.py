@@ -17,8 +17,8 @@ from ..services.queue import Ctx
 T = TypeVar("T")
 
 
-def ctx_for(request: web.Request, principal: Principal) -> Ctx:
-    app = request.app
+def ctx_for(request: web.Request, principal: Principal, app: web.Application | None = None) -> Ctx:
+    app = app or request.app
     now = request.get(RECEIVED_AT)
     return Ctx(
         now=epoch(app[CLOCK].now()) if now is None else now,
@@ -33,7 +33,8 @@ async def decide(request: web.Request, principal: Principal, fn: Callable[..., T
                  quick: bool = False) -> T:
     """Run one decision through the writer; it is durable when this returns. `quick`: a ticket-sized
     decision, decided on the event loop (see server/store/writer.py); imports and bulk edits are not."""
-    return await request.app[WRITER].run(fn, ctx_for(request, principal), *args, quick=quick)
+    app = request.app
+    return await app[WRITER].run(fn, ctx_for(request, principal, app), *args, quick=quick)
 
 
 def ok(data: Any, status: int = 200) -> web.Response:

@@ -31,8 +31,9 @@ class IssueBody(Body):
 async def issue_ticket(request: web.Request, principal: Principal, body: IssueBody) -> web.Response:
     req = queue.IssueRequest(procedure_id=body.procedure_id, priority=body.priority, kiosk_id=principal.device_id)
     result = await decide(request, principal, queue.issue, req, quick=True)
-    payload = ticket_detail(request.app, result, f"{request.scheme}://{request.host}")
-    for hook in request.app[AFTER_ISSUE]:
+    app = request.app
+    payload = ticket_detail(app, result, f"{request.scheme}://{request.host}")
+    for hook in app[AFTER_ISSUE]:
         hook(request, principal, result, payload)
     return ok(payload, status=201)
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from ..domain import queue_policy
 from ..domain import tickets as tk
-from ..domain.clock import from_epoch
+from ..domain.clock import local_at
 from ..domain.errors import DomainError, Invalid, NotFound
 from ..domain.frozen import fast_init, replace
 from ..domain.tickets import Outcome, Status, Ticket, Transition
@@ -53,7 +53,7 @@ class Ctx:
 
     @_once
     def local(self) -> datetime:
-        return from_epoch(self.now).astimezone(self.tz)
+        return local_at(self.now, self.tz)
 
     @_once
     def day(self) -> str:
@@ -198,9 +198,8 @@ def issue(tx: Tx, ctx: Ctx, req: IssueRequest) -> dict[str, Any]:
         },
         ticket_view=ticket_view(t),
     )
-    # the snapshot this decision used (the answer and the slip read the same), and its local time
     return {"ticket": t, "waiting_ahead": store.count_waiting_ahead(tx, t), "procedure": proc, "field": field,
-            "catalog": cat, "issued_local": local}
+            "catalog": cat}  # the snapshot this decision used: the answer and the slip read the same
 
 
 def call_next(tx: Tx, ctx: Ctx, counter_id: int) -> Ticket | None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..domain.clock import epoch, from_epoch
+from ..domain.clock import epoch, iso_seconds_at
 from ..domain.tickets import STATUS_LABELS, Ticket
 from ..keys import CLOCK, CONFIG, READ_CACHE, READER, SERVICE_TIMES
 from ..store import catalog, tickets
@@ -35,7 +35,7 @@ def status_url(app: web.Application, token: str, origin: str = "") -> str:
 
 
 def _local(app: web.Application, ts: float) -> str:
-    return from_epoch(ts).astimezone(app[CONFIG].tz).isoformat(timespec="seconds")
+    return iso_seconds_at(ts, app[CONFIG].tz)
 
 
 def ticket_detail(app: web.Application, result: dict[str, Any], origin: str = "") -> dict[str, Any]:
@@ -47,7 +47,7 @@ def ticket_detail(app: web.Application, result: dict[str, Any], origin: str = ""
         "procedure": {"id": proc["id"], "code": proc["code"], "name_vi": proc["name_vi"], "name_en": proc["name_en"]},
         "field": {"id": field["id"], "name_vi": field["name_vi"], "name_en": field["name_en"]},
         "priority": t.priority,
-        "issued_at": result["issued_local"].isoformat(timespec="seconds"),
+        "issued_at": iso_seconds_at(t.issued_at, app[CONFIG].tz),
         "day": t.day,
         "waiting_ahead": result["waiting_ahead"],
         "estimated_wait_min": _estimate(app, t, result["waiting_ahead"], t.issued_at, result["catalog"]),

@@ -59,12 +59,17 @@ class Bucket:
 
     def take(self, now: float) -> float:
         """Take one token; answer 0 if granted, else the seconds until one is back."""
-        self.tokens = min(self.burst, self.tokens + max(0.0, now - self.at) / self.every_s)
+        tokens = self.tokens
+        if now > self.at:  # (a clock that went back refills nothing)
+            tokens += (now - self.at) / self.every_s
+            if tokens > self.burst:
+                tokens = self.burst
         self.at = now
-        if self.tokens >= 1:
-            self.tokens -= 1
+        if tokens >= 1:
+            self.tokens = tokens - 1
             return 0.0
-        return (1 - self.tokens) * self.every_s
+        self.tokens = tokens
+        return (1 - tokens) * self.every_s
 
 
 @dataclass
@@ -76,14 +81,15 @@ class RateLimiter:
     max_keys: int = 20000
 
     def check(self, rule: str, who: str, now: float) -> None:
-        burst, every_s = self.rules[rule]
-        bucket = self.buckets.get((rule, who))
+        key = (rule, who)
+        bucket = self.buckets.get(key)
         if bucket is None:
             if len(self.buckets) >= self.max_keys:
                 self._prune(now)
-            bucket = self.buckets[(rule, who)] = Bucket(burst, every_s, burst, now)
+            burst, every_s = self.rules[rule]
+            bucket = self.buckets[key] = Bucket(burst, every_s, burst, now)
         wait = bucket.take(now)
-        if wait > 0:
+        if wait:
             raise DomainError("rate_limited", status=429, retry_after=max(1, math.ceil(wait)))
 
     def _prune(self, now: float) -> None:

@@ -20,7 +20,7 @@ from server.domain.clock import FakeClock
 from server.domain.errors import DomainError
 from server.keys import SERVICES
 from server.middleware import API_SECURITY_HEADERS, SECURITY_HEADERS
-from server.security import settings
+from server.security import Bucket, settings
 
 from .conftest import DISPLAY, KIOSK, make_config, staff_at
 
@@ -216,3 +216,12 @@ async def test_a_sign_in_never_holds_up_the_tickets(client, monkeypatch) -> None
     release.set()
     r = await signing_in
     assert r.status == 200 and (await r.json())["token"]
+
+
+def test_bucket_refills_at_its_pace_up_to_its_burst_and_not_when_the_clock_goes_back() -> None:
+    b = Bucket(burst=2, every_s=5, tokens=2, at=100.0)
+    assert [b.take(100.0), b.take(100.0)] == [0.0, 0.0]
+    assert b.take(101.0) == pytest.approx(4.0)  # 0.2 token back: 4 s until a whole one
+    assert b.take(106.0) == 0.0  # 1.2 tokens: one taken
+    assert b.take(50.0) == pytest.approx(4.0)  # the clock went back: nothing refilled
+    assert b.take(1000.0) == 0.0 and b.tokens == pytest.approx(1.0)  # refilled to the burst only

@@ -96,6 +96,10 @@ def test_classes_it_cannot_build_the_same_way_are_refused_at_import() -> None:
         def __post_init__(self) -> None:
             pass
 
-    for cls in (KwOnly, NotFrozen, WithPostInit):
+    @dataclass(frozen=True)
+    class ShadowsTheInit:
+        _dict_: int
+
+    for cls in (KwOnly, NotFrozen, WithPostInit, ShadowsTheInit):
         with pytest.raises(TypeError):
             fast_init(cls)

@@ -15,10 +15,11 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 _MISSING = dataclasses.MISSING
 _FACTORY = object()  # "not given": the field's default_factory makes its value
+_RESERVED = frozenset({"self", "_dict_", "_FACTORY"})
 
 
 def fast_init(cls: type[T]) -> type[T]:
-    """Replace a frozen dataclass's `__init__` with one that fills `__dict__` in one call.
+    """Replace a frozen dataclass's `__init__` with one that writes straight into `__dict__`.
 
     Only for fields with a value or a default (or default_factory), none `init=False` or `kw_only`, and
     no `__post_init__`: anything else is refused here, at import, rather than built differently."""
@@ -32,19 +33,21 @@ def fast_init(cls: type[T]) -> type[T]:
     for f in params:
         if not f.init or f.kw_only or f._field_type is not dataclasses._FIELD:  # type: ignore[attr-defined]
             raise TypeError(f"{cls.__name__}.{f.name}: fast_init takes plain fields only")
+        if f.name in _RESERVED:
+            raise TypeError(f"{cls.__name__}.{f.name}: a name the generated __init__ uses itself")
         if f.default_factory is not _MISSING:  # as dataclasses does: a sentinel default, a new value each time
             defaults[f"_f_{f.name}"] = f.default_factory
             args.append(f"{f.name}=_FACTORY")
-            body.append(f"    d[{f.name!r}] = _f_{f.name}() if {f.name} is _FACTORY else {f.name}\n")
+            body.append(f"    _dict_[{f.name!r}] = _f_{f.name}() if {f.name} is _FACTORY else {f.name}\n")
             continue
         if f.default is _MISSING:
             args.append(f.name)
         else:
             defaults[f"_d_{f.name}"] = f.default
             args.append(f"{f.name}=_d_{f.name}")
-        body.append(f"    d[{f.name!r}] = {f.name}\n")
+        body.append(f"    _dict_[{f.name!r}] = {f.name}\n")
     names = [f.name for f in params]
-    source = f"def __init__(self, {', '.join(args)}):\n    d = self.__dict__\n{''.join(body)}"
+    source = f"def __init__(self, {', '.join(args)}):\n    _dict_ = self.__dict__\n{''.join(body)}"
     namespace: dict[str, Any] = {}
     exec(source, defaults, namespace)  # noqa: S102  (built from the class's own field names)
     init = namespace["__init__"]

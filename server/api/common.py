@@ -9,8 +9,7 @@ from aiohttp import web
 
 from .. import jsonio
 from ..auth import Principal
-from ..domain.clock import epoch
-from ..keys import CLOCK, CONFIG, POLICY, RECEIVED_AT, WRITER
+from ..keys import CONFIG, POLICY, RECEIVED_AT, WRITER
 from ..middleware import JSON_HEADERS
 from ..services.queue import Ctx
 
@@ -18,10 +17,11 @@ T = TypeVar("T")
 
 
 def ctx_for(request: web.Request, principal: Principal, app: web.Application | None = None) -> Ctx:
+    """The decision's instant is when the request arrived (set by the auth middleware, which every
+    route passes)."""
     app = app or request.app
-    now = request.get(RECEIVED_AT)
     return Ctx(
-        now=epoch(app[CLOCK].now()) if now is None else now,
+        now=request[RECEIVED_AT],
         tz=app[CONFIG].tz,
         policy=app[POLICY],
         actor=principal.actor,

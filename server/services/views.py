@@ -47,7 +47,7 @@ def ticket_detail(app: web.Application, result: dict[str, Any], origin: str = ""
         "procedure": {"id": proc["id"], "code": proc["code"], "name_vi": proc["name_vi"], "name_en": proc["name_en"]},
         "field": {"id": field["id"], "name_vi": field["name_vi"], "name_en": field["name_en"]},
         "priority": t.priority,
-        "issued_at": iso_seconds_at(t.issued_at, app[CONFIG].tz),
+        "issued_at": _local(app, t.issued_at),
         "day": t.day,
         "waiting_ahead": result["waiting_ahead"],
         "estimated_wait_min": _estimate(app, t, result["waiting_ahead"], t.issued_at, result["catalog"]),

@@ -159,9 +159,9 @@ def _insert_of(columns: list[str]) -> tuple[str, Any]:
 _LATER = ("counter_id", "target_counter_id", "called_at", "first_called_at", "served_at", "done_at", "outcome",
           "receipt_no", "served_by")
 _INSERT, _ticket_values = _insert_of(TICKET_COLUMNS)
-_INSERT_NEW, _new_ticket_values = _insert_of([c for c in TICKET_COLUMNS
-                                              if c not in (*_LATER, "calls", "wrote_forms")])
-_NEW_STATUS_AT = [c for c in TICKET_COLUMNS if c not in (*_LATER, "calls", "wrote_forms")].index("status")
+_NEW_COLUMNS = [c for c in TICKET_COLUMNS if c not in (*_LATER, "calls", "wrote_forms")]
+_INSERT_NEW, _new_ticket_values = _insert_of(_NEW_COLUMNS)
+_NEW_STATUS_AT = _NEW_COLUMNS.index("status")
 _later_values = attrgetter(*_LATER)
 _NOTHING_LATER = (None,) * len(_LATER)
 

@@ -175,12 +175,19 @@ class Pyttsx3Engine:
         if self._errors:
             raise SpeechError(f"pyttsx3 refused voice {voice_id!r} / rate {settings.rate} / volume "
                               f"{settings.volume}: {self._errors[0]}")
-        self._wait_idle(deadline)
-        self._finished.clear()
-        engine.save_to_file(text, str(out))
-        engine.runAndWait()
-        if not self._finished.wait(max(0.0, deadline - time.monotonic())):
-            raise RuntimeError(f"no finished-utterance from espeak-ng within {timeout:.0f} s")
+        for attempt in (1, 2):
+            self._wait_idle(deadline)
+            self._finished.clear()
+            engine.save_to_file(text, str(out))
+            engine.runAndWait()
+            if not self._finished.wait(max(0.0, deadline - time.monotonic())):
+                raise RuntimeError(f"no finished-utterance from espeak-ng within {timeout:.0f} s")
+            if self._errors or self._completed:
+                break
+            # Cancelled, not failed: the driver's stop flag, raised when libespeak-ng still looked busy with
+            # the previous phrase, was acted on by this phrase's loop (a race inside pyttsx3 2.99: one run of
+            # the suite fell back to the CLI for it). iterate() lowered the flag: the second attempt goes through.
+            log.debug("pyttsx3 cancelled %r (attempt %d)", text, attempt)
         if not self._completed or self._errors:
             raise SpeechError(f"pyttsx3 did not complete the phrase: {self._errors or 'cancelled'}")
 

@@ -7,6 +7,7 @@ import re
 
 from aiohttp.test_utils import TestClient
 
+from server.domain.clock import FakeClock
 from tests.conftest import issue, staff_at
 
 PRIVATE = ("id", "kiosk_id", "receipt_no", "appointment_id", "served_by", "public_token", "status_token")
@@ -54,9 +55,16 @@ async def test_unknown_token_gets_a_friendly_page_not_a_stack_trace(client: Test
     assert r.status == 404 and (await r.json())["error"]["message"]
 
 
-async def test_status_token_is_long_and_random(client: TestClient) -> None:
-    tokens = {(await issue(client, 1))["status_token"] for _ in range(5)}
-    assert len(tokens) == 5 and all(len(t) >= 22 for t in tokens)  # 16 random bytes, base64url
+async def test_status_token_is_long_and_random(client: TestClient, clock: FakeClock) -> None:
+    tickets = []
+    for _ in range(5):
+        tickets.append(await issue(client, 1))
+        clock.advance(seconds=1)
+    tokens = [t["status_token"] for t in tickets]
+    secret = [t[10:] for t in tokens]
+    assert len(set(secret)) == 5 and all(re.fullmatch(r"[A-Za-z0-9_-]{22}", s) for s in secret)  # 16 random bytes
+    # after the issue time (the id's first 10 characters), so the token index grows at its end
+    assert [t[:10] for t in tokens] == [t["id"][:10] for t in tickets] and tokens == sorted(tokens)
 
 
 async def test_status_qr_image_is_a_png(client: TestClient) -> None:

@@ -17,13 +17,16 @@ from sqlite_utils import Database
 from ..reports.rollup import rollup_ddl
 from .schema import migrations
 
+# Recalls and transfers of a period: a few per cent of the events, found without reading the rest, and
+# only they are in it (0016): the other events, a ticket's issue first, write no entry.
+EVENTS_REPORT = ("CREATE INDEX IF NOT EXISTS events_report ON events(type, day, ticket_id)"
+                 " WHERE type IN ('ticket.recall', 'ticket.transfer')")
 REPORT_INDEXES = (
     "CREATE INDEX IF NOT EXISTS tickets_report ON tickets(day, procedure_id, status, field_id, counter_id,"
     " served_by, session_type, appointment_id, hour, weekday, arrival_at, first_called_at, served_at, done_at,"
     " outcome, priority, wrote_forms, id)",
     "CREATE INDEX IF NOT EXISTS steps_report ON steps(ticket_id, ended_at, ended_reason, started_at, step, target_min)",
-    # Recalls and transfers of a period: a few per cent of the events, found without reading the rest.
-    "CREATE INDEX IF NOT EXISTS events_report ON events(type, day, ticket_id)",
+    EVENTS_REPORT,
 )
 
 
@@ -61,3 +64,14 @@ def m0005b_report_rollup(db: Database) -> None:
         "CREATE TABLE report_rollup_dirty (day TEXT PRIMARY KEY)",
     ):
         db.execute(sql)
+
+
+@migrations(name="0016_partial_event_indexes")
+def m0016_partial_event_indexes(db: Database) -> None:
+    """`events_report` held every event, so each one written (issuing a ticket, calling it...) added an
+    entry and 2-3 pages to its commit's WAL; its readers want recalls and transfers only (the report, whose
+    query names the same two types). The one other query by type, a counter's last finished ticket
+    (store/ratings.py), gets an index of finishes by day and counter."""
+    db.execute("DROP INDEX IF EXISTS events_report")
+    db.execute(EVENTS_REPORT)
+    db.execute("CREATE INDEX events_finish ON events(day, counter_id) WHERE type = 'ticket.finish'")

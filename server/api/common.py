@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -29,12 +29,12 @@ def ctx_for(request: web.Request, principal: Principal, app: web.Application | N
     )
 
 
-async def decide(request: web.Request, principal: Principal, fn: Callable[..., T], *args: Any,
-                 quick: bool = False) -> T:
-    """Run one decision through the writer; it is durable when this returns. `quick`: a ticket-sized
+def decide(request: web.Request, principal: Principal, fn: Callable[..., T], *args: Any,
+           quick: bool = False) -> Awaitable[T]:
+    """Run one decision through the writer; it is durable when the await returns. `quick`: a ticket-sized
     decision, decided on the event loop (see server/store/writer.py); imports and bulk edits are not."""
     app = request.app
-    return await app[WRITER].run(fn, ctx_for(request, principal, app), *args, quick=quick)
+    return app[WRITER].run(fn, ctx_for(request, principal, app), *args, quick=quick)
 
 
 def ok(data: Any, status: int = 200) -> web.Response:

@@ -134,16 +134,18 @@ class Writer:
         self._executor.shutdown(wait=True)
         self._sync_executor.shutdown(wait=True)
 
-    async def run(self, fn: Callable[..., T], *args: Any, quick: bool = False) -> T:
-        """Run `fn(tx, *args)` as one durable decision; raises what `fn` raised (nothing is written then).
+    def run(self, fn: Callable[..., T], *args: Any, quick: bool = False) -> asyncio.Future[T]:
+        """Queue `fn(tx, *args)` as one durable decision; awaiting the answer gives its value, or raises what
+        `fn` raised (nothing is written then). Cancelling the wait withdraws the decision if it has not begun.
 
         `quick`: a decision of a few rows and no slow work (no password hashing, no file), decided on the
-        event loop; the default runs it in the writer thread."""
+        event loop; the default runs it in the writer thread. A future, not a coroutine: its caller awaits
+        it directly, so a ticket's answer resumes one frame fewer on its way back."""
         if self._task is None:
             raise RuntimeError("writer is not running")
         fut: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait(_Item(fn, args, fut, quick))
-        return await fut
+        return fut
 
     async def _serve(self) -> None:
         loop = asyncio.get_running_loop()

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from server.reports.queries import report_queries
 from server.store import ratings, schema
 from server.store.db import connect
-from server.store.tx import new_id
+from server.store.tx import Tx
 
 DAY = "2026-11-23"
 TYPES = ("ticket.issue", "ticket.call", "ticket.recall", "ticket.transfer", "ticket.start", "ticket.finish")
@@ -20,9 +20,9 @@ TYPES = ("ticket.issue", "ticket.call", "ticket.recall", "ticket.transfer", "tic
 def _db(tmp_path: Path) -> sqlite3.Connection:
     conn = connect(tmp_path / "motcua.db")
     schema.apply(Database(conn))
+    tx = Tx(conn, "office")
     for n, type_ in enumerate(TYPES * 3):
-        conn.execute("INSERT INTO events (id, at, day, type, ticket_id, counter_id) VALUES (?, ?, ?, ?, ?, ?)",
-                     (new_id(1_795_399_200 + n), 1_795_399_200 + n, DAY, type_, f"t{n % 6}", 1 + n % 2))
+        tx.emit(type_, at=1_795_399_200 + n, day=DAY, ticket_id=f"t{n % 6}", counter_id=1 + n % 2)
     conn.execute("ANALYZE")
     return conn
 

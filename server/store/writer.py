@@ -33,6 +33,7 @@ import asyncio
 import logging
 import os
 import sqlite3
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -67,10 +68,11 @@ class Writer:
         self._queue: asyncio.Queue[_Item] = asyncio.Queue()
         self._conn: sqlite3.Connection | None = None
         self._task: asyncio.Task[None] | None = None
-        self._sync_task: asyncio.Task[None] | None = None
-        self._unsynced: list[_Committed] = []  # committed, in commit order, waiting for the WAL's fsync
-        self._sync_wanted = asyncio.Event()
-        self._stopping = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        # committed, in commit order, waiting for the WAL's fsync: appended on the loop, taken by the fsync thread
+        self._unsynced: deque[_Committed] = deque()
+        self._unanswered = 0  # batches committed and not yet answered (the loop's count)
+        self._all_answered = asyncio.Event()
         self._wal_fd: int | None = None
         self._listeners: list[OnCommit] = []
         self._cache = CatalogCache()  # the write connection's: used by whoever holds it (loop or thread)
@@ -90,9 +92,8 @@ class Writer:
         loop = asyncio.get_running_loop()
         applied = await loop.run_in_executor(self._executor, self._open)
         await self.checkpointer.start()
-        self._stopping = False
+        self._loop = loop
         self._task = asyncio.create_task(self._serve(), name="motcua-writer")
-        self._sync_task = asyncio.create_task(self._sync_loop(), name="motcua-fsync")
         return applied
 
     def _open(self) -> list[str]:
@@ -118,11 +119,9 @@ class Writer:
         log.info("writer: %d decisions in %d commits, %d fsyncs", self.decisions, self.commits, self.syncs)
         await cancel_and_wait(self._task)
         self._task = None
-        self._stopping = True  # what is committed is still fsynced and answered
-        self._sync_wanted.set()
-        if self._sync_task is not None:
-            await self._sync_task
-            self._sync_task = None
+        while self._unanswered:  # what is committed is still fsynced and answered
+            self._all_answered.clear()
+            await self._all_answered.wait()
         await self.checkpointer.stop()
         loop = asyncio.get_running_loop()
         if self._conn is not None:
@@ -169,35 +168,42 @@ class Writer:
             finally:
                 self.in_flight = 0
             self._unsynced.append(_Committed(live, outcomes))
-            self._sync_wanted.set()
+            self._unanswered += 1
+            self._sync_executor.submit(self._sync_and_answer)
             self.checkpointer.after_commit(self.commits)
             if self.checkpointer.wal_frames >= self.backstop_pages:
                 await loop.run_in_executor(self._executor, self._checkpoint_between)
 
-    async def _sync_loop(self) -> None:
-        """Fsync the WAL for every batch committed so far, then answer their callers and publish, in
-        commit order. Batches committed during an fsync wait for the next one (a group of groups)."""
-        loop = asyncio.get_running_loop()
-        while True:
-            await self._sync_wanted.wait()
-            self._sync_wanted.clear()
-            ready, self._unsynced = self._unsynced, []
-            if not ready:
-                if self._stopping:
-                    return
-                continue
-            try:
-                await loop.run_in_executor(self._sync_executor, self._fsync)
-            except OSError as exc:  # the disk refused: nothing of these batches may be acknowledged
-                log.critical("fsync of the WAL failed; %d batches are not acknowledged", len(ready), exc_info=True)
-                for committed in ready:
-                    _fail(committed.items, exc)
-                continue
-            finally:
-                if self._stopping:
-                    self._sync_wanted.set()  # drain what came in meanwhile, then stop
-            for committed in ready:
+    def _sync_and_answer(self) -> None:
+        """In the fsync thread, once per commit: fsync the WAL for every batch committed so far, then have
+        the loop answer their callers and publish, in commit order. Batches committed while an fsync runs
+        are covered by the next one (a group of groups); a job that finds them all taken does nothing.
+        Straight from the thread to a loop callback: no task to wake in between, so a batch is answered the
+        first time the loop looks after its fsync, and the next batch's fsync starts without waiting for it."""
+        ready: list[_Committed] = []
+        while self._unsynced:  # appended on the loop only after their COMMIT: the fsync below covers them
+            ready.append(self._unsynced.popleft())
+        if not ready:
+            return
+        loop = self._loop
+        assert loop is not None
+        try:
+            self._fsync()
+        except OSError as exc:  # the disk refused: nothing of these batches may be acknowledged
+            log.critical("fsync of the WAL failed; %d batches are not acknowledged", len(ready), exc_info=True)
+            loop.call_soon_threadsafe(self._answer_all, ready, exc)
+            return
+        loop.call_soon_threadsafe(self._answer_all, ready, None)
+
+    def _answer_all(self, ready: list[_Committed], failure: OSError | None) -> None:
+        for committed in ready:
+            if failure is None:
                 self._answer(committed)
+            else:
+                _fail(committed.items, failure)
+        self._unanswered -= len(ready)
+        if not self._unanswered:
+            self._all_answered.set()
 
     def _checkpoint_between(self) -> None:
         """The WAL passed the backstop: checkpoint it between two batches, so that (readers allowing) the

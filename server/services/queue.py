@@ -141,6 +141,10 @@ class IssueRequest:
     series_override: str | None = None
 
 
+def _new_memo(_conn: Any) -> dict[tuple[str, str], int]:
+    return {}
+
+
 def issue(tx: Tx, ctx: Ctx, req: IssueRequest) -> dict[str, Any]:
     session_id, session_type, series_key = req.session_id, req.session_type, req.series_override
     if session_id is None:  # the calendar stamps the session, or refuses when closed (no calendar: open)
@@ -156,7 +160,7 @@ def issue(tx: Tx, ctx: Ctx, req: IssueRequest) -> dict[str, Any]:
     field = cat.fields[proc["field_id"]]
     series = cat.series_for(series_key or field["series"])
     day = ctx.day
-    seq = store.next_seq(tx, day, series.key)
+    seq = store.next_seq(tx, day, series.key, tx.cache.get(tx, "number_seq", _new_memo))
     _, number = series.number_for(seq)
     ticket_id = new_id(ctx.now)
     t = Ticket(

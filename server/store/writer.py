@@ -105,6 +105,7 @@ class Writer:
                                    "keep the database on a local disk")
             conn.execute("PRAGMA wal_autocheckpoint = 0")  # COMMITs never checkpoint: see checkpoint.py
             applied = schema.apply(Database(conn))
+            self._cache.watch(conn)  # after the migrations: catalog_version exists
             # The module's docstring: NORMAL, plus our own fsync of the WAL before anyone is answered.
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA busy_timeout = 0")  # `_begin` waits for the lock, `_begin_now` does not

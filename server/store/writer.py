@@ -190,13 +190,13 @@ class Writer:
         assert loop is not None
         try:
             self._fsync()
-        except OSError as exc:  # the disk refused: nothing of these batches may be acknowledged
+        except Exception as exc:  # the disk refused: nothing of these batches may be acknowledged
             log.critical("fsync of the WAL failed; %d batches are not acknowledged", len(ready), exc_info=True)
             loop.call_soon_threadsafe(self._answer_all, ready, exc)
             return
         loop.call_soon_threadsafe(self._answer_all, ready, None)
 
-    def _answer_all(self, ready: list[_Committed], failure: OSError | None) -> None:
+    def _answer_all(self, ready: list[_Committed], failure: Exception | None) -> None:
         for committed in ready:
             if failure is None:
                 self._answer(committed)

@@ -15,6 +15,7 @@ from aiohttp import web
 from . import config as config_mod
 from .app import create_app
 from .domain.clock import SystemClock, epoch
+from .store import db
 
 log = logging.getLogger("motcua")
 
@@ -73,6 +74,8 @@ async def _freeze_startup_heap(app: web.Application) -> None:
 
 
 def serve(cfg: config_mod.Config, app: web.Application | None = None, banner: str = "") -> None:
+    if not db.without_memory_statistics():
+        log.info("SQLite keeps its memory statistics: a connection was open before the server started")
     app = app or create_app(cfg)
     app.on_startup.append(_freeze_startup_heap)  # the last startup step: after the app's own
     print(banner or f"motcua: serving {cfg.office.name} on http://{cfg.server.host}:{cfg.server.port}", flush=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import sqlite3
 from pathlib import Path
 
@@ -18,6 +19,37 @@ sqlite3.register_adapter(type(None), {}.get)
 sqlite3.register_adapter(bool, int)
 
 BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another connection's lock before it fails
+_SQLITE_CONFIG_MEMSTATUS = 9  # sqlite3.h
+_memory_statistics_off = False
+
+
+def without_memory_statistics() -> bool:
+    """Turn off SQLite's memory statistics for this process: kept by default under a global mutex at every
+    allocation of every connection (~200 locks and ~20,000 CPU instructions a ticket, `bench/bench_cost.py`),
+    and nothing here reads them. SQLite takes the setting only while it holds nothing, which
+    `sqlite3_memory_used()` tells (0 with no connection open, as long as it counts): then it is shut
+    down, set and started again. For `motcua serve`, before its first connection and its threads. False,
+    and nothing changed, when a connection is open or the library is out of reach (a Python whose sqlite3
+    module has SQLite built in and hidden). Once off, SQLite counts nothing and could not tell an open
+    connection any more: a second call does nothing."""
+    global _memory_statistics_off
+    import _sqlite3
+
+    if _memory_statistics_off:
+        return True
+    try:
+        lib = ctypes.CDLL(_sqlite3.__file__)  # symbols resolve to the SQLite this module uses
+        memory_used, shutdown, configure, initialize = (
+            lib.sqlite3_memory_used, lib.sqlite3_shutdown, lib.sqlite3_config, lib.sqlite3_initialize)
+    except (OSError, AttributeError):
+        return False
+    memory_used.restype = ctypes.c_int64
+    if memory_used() != 0 or shutdown() != 0:
+        return False
+    _memory_statistics_off = configure(_SQLITE_CONFIG_MEMSTATUS, ctypes.c_int(0)) == 0
+    if initialize() != 0:
+        raise RuntimeError("SQLite did not start again after its memory statistics were turned off")
+    return _memory_statistics_off
 
 
 def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:

@@ -48,6 +48,11 @@ async def test_a_catalogue_edit_reaches_the_next_decision_of_the_same_batch(
     assert before["procedure"]["name_vi"] == "Đăng ký khai sinh" and before["ticket"].number == "1001"
     assert after["procedure"]["name_vi"] == RENAMED
     assert after["ticket"].number == "1502"
+    # The watch is the write connection's own (a TEMP trigger): another connection edits the catalogue
+    # without knowing its function, and the writer still sees that edit at its next transaction.
+    with sqlite3.connect(config.db_file) as other:
+        other.execute("UPDATE procedures SET name_vi = 'Khai sinh' WHERE id = 1")
+    assert (await issue(client, 1))["procedure"]["name_vi"] == "Khai sinh"
 
 
 async def test_numbers_go_on_after_another_connection_counted(client: TestClient, config: Config) -> None:

@@ -77,8 +77,13 @@ end
 """
 
 
-def wrk_issue_load(base: str, clients: int, seconds: float, script: Path) -> tuple[int, float, float]:
-    """(tickets/s, p50 ms, p99 ms) from wrk; every answer must be a 2xx (a refused ticket fails the run)."""
+def loop_cpu(proc: psutil.Process) -> float:
+    """CPU seconds the server's main thread (its event loop, the part that bounds tickets/s) has used."""
+    return next(t.user_time + t.system_time for t in proc.threads() if t.id == proc.pid)
+
+
+def wrk_issue_load(base: str, clients: int, seconds: float, script: Path) -> tuple[int, float, float, int]:
+    """(tickets/s, p50 ms, p99 ms, tickets) from wrk; every answer must be a 2xx (a refused ticket fails the run)."""
     command = ["wrk", f"-t{min(clients, 2)}", f"-c{clients}", f"-d{max(1, round(seconds))}s", "-s", str(script),
                base + "/api/tickets"]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -87,7 +92,7 @@ def wrk_issue_load(base: str, clients: int, seconds: float, script: Path) -> tup
     requests, bad_status, socket_errors = (int(found.group(i)) for i in (1, 2, 3))
     assert bad_status == 0 and socket_errors == 0, out
     duration, p50, p99 = (float(found.group(i)) for i in (4, 5, 6))
-    return int(requests / duration), p50, p99
+    return int(requests / duration), p50, p99, requests
 
 
 async def issue_load(base: str, clients: int, seconds: float) -> tuple[int, list[float]]:
@@ -200,28 +205,35 @@ async def main(seconds: float, client: str) -> None:
         # First, with a realistic hall (the later rows leave thousands of open tickets in every snapshot).
         delays = await ws_fanout(server.base, admin, 50, 100)
         for c in (1, 8, 32):
+            cpu = loop_cpu(proc)
             if client == "wrk":
                 script = tmp / "issue.lua"
                 script.write_text(WRK_SCRIPT)
-                rows.append((f"issueTicket, {c} clients", *wrk_issue_load(server.base, c, seconds, script)))
+                rate, p50, p99, n = wrk_issue_load(server.base, c, seconds, script)
             else:
                 rate, lat = await issue_load(server.base, c, seconds)
-                rows.append((f"issueTicket, {c} clients", rate, pct(lat, 50), pct(lat, 99)))
+                p50, p99, n = pct(lat, 50), pct(lat, 99), len(lat)
+            rows.append((f"issueTicket, {c} clients", rate, p50, p99, (loop_cpu(proc) - cpu) * 1000 / n))
         for c in (1, 8, 32):
             await prefill(server.base, 480)
+            cpu = loop_cpu(proc)
             rate, lat = await call_load(server.base, admin, c, seconds)
-            rows.append((f"callNext, {c} counters", rate, pct(lat, 50), pct(lat, 99)))
+            rows.append((f"callNext, {c} counters", rate, pct(lat, 50), pct(lat, 99),
+                         (loop_cpu(proc) - cpu) * 1000 / len(lat)))
         rss = proc.memory_info().rss / 2**20
     finally:
         server.stop()
     print(f"\nmotcua queue benchmark ({seconds:.0f} s per row, fsynced group commit;"
           f" issuance load from {client})\n")
-    print(f"{'case':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
-    for name, rate, p50, p99 in rows:
-        print(f"{name:<28}{rate:>10}{p50:>10.2f}{p99:>10.2f}")
+    print(f"{'case':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'loop ms/req':>13}")
+    for name, rate, p50, p99, per_request in rows:
+        print(f"{name:<28}{rate:>10}{p50:>10.2f}{p99:>10.2f}{per_request:>13.3f}")
     print(f"{'call -> 50 WebSockets':<28}{len(delays):>10}{pct(delays, 50):>10.2f}{pct(delays, 99):>10.2f}"
           "   (deliveries; latency from the call request)")
     print(f"\nserver RSS after the run: {rss:.1f} MB")
+    print("loop ms/req: the server's event loop's CPU time per request (for callNext, a call-next and a\n"
+          "no-show). The same code's instructions per request do not change (bench/bench_cost.py counts\n"
+          "them), so when this rises the machine is slower at that moment, and req/s falls with it.")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,8 @@ and the WAL fsynced before each answer, exactly as in production, with no printe
 deploy/dev.sh): a load generator in C leaves the second core to the server, where an aiohttp client
 would take most of it (`--client aiohttp` uses that instead). Call-next and the WebSocket rows need the
 answers (the called ticket's id), so their load comes from this process's aiohttp client.
+Each row also shows the server's event-loop CPU time per request (psutil, from /proc): this machine's
+speed drifts, and that column tells a slow minute of the machine from a slower server.
 """
 
 from __future__ import annotations

@@ -112,9 +112,13 @@ class PrinterWorker:
         self._wake.set()
 
     def _forget_old_jobs(self) -> None:
-        printed = (job_id for job_id, job in self._jobs.items() if job.status == "printed")
-        while len(self._jobs) > KEEP_JOBS and (oldest := next(printed, None)) is not None:
-            del self._jobs[oldest]
+        """Forget the oldest settled jobs (printed or failed) past ``KEEP_JOBS``; a job still to print stays."""
+        excess = len(self._jobs) - KEEP_JOBS
+        if excess <= 0:
+            return
+        settled = [job_id for job_id, job in self._jobs.items() if job.status in ("printed", "failed")]
+        for job_id in settled[:excess]:
+            del self._jobs[job_id]
 
     # -- lifecycle ---------------------------------------------------------------------------------------
 

@@ -152,3 +152,23 @@ def test_unknown_printer_id_names_the_known_ones() -> None:
 def test_duplicate_printer_ids_are_refused() -> None:
     with pytest.raises(ValueError, match="share the id"):
         PrinterManager([PrinterConfig(id="a", kind="memory"), PrinterConfig(id="a", kind="memory")])
+
+
+def test_a_long_outage_forgets_the_oldest_settled_jobs_without_breaking_submit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After a long outage the remembered jobs are mostly failed ones: submit must still work (it once deleted
+    from the dict it was iterating) and the memory must stay bounded (failed jobs were never forgotten)."""
+    monkeypatch.setattr("printers.queue.KEEP_JOBS", 5)
+    worker = PrinterWorker(PrinterConfig(id="desk", kind="memory", mode="text"), **FAST)
+    submitted = []
+    for n in range(12):
+        job = worker.submit(make_slip(number=str(1000 + n)))
+        worker._pending.clear()  # the worker is not running: settle each job by hand, as a failed print would
+        job.status = "failed" if n % 3 else "printed"
+        submitted.append(job)
+    queued = worker.submit(make_slip(number="2000"))
+    remembered = worker.jobs()
+    assert len(remembered) == 5
+    assert queued in remembered, "a job still waiting to print is never forgotten"
+    assert remembered[:-1] == submitted[-4:], "the oldest settled jobs go first"

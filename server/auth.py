@@ -73,7 +73,9 @@ def new_token() -> str:
 
 
 def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    """A header that is not UTF-8 reaches us as surrogates (aiohttp decodes with surrogateescape): such a token
+    hashes to what matches no token, instead of failing the request with a 500."""
+    return hashlib.sha256(token.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 @dataclass(frozen=True)

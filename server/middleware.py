@@ -79,7 +79,7 @@ async def auth_middleware(request: web.Request, handler: Any) -> web.StreamRespo
             principal = found
             if from_cookie and request.method in UNSAFE:
                 sent = request.headers.get("X-CSRF-Token", "") or await _csrf_field(request)
-                if not hmac.compare_digest(sent, auth.csrf_token(token)):
+                if not (sent.isascii() and hmac.compare_digest(sent, auth.csrf_token(token))):
                     raise DomainError("csrf_failed", status=403)
     request[PRINCIPAL] = principal
     for hook in app[REQUEST_HOOKS]:

@@ -17,6 +17,7 @@ The answers are worked out by hand in each test.
 from __future__ import annotations
 
 import io
+import sqlite3
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +25,9 @@ import pytest
 from aiohttp.test_utils import TestClient
 from openpyxl import load_workbook
 
+from server.config import Config
 from server.domain.clock import FakeClock
+from server.reports.queries import report_queries
 from tests.conftest import TZ, issue, login, staff_at
 
 DAY = "2026-11-23"
@@ -239,3 +242,47 @@ async def xlsx_export_matches_json(client: TestClient, h: dict[str, str]) -> Non
     assert summary["Thời gian chờ trung bình (phút)"] == pytest.approx(rep["total"]["wait_mean"] / 60)
     assert summary["Tỷ lệ đạt yêu cầu (hài lòng trở lên) (%)"] == pytest.approx(0.75)
     assert wb["Tổng hợp"]["B5"].number_format == "#,##0"
+
+
+def at_s(clock: FakeClock, hh: int, mm: int, ss: float) -> None:
+    """Like `at`, to a fraction of a second (the times staff really press buttons at)."""
+    clock.set(datetime(2026, 11, 23, hh, mm, int(ss), round(ss % 1 * 1_000_000), tzinfo=TZ))
+
+
+async def test_percentiles_never_exceed_the_longest_time(client: TestClient, clock: FakeClock, config: Config) -> None:
+    """Percentiles rank times rounded up to whole seconds; the longest time is exact. One ticket waiting
+    100.4 s has a median and a p90 of 100.4 s, not 101 s (a p90 above the longest wait reads as an error)."""
+    at_s(clock, 9, 0, 0)
+    tid = (await issue(client, 1))["id"]
+    c4 = await staff_at(client, 4)
+    at_s(clock, 9, 1, 40.4)
+    assert (await act(client, c4, "/api/counters/4/call-next"))["ticket"]["id"] == tid
+    f = f"/api/counters/4/tickets/{tid}"
+    at_s(clock, 9, 2, 0)
+    await act(client, c4, f + "/start")
+    await act(client, c4, f + "/steps/receive/start")
+    at_s(clock, 9, 5, 0.4)
+    await act(client, c4, f + "/steps/receive/end")
+    at_s(clock, 9, 10, 0.3)
+    await act(client, c4, f + "/finish", {"outcome": "guidance_only"})
+    t = (await report(client, await login(client, "lanhdao")))["total"]
+    assert t["wait_max"] == pytest.approx(100.4)
+    assert t["wait_median"] == t["wait_p90"] == t["wait_max"]
+    assert t["service_max"] == pytest.approx(480.3)
+    assert t["service_median"] == t["service_p90"] == t["service_max"]
+    step = {s["step"]: s for s in t["steps"]}["receive"]
+    assert step["max"] == pytest.approx(180.4) and step["median"] == step["p90"] == step["max"]
+    # The direct statements (the hub's comparison, `report_queries`) clamp the same way.
+    conn = sqlite3.connect(f"file:{config.db_file}?mode=ro", uri=True)
+    try:
+        for name, keys in (("summary", ("wait_median", "wait_p90", "service_median", "service_p90")),
+                           ("steps", ("median", "p90"))):
+            sql = report_queries("sqlite", "all")[name]
+            cur = conn.execute(sql.for_dialect(), sql.bind({"from_day": DAY, "to_day": DAY, "wait_target_s": 900}))
+            row = dict(zip([c[0] for c in cur.description], cur.fetchone(), strict=True))
+            top = {"summary": {"wait": row.get("wait_max"), "service": row.get("service_max")}}.get(name, {})
+            for k in keys:
+                bound = row["max"] if name == "steps" else top[k.split("_")[0]]
+                assert row[k] == pytest.approx(bound), (name, k)
+    finally:
+        conn.close()

@@ -100,15 +100,21 @@ def base_cte(g: str, where: str = "", *, extra: str = "", materialized: bool = F
 
 
 def _percentiles(source: str, partition: str, column: str, picks: list[tuple[str, float]],
-                 counts: str, count_column: str) -> str:
+                 counts: str, count_column: str, max_column: str) -> str:
     """Nearest-rank percentiles of one column per group, over its values rounded up to whole seconds: the
     smallest whose rank is at least p*n (the ceil(p*n)-th), so the rollup's one-second histograms
     (`rollup.nearest_rank`) give the same figure. Rounding up keeps the order, so the ranks are the
-    exact values' ranks. A narrow sub-select (group key and value) is ranked once with ROW_NUMBER; n comes
-    from the group's aggregate row (`counts`), not from a second window. MATERIALIZED keeps SQLite from
-    re-running it for every row it is joined to."""
+    exact values' ranks. A rounded-up value above the group's exact maximum (`max_column`) is that maximum
+    (`rollup.at_most`): a p90 never exceeds the longest time. A narrow sub-select (group key and value) is
+    ranked once with ROW_NUMBER; n and the maximum come from the group's aggregate row (`counts`), not from a
+    second window. MATERIALIZED keeps SQLite from re-running it for every row it is joined to."""
     keys = tuple(k.strip() for k in partition.split(","))
-    cols = ", ".join(f"MIN(CASE WHEN r.rn >= {p} * c.{count_column} THEN r.v END) AS {name}" for name, p in picks)
+
+    def pick(p: float) -> str:
+        ranked, top = f"MIN(CASE WHEN r.rn >= {p} * c.{count_column} THEN r.v END)", f"MAX(c.{max_column})"
+        return f"CASE WHEN {ranked} > {top} THEN {top} ELSE {ranked} END"
+
+    cols = ", ".join(f"{pick(p)} AS {name}" for name, p in picks)
     return f"""{column}_pct AS MATERIALIZED (
   SELECT {", ".join("r." + k for k in keys)}, {cols} FROM (
     SELECT {partition}, CAST(CEIL({column}) AS INTEGER) AS v,
@@ -140,7 +146,8 @@ def report_queries(dialect: Dialect, group_by: str, *, where: str = "") -> dict[
 
     def with_percentiles(columns: list[str]) -> str:
         ctes = ",\n".join(_percentiles("base", "g", c, [(f.key, p) for f, col, p in PERCENTILES if col == c],
-                                        "sums", {"wait": "called", "service": "service_n"}[c]) for c in columns)
+                                        "sums", {"wait": "called", "service": "service_n"}[c], f"{c}_max")
+                          for c in columns)
         picked = ", ".join(f"{c}_pct.{f.key}" for c in columns for f, col, _ in PERCENTILES if col == c)
         joins = " ".join(f"LEFT JOIN {c}_pct ON {_same(c + '_pct', 's', ('g',))}" for c in columns)
         return f"""WITH {base_cte(g, where)},
@@ -187,7 +194,7 @@ GROUP BY {g} ORDER BY 1"""
   WHERE s.ended_at IS NOT NULL AND s.ended_reason IS NULL AND {_period(where)}"""
     steps = f"""WITH sb AS ({step_rows}),
 sa AS MATERIALIZED (SELECT g, step, {step_aggs} FROM sb GROUP BY g, step),
-{_percentiles("sb", "g, step", "d", list(STEP_PERCENTILES), "sa", "n")}
+{_percentiles("sb", "g, step", "d", list(STEP_PERCENTILES), "sa", "n", "max")}
 SELECT sa.*, {step_picks} FROM sa LEFT JOIN d_pct ON d_pct.step = sa.step AND {_same("d_pct", "sa", ("g",))}
 ORDER BY sa.g, sa.step"""
     step_sums = f"""SELECT g, step, {step_aggs} FROM ({step_rows}) sb GROUP BY g, step ORDER BY g, step"""

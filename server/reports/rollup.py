@@ -253,6 +253,14 @@ def _div(a: float, b: float) -> float | None:
     return a / b if b else None
 
 
+def at_most(value: float | None, top: float | None) -> float | None:
+    """A percentile of times rounded up to whole seconds, never above the exact longest time: one wait of
+    100.4 s has a p90 of 100.4 s, not 101 s (the ranked value is the ceiling of a time that is at most `top`)."""
+    if value is None or top is None or value <= top:
+        return value
+    return top
+
+
 def figures(acc: Acc, wait_target_s: float) -> dict[str, Any]:
     """Every figure of `definitions.COUNTS`, `PERCENTILES`, `EVENT_COUNTS` and `RATINGS` for one group."""
     s, wait, service = acc.sums, acc.hists.get("wait_hist", {}), acc.hists.get("service_hist", {})
@@ -263,8 +271,10 @@ def figures(acc: Acc, wait_target_s: float) -> dict[str, Any]:
         "wait_mean": _div(s.get("wait_sum", 0), called), "wait_max": acc.maxes.get("wait_max"),
         "service_mean": _div(s.get("service_sum", 0), served_n), "service_max": acc.maxes.get("service_max"),
         "within_wait_target": sum(n for sec, n in wait.items() if int(sec) <= wait_target_s),
-        "wait_median": nearest_rank(wait, called, 0.5), "wait_p90": nearest_rank(wait, called, 0.9),
-        "service_median": nearest_rank(service, served_n, 0.5), "service_p90": nearest_rank(service, served_n, 0.9),
+        "wait_median": at_most(nearest_rank(wait, called, 0.5), acc.maxes.get("wait_max")),
+        "wait_p90": at_most(nearest_rank(wait, called, 0.9), acc.maxes.get("wait_max")),
+        "service_median": at_most(nearest_rank(service, served_n, 0.5), acc.maxes.get("service_max")),
+        "service_p90": at_most(nearest_rank(service, served_n, 0.9), acc.maxes.get("service_max")),
         "score_mean": _div(s.get("score_sum", 0), row["ratings"]),
         "outcomes": dict(acc.hists.get("outcomes", {})),
     })
@@ -283,10 +293,10 @@ def derive(row: dict[str, Any]) -> None:
 
 def step_figures(step: str, acc: Acc) -> dict[str, Any]:
     n = int(acc.sums.get("n", 0))
-    hist = acc.hists.get("hist", {})
-    return {"step": step, "n": n, "mean": _div(acc.sums.get("d_sum", 0), n), "max": acc.maxes.get("d_max"),
-            "overdue": int(acc.sums.get("overdue", 0)), "median": nearest_rank(hist, n, 0.5),
-            "p90": nearest_rank(hist, n, 0.9)}
+    hist, top = acc.hists.get("hist", {}), acc.maxes.get("d_max")
+    return {"step": step, "n": n, "mean": _div(acc.sums.get("d_sum", 0), n), "max": top,
+            "overdue": int(acc.sums.get("overdue", 0)), "median": at_most(nearest_rank(hist, n, 0.5), top),
+            "p90": at_most(nearest_rank(hist, n, 0.9), top)}
 
 
 def steps_by_group(accs: dict[Any, Acc]) -> dict[Any, list[dict[str, Any]]]:

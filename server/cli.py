@@ -9,12 +9,15 @@ import logging
 import secrets
 import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 from aiohttp import web
 
 from . import config as config_mod
 from .app import create_app
 from .domain.clock import SystemClock, epoch
+from .domain.errors import DomainError
+from .messages import text
 from .store import db
 
 log = logging.getLogger("motcua")
@@ -36,6 +39,11 @@ def _load(args: argparse.Namespace) -> config_mod.Config:
         cfg.server.data_dir = args.data_dir
         cfg.server.db_path = ""
     return cfg
+
+
+def fail(exc: DomainError) -> NoReturn:
+    """End a command with the refusal's sentence in Vietnamese, then English, and status 1."""
+    sys.exit(f"motcua: {text(exc.code, 'vi', **exc.params)}\n        {text(exc.code, 'en', **exc.params)}")
 
 
 def _run_db_op(cfg: config_mod.Config, fn: Callable[..., object]) -> object:
@@ -106,7 +114,10 @@ def cmd_init(args: argparse.Namespace) -> None:
 def cmd_demo(args: argparse.Namespace) -> None:
     from .demo_run import run_demo
 
-    run_demo(_load(args), fresh=not args.keep)
+    try:
+        run_demo(_load(args), fresh=not args.keep)
+    except DomainError as exc:  # the folder is not the demo's: nothing was deleted
+        fail(exc)
 
 
 def build_parser() -> argparse.ArgumentParser:

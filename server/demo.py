@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -104,9 +105,12 @@ class DemoLogins:
     devices: list[tuple[str, str, str]]  # id, kind, token
 
 
-def seed_catalog(tx: Tx, office_code: str, office_name: str) -> None:
+def seed_catalog(tx: Tx, office_code: str, office_name: str, *, demo: bool = False) -> None:
+    """The catalogue skeleton; `demo` marks the database as the demo's, so `motcua demo` may renew it later
+    and never mistakes an office's database for its own (`is_demo_office`)."""
     db = Database(tx.conn)
-    db["office"].insert({"id": 1, "code": office_code, "name": office_name, "address": "", "settings": "{}"})
+    settings = json.dumps({"demo": True} if demo else {})
+    db["office"].insert({"id": 1, "code": office_code, "name": office_name, "address": "", "settings": settings})
     db["number_series"].insert_all(
         [{"key": k, "name": n, "start": s, "end": e, "prefix": "", "width": 0} for k, n, s, e in SERIES]
     )
@@ -131,12 +135,17 @@ def seed_catalog(tx: Tx, office_code: str, office_name: str) -> None:
     )
 
 
+def is_demo_office(office: dict[str, Any] | None) -> bool:
+    """True for the office row `seed_demo` wrote: only such a database is the demo's to delete."""
+    return bool(office and office["settings"].get("demo") is True)
+
+
 DEMO_OFFICE_NAME = "Trung tâm Phục vụ hành chính công xã Hoài Thanh"
 
 
 def seed_demo(tx: Tx, now: float, office_code: str = "demo", office_name: str = DEMO_OFFICE_NAME) -> DemoLogins:
     """A full demo office. Demo passwords are fixed and printed: never use them in production."""
-    seed_catalog(tx, office_code, office_name)
+    seed_catalog(tx, office_code, office_name, demo=True)
     users = [("admin", "admin-demo", "admin", "Quản trị viên"),
              ("lanhdao", "lanhdao-demo", "leader", "Chủ tịch UBND xã")]
     staff_names = ["Nguyễn Thị Lan", "Trần Văn Minh", "Lê Thị Hồng", "Phạm Văn Hùng", "Võ Thị Mai", "Đặng Văn Nam"]

@@ -18,7 +18,6 @@ from typing import Any
 
 from .domain.clock import SystemClock, epoch
 from .domain.errors import DomainError
-from .messages import text
 
 
 def _config(args: argparse.Namespace) -> Any:
@@ -28,7 +27,9 @@ def _config(args: argparse.Namespace) -> Any:
 
 
 def _fail(exc: DomainError) -> None:
-    sys.exit(f"motcua: {text(exc.code, 'vi', **exc.params)}\n        {text(exc.code, 'en', **exc.params)}")
+    from .cli import fail
+
+    fail(exc)
 
 
 def cmd_export(args: argparse.Namespace) -> None:

@@ -126,6 +126,8 @@ class Sessions:
     def __init__(self) -> None:
         self._cache: dict[str, tuple[Principal, float]] = {}
         self.counter_of: dict[int, int] = {}
+        # user id -> (counter id, counter number, who took it): why a displaced holder is refused
+        self._taken_over: dict[int, tuple[int, int, str]] = {}
 
     def resolve(self, conn: Any, token: str, now: float) -> Principal | None:
         h = token_hash(token)
@@ -160,16 +162,38 @@ class Sessions:
     def forget_all(self) -> None:
         self._cache.clear()
 
-    def require_counter(self, principal: Principal, counter_id: int) -> None:
-        """Staff act only at the counter they signed in to; leaders and admins may act anywhere."""
+    def signed_in(self, user_id: int, counter_id: int, displaced: dict[str, Any] | None, by: str | None) -> None:
+        """Mirror a committed sign-in. A holder it took the counter from loses it here at once, and is
+        told who took it when they next try to act there."""
+        self.counter_of[user_id] = counter_id
+        self._taken_over.pop(user_id, None)
+        if displaced is not None:
+            if self.counter_of.get(displaced["user_id"]) == counter_id:
+                del self.counter_of[displaced["user_id"]]
+            self._taken_over[displaced["user_id"]] = (counter_id, displaced["counter"], by or "?")
+
+    def signed_out(self, user_id: int) -> None:
+        self.counter_of.pop(user_id, None)
+        self._taken_over.pop(user_id, None)
+
+    def held_counter(self, principal: Principal) -> int | None:
+        """The counter a staff member acts from; None for leaders and admins, who may act anywhere."""
         if principal.role in SUPERVISORS:
-            return
+            return None
         if principal.role != "staff" or principal.user_id is None:
             raise Forbidden("forbidden_role", role=principal.role)
         signed = self.counter_of.get(principal.user_id)
         if signed is None:
+            taken = self._taken_over.get(principal.user_id)
+            if taken is not None:
+                raise Forbidden("counter_taken_over", counter=taken[1], user=taken[2])
             raise Forbidden("not_signed_in_counter")
-        if signed != counter_id:
+        return signed
+
+    def require_counter(self, principal: Principal, counter_id: int) -> None:
+        """Staff act only at the counter they signed in to; leaders and admins may act anywhere."""
+        signed = self.held_counter(principal)
+        if signed is not None and signed != counter_id:
             raise Forbidden("not_your_counter", signed_in=signed, counter=counter_id)
 
 

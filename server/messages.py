@@ -46,6 +46,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Quầy {counter} đang do {user} phụ trách.",
         "Counter {counter} is already taken by {user}.",
     ),
+    "counter_taken_over": (
+        "Quầy {counter} đã được {user} nhận thay. Bạn không còn thao tác tại quầy này; hãy chọn quầy khác.",
+        "{user} took over counter {counter}. You can no longer act there: choose another counter.",
+    ),
+    "ticket_at_other_counter": (
+        "Vé {ticket} đang ở quầy {ticket_counter}; chỉ cán bộ quầy đó hoặc lãnh đạo mới thao tác được.",
+        "Ticket {ticket} is at counter {ticket_counter}: only that counter's staff or a leader may act on it.",
+    ),
     "csrf_failed": (
         "Phiên làm việc đã hết hạn, vui lòng tải lại trang.",
         "Your session form expired: reload the page.",

@@ -8,9 +8,10 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from .. import jsonio
-from ..auth import Principal
-from ..keys import CONFIG, POLICY, RECEIVED_AT, WRITER
+from ..auth import SUPERVISORS, Principal
+from ..keys import CONFIG, POLICY, RECEIVED_AT, SESSIONS, WRITER
 from ..middleware import JSON_HEADERS
+from ..services import counters
 from ..services.queue import Ctx
 
 T = TypeVar("T")
@@ -35,6 +36,17 @@ def decide(request: web.Request, principal: Principal, fn: Callable[..., T], *ar
     decision, decided on the event loop (see server/store/writer.py); imports and bulk edits are not."""
     app = request.app
     return app[WRITER].run(fn, ctx_for(request, principal, app), *args, quick=quick)
+
+
+def decide_at(request: web.Request, principal: Principal, counter_id: int, fn: Callable[..., T],
+              *args: Any) -> Awaitable[T]:
+    """A quick decision at a counter. Staff act only at the counter they hold: checked here against the
+    in-memory sign-ins (a clear refusal without queueing), then again inside the writer's transaction, so
+    a leader's takeover ends the old holder's right at once. Leaders and admins may act anywhere."""
+    request.app[SESSIONS].require_counter(principal, counter_id)
+    if principal.role in SUPERVISORS:
+        return decide(request, principal, fn, *args, quick=True)
+    return decide(request, principal, counters.as_holder, counter_id, fn, *args, quick=True)
 
 
 def ok(data: Any, status: int = 200) -> web.Response:

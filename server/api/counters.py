@@ -11,17 +11,11 @@ from ..keys import READER, SESSIONS
 from ..services import counters as counter_service
 from ..services import queue
 from ..store import catalog
-from .common import decide, ok
+from .common import decide, decide_at, ok
 from .registry import Body, operation
 from .tickets import TICKET
 
 TICKET_OR_NULL = {"type": "object", "required": ["ticket"], "properties": {"ticket": {"type": ["object", "null"]}}}
-
-
-def _counter_id(request: web.Request, principal: Principal, counter_id: str) -> int:
-    cid = int(counter_id)
-    request.app[SESSIONS].require_counter(principal, cid)
-    return cid
 
 
 @operation("listCounters", "GET", "/api/counters", "Counters, what they serve and who is signed in",
@@ -47,8 +41,8 @@ async def sign_in(request: web.Request, principal: Principal, counter_id: str, b
         from ..domain.errors import Forbidden
         raise Forbidden("forbidden_role", role=principal.role)
     force = body.force and principal.role in ("admin", "leader")
-    await decide(request, principal, counter_service.sign_in, cid, principal.user_id, force, quick=True)
-    request.app[SESSIONS].counter_of[principal.user_id] = cid
+    displaced = await decide(request, principal, counter_service.sign_in, cid, principal.user_id, force, quick=True)
+    request.app[SESSIONS].signed_in(principal.user_id, cid, displaced, principal.display_name)
     return ok({"counter_id": cid, "user": principal.display_name})
 
 
@@ -57,15 +51,15 @@ async def sign_in(request: web.Request, principal: Principal, counter_id: str, b
 async def sign_out(request: web.Request, principal: Principal) -> web.Response:
     if principal.user_id is not None:
         await decide(request, principal, counter_service.sign_out, principal.user_id, quick=True)
-        request.app[SESSIONS].counter_of.pop(principal.user_id, None)
+        request.app[SESSIONS].signed_out(principal.user_id)
     return ok({"signed_out": True})
 
 
 @operation("callNext", "POST", "/api/counters/{counter_id:\\d+}/call-next", "Call the next citizen for this counter",
            tag="calling", response=TICKET_OR_NULL)
 async def call_next(request: web.Request, principal: Principal, counter_id: str) -> web.Response:
-    cid = _counter_id(request, principal, counter_id)
-    t = await decide(request, principal, queue.call_next, cid, quick=True)
+    cid = int(counter_id)
+    t = await decide_at(request, principal, cid, queue.call_next, cid)
     if t is None:
         from ..messages import text
         return ok({"ticket": None, "message": text("queue_empty", "vi", counter=cid),
@@ -88,15 +82,15 @@ class CallTicketBody(Body):
            tag="calling", body=CallTicketBody, response={"type": "object", "required": ["ticket"]})
 async def call_ticket(request: web.Request, principal: Principal, counter_id: str,
                       body: CallTicketBody) -> web.Response:
-    cid = _counter_id(request, principal, counter_id)
-    t = await decide(request, principal, queue.call_ticket, cid, body.ticket_id, body.number, quick=True)
+    cid = int(counter_id)
+    t = await decide_at(request, principal, cid, queue.call_ticket, cid, body.ticket_id, body.number)
     return ok({"ticket": queue.ticket_view(t)})
 
 
 def _ticket_action(op_id: str, path: str, summary: str, fn: object) -> None:
     async def handler(request: web.Request, principal: Principal, counter_id: str, ticket_id: str) -> web.Response:
-        cid = _counter_id(request, principal, counter_id)
-        t = await decide(request, principal, fn, cid, ticket_id, quick=True)
+        cid = int(counter_id)
+        t = await decide_at(request, principal, cid, fn, cid, ticket_id)
         return ok(queue.ticket_view(t))
 
     operation(op_id, "POST", "/api/counters/{counter_id:\\d+}/tickets/{ticket_id}/" + path, summary,
@@ -118,9 +112,9 @@ class TransferBody(Body):
            body=TransferBody, response=TICKET)
 async def transfer(request: web.Request, principal: Principal, counter_id: str, ticket_id: str,
                    body: TransferBody) -> web.Response:
-    cid = _counter_id(request, principal, counter_id)
-    t = await decide(request, principal, queue.transfer, cid, ticket_id, body.to_counter_id, body.to_procedure_id,
-                     quick=True)
+    cid = int(counter_id)
+    t = await decide_at(request, principal, cid, queue.transfer, cid, ticket_id, body.to_counter_id,
+                        body.to_procedure_id)
     return ok(queue.ticket_view(t))
 
 
@@ -134,9 +128,9 @@ class FinishBody(Body):
            "End the service with an outcome", tag="calling", body=FinishBody, response=TICKET)
 async def finish(request: web.Request, principal: Principal, counter_id: str, ticket_id: str,
                  body: FinishBody) -> web.Response:
-    cid = _counter_id(request, principal, counter_id)
-    t = await decide(request, principal, queue.finish_service, cid, ticket_id, body.outcome, body.receipt_no,
-                     body.wrote_forms, quick=True)
+    cid = int(counter_id)
+    t = await decide_at(request, principal, cid, queue.finish_service, cid, ticket_id, body.outcome,
+                        body.receipt_no, body.wrote_forms)
     return ok(queue.ticket_view(t))
 
 

@@ -9,11 +9,11 @@ from pydantic import Field
 
 from ..auth import Principal
 from ..domain.errors import NotFound
-from ..keys import AFTER_ISSUE, READER
+from ..keys import AFTER_ISSUE, READER, SESSIONS
 from ..services import queue
 from ..services.views import ticket_detail, ticket_status
 from ..store import catalog, tickets
-from .common import ctx_for, decide, ok
+from .common import ctx_for, decide, decide_at, ok
 from .registry import Body, Query, operation
 
 TICKET = {"type": "object", "required": ["id", "number", "status"],
@@ -38,12 +38,18 @@ async def issue_ticket(request: web.Request, principal: Principal, body: IssueBo
     return ok(payload, status=201)
 
 
-@operation("getTicket", "GET", "/api/tickets/{ticket_id}", "A ticket's full state", tag="tickets",
-           response=TICKET)
+@operation("getTicket", "GET", "/api/tickets/{ticket_id}",
+           "A ticket's full state for staff; a device gets the public view (no receipt, no status token)",
+           tag="tickets", response=TICKET)
 async def get_ticket(request: web.Request, principal: Principal, ticket_id: str) -> web.Response:
     t = tickets.get(request.app[READER], ticket_id)
     if t is None:
         raise NotFound("ticket_not_found", ticket=ticket_id)
+    if not principal.is_person:
+        # Ticket ids are on the anonymous live feed: a kiosk's token must not turn one into the citizen's
+        # status token (enough to rate on their behalf) or receipt number. What a kiosk needs of the
+        # ticket it issued is in the issue answer itself.
+        return ok(queue.ticket_view(t))
     return ok({**queue.ticket_view(t), "outcome": t.outcome, "receipt_no": t.receipt_no,
                "wrote_forms": t.wrote_forms, "status_token": t.public_token,
                "issued_at": t.issued_at, "done_at": t.done_at, "first_called_at": t.first_called_at})
@@ -65,7 +71,11 @@ class CancelBody(Body):
 @operation("cancelTicket", "POST", "/api/tickets/{ticket_id}/cancel", "Cancel a ticket", tag="tickets",
            body=CancelBody, response=TICKET)
 async def cancel_ticket(request: web.Request, principal: Principal, ticket_id: str, body: CancelBody) -> web.Response:
-    t = await decide(request, principal, queue.cancel, ticket_id, body.reason, quick=True)
+    at = request.app[SESSIONS].held_counter(principal)  # staff cancel only from the counter they hold
+    if at is None:
+        t = await decide(request, principal, queue.cancel, ticket_id, body.reason, quick=True)
+    else:
+        t = await decide_at(request, principal, at, queue.cancel, ticket_id, body.reason, at)
     return ok(queue.ticket_view(t))
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from .errors import DomainError, Invalid
+from .errors import DomainError, Forbidden, Invalid
 from .frozen import fast_init, replace
 
 
@@ -275,7 +275,12 @@ def transfer(
     return Transition(new, ticket.status, Action.TRANSFER, from_counter_id, data, previous=ticket)
 
 
-def cancel(ticket: Ticket, now: float, reason: str | None = None) -> Transition:
+def cancel(ticket: Ticket, now: float, reason: str | None = None, at_counter: int | None = None) -> Transition:
+    """`at_counter`: the counter a staff member acts from (None for a leader or an admin, who act anywhere).
+    A ticket called to or served at a counter is that counter's: another counter may not cancel it."""
+    if at_counter is not None and ticket.status in AT_COUNTER and ticket.counter_id != at_counter:
+        raise Forbidden("ticket_at_other_counter", ticket=ticket.number, ticket_counter=ticket.counter_id,
+                        counter=at_counter)
     to = _next_status(ticket, Action.CANCEL)
     new = replace(ticket, status=to, done_at=now)
     return Transition(new, ticket.status, Action.CANCEL, ticket.counter_id, {"reason": reason} if reason else {},

@@ -284,8 +284,8 @@ def transfer(
     return tr.ticket
 
 
-def cancel(tx: Tx, ctx: Ctx, ticket_id: str, reason: str | None) -> Ticket:
-    tr = tk.cancel(_load(tx, ticket_id), ctx.now, reason)
+def cancel(tx: Tx, ctx: Ctx, ticket_id: str, reason: str | None, at_counter: int | None = None) -> Ticket:
+    tr = tk.cancel(_load(tx, ticket_id), ctx.now, reason, at_counter)
     _log(tx, ctx, tr)
     return tr.ticket
 

@@ -5,13 +5,17 @@ listener on the same commit) queues the voice and the LED text. Nothing here is 
 announcer and each LED connection have their own worker, so a mute speaker or an unplugged board can never
 slow a counter down. When a call's WAV is ready the TV pages are told (`{"type": "announcement"}`) and play
 the chime and the phrase in order; a recall is a new announcement and is heard again.
+
+The announcement is attached to its call in the live hub's ordered stream (`LiveHub.attach`): a TV that was
+away when it went out (a server restart, a Wi-Fi drop) hears it on resume, right after the call, as long as
+the call is younger than `[voice] replay_window_s`; older calls are shown but not read out.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from aiohttp import web
@@ -20,7 +24,8 @@ from display.announcer import CHIME_NAME, Announcement, Announcer
 from display.led import LedBoardConfig, LedBoardWorker, board_for, group_by_connection, main_board_text
 from display.settings import led_boards, voice_config
 from display.tts import SpeechRenderer
-from server.keys import CONFIG, LIVE, READ_CACHE, READER, SCHEDULER, SERVICES, WRITER
+from server.domain.clock import epoch
+from server.keys import CLOCK, CONFIG, LIVE, READ_CACHE, READER, SCHEDULER, SERVICES, WRITER
 from server.services.slogans import SloganJobs
 from server.store import catalog
 from server.store import slogans as slogan_store
@@ -36,9 +41,11 @@ MAIN_BOARD_CALLS = 3
 class Hall:
     """What the hall sees and hears; lives in ``app[SERVICES]["hall"]``."""
 
-    def __init__(self, app: web.Application, announcer: Announcer | None, boards: list[LedBoardConfig]) -> None:
+    def __init__(self, app: web.Application, announcer: Announcer | None, boards: list[LedBoardConfig],
+                 replay_window_s: float = 0.0) -> None:
         self.app = app
         self.announcer = announcer
+        self.replay_window_s = replay_window_s
         self.workers = [
             LedBoardWorker(board_for(group[0]), name=",".join(b.address for b in group), timeout=group[0].timeout)
             for group in group_by_connection(boards).values()
@@ -70,12 +77,12 @@ class Hall:
             if counter is None:
                 continue
             if kind in CALLS and pub.ticket is not None:
-                self._call(pub.ticket, counter, recall=kind == "ticket.recall")
+                self._call(pub, pub.ticket, counter, recall=kind == "ticket.recall")
             elif kind in LEAVES_COUNTER:
                 for address in self.counter_boards.get(str(counter["number"]), []):
                     self._worker_of[address].clear(address)
 
-    def _call(self, ticket: dict[str, Any], counter: dict[str, Any], *, recall: bool) -> None:
+    def _call(self, pub: Published, ticket: dict[str, Any], counter: dict[str, Any], *, recall: bool) -> None:
         number, name = ticket["number"], counter["name_vi"]
         for address in self.counter_boards.get(str(counter["number"]), []):
             self._worker_of[address].show(address, number)
@@ -89,16 +96,28 @@ class Hall:
             log.exception("ticket %s cannot be read aloud", number)
             return
         self._pending[item.seq] = {"ticket_id": ticket["id"], "counter_id": counter["id"],
-                                   "counter_number": counter["number"]}
+                                   "counter_number": counter["number"], "event_seq": pub.seq,
+                                   "at": pub.event["at"]}
 
     def _announced(self, item: Announcement) -> None:
-        """Announcer listener: the WAV exists now, so the TV pages can fetch it."""
+        """Announcer listener: the WAV exists now, so the TV pages can fetch it (and a TV that resumes later can
+        still hear it while the call is fresh)."""
         extra = self._pending.pop(item.seq, {})
         chime = f"/audio/{CHIME_NAME}" if self.announcer is not None and self.announcer.chime else None
-        self.app[LIVE].broadcast({
+        message = {
             "type": "announcement", **extra, "number": item.ticket, "counter": item.counter, "text": item.display,
             "spoken": item.spoken, "audio": f"/audio/{item.audio}", "chime": chime, "recall": item.recall,
-        })
+        }
+        if "event_seq" not in extra:
+            self.app[LIVE].broadcast(message)
+            return
+        self.app[LIVE].attach(extra["event_seq"], message, self._fresh_while(extra["at"]))
+
+    def _fresh_while(self, called_at: float) -> Callable[[], bool]:
+        """A TV that missed a call hears it only within the replay window (by the server's clock)."""
+        def fresh() -> bool:
+            return epoch(self.app[CLOCK].now()) - called_at <= self.replay_window_s
+        return fresh
 
     # --- slogans -----------------------------------------------------------------------------------
     async def fire_slogan(self, slogan_id: int) -> None:
@@ -178,6 +197,7 @@ def make_announcer(app: web.Application) -> Announcer | None:
 
 
 def setup(app: web.Application) -> None:
-    app[SERVICES][HALL] = Hall(app, make_announcer(app), led_boards(app[CONFIG]))
+    app[SERVICES][HALL] = Hall(app, make_announcer(app), led_boards(app[CONFIG]),
+                               replay_window_s=voice_config(app[CONFIG]).replay_window_s)
     app.cleanup_ctx.append(_devices)
     app.cleanup_ctx.append(_wiring)

@@ -13,6 +13,7 @@
     player = "none"           # none: the TV pages speak; auto: paplay/aplay on the server; or a command
     cache_dir = ""            # "" = <data_dir>/audio
     backend = "pyttsx3"       # pyttsx3 (falls back to the espeak-ng CLI) | espeak-ng | auto (= pyttsx3)
+    replay_window_s = 120     # a TV that was away (server restart, Wi-Fi) still reads out calls this recent
 
     [[led.boards]]
     address = "Q3"            # see display/led/PROTOCOL.md
@@ -44,7 +45,7 @@ from display.vn_numbers import Dialect
 from server.config import Config, ConfigError
 
 VOICE_KEYS = {"enabled", "voice", "rate", "volume", "dialect", "digit_by_digit", "four_as_tu", "template", "chime",
-              "player", "cache_dir", "backend"}
+              "player", "cache_dir", "backend", "replay_window_s"}
 BACKENDS = ("pyttsx3", "espeak-ng", "auto")
 LED_BOARD_KEYS = {f.name for f in dataclasses.fields(LedBoardConfig)}
 
@@ -61,6 +62,7 @@ class VoiceConfig:
     player: str
     cache_dir: Path
     backend: Backend
+    replay_window_s: float = 120.0
 
     def make_player(self) -> Player | None:
         if self.player == "none":
@@ -99,10 +101,14 @@ def voice_config(config: Config) -> VoiceConfig:
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"[voice] {exc}") from exc
     cache = section.get("cache_dir", "") or str(config.data_path / "audio")
+    window = section.get("replay_window_s", 120)
+    if isinstance(window, bool) or not isinstance(window, int | float) or not 0 <= window <= 3600:
+        raise ConfigError(f"[voice] replay_window_s must be a number of seconds from 0 to 3600, got {window!r}")
     return VoiceConfig(
         enabled=_flag(section, "enabled", True), settings=settings, template=template, dialect=dialect,
         digit_by_digit=_flag(section, "digit_by_digit", False), four_as_tu=_flag(section, "four_as_tu", False),
         chime=_flag(section, "chime", True), player=player.strip(), cache_dir=Path(cache), backend=backend,
+        replay_window_s=float(window),
     )
 
 

@@ -5,6 +5,7 @@ audio route refuse what they should."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from aiohttp.test_utils import TestClient
 from display.led.emulator import LedEmulator
 from display.service import hall_of
 from server.config import Config
+from server.domain.clock import FakeClock
 from server.keys import SESSIONS, WRITER
 from tests.conftest import DISPLAY, issue, login, make_config, staff_at
 
@@ -169,3 +171,48 @@ async def test_the_device_layout_column_chooses_the_layout(client: TestClient) -
     assert 'data-layout="group"' in page and 'data-counters="1,2"' in page
     page = await (await client.get("/display?device=demo-display-hall&layout=hall")).text()
     assert 'data-layout="hall"' in page
+
+
+async def messages_until(ws: Any, done: Callable[[dict[str, Any]], bool],
+                         timeout: float = 10.0) -> list[dict[str, Any]]:
+    """Every live message up to and including the first for which `done` holds; fails after `timeout` seconds."""
+    deadline, got = time.monotonic() + timeout, []
+    while not got or not done(got[-1]):
+        got.append(await ws.receive_json(timeout=max(0.1, deadline - time.monotonic())))
+    return got
+
+
+async def test_a_tv_that_was_away_hears_a_fresh_missed_call_right_after_it_on_resume(client: TestClient) -> None:
+    """The announcement rides with its call in the ordered stream: a TV that resumes gets it after the event."""
+    staff = await staff_at(client, 3)
+    await issue(client, 1)
+    async with client.ws_connect("/api/live?token=demo-display-hall") as ws:
+        since = (await next_of(ws, "snapshot"))["seq"]
+    ticket = await call_next(client, staff)  # the TV is away (a restart, a Wi-Fi drop)
+    await hall_of(client.app).announcer.join()  # its WAV is rendered and the TVs were told while it was away
+    async with client.ws_connect(f"/api/live?token=demo-display-hall&since={since}") as ws:
+        got = await messages_until(ws, lambda m: m["type"] == "announcement")
+    kinds = [(m["type"], m.get("event", {}).get("type")) for m in got]
+    assert kinds[0] == ("resume", None) and kinds[-2:] == [("event", "ticket.call"), ("announcement", None)]
+    call, announcement = got[-2], got[-1]
+    assert announcement["ticket_id"] == ticket["id"] and announcement["event_seq"] == call["seq"]
+    assert (await client.get(announcement["audio"])).status == 200
+
+
+async def test_a_tv_back_after_the_replay_window_is_not_read_old_calls(client: TestClient, clock: FakeClock) -> None:
+    staff = await staff_at(client, 3)
+    await issue(client, 1)
+    await issue(client, 1)
+    async with client.ws_connect("/api/live?token=demo-display-hall") as ws:
+        since = (await next_of(ws, "snapshot"))["seq"]
+    old = await call_next(client, staff)
+    await hall_of(client.app).announcer.join()
+    clock.advance(seconds=hall_of(client.app).replay_window_s + 1)  # the TV comes back long after the call
+    r = await client.post(f"/api/counters/3/tickets/{old['id']}/no-show", headers=staff)
+    assert r.status == 200
+    async with client.ws_connect(f"/api/live?token=demo-display-hall&since={since}") as ws:
+        await next_of(ws, "resume")
+        new = await call_next(client, staff)
+        got = await messages_until(ws, lambda m: m["type"] == "announcement")
+    assert [m["ticket_id"] for m in got if m["type"] == "announcement"] == [new["id"]]
+    assert old["id"] in [m["ticket"]["id"] for m in got if m["type"] == "event"]  # shown, but not read out

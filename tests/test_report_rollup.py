@@ -116,12 +116,17 @@ def test_summary_equals_the_direct_statements_stored_live_or_mixed(office: Path)
     conn.close()
 
 
-def test_a_procedure_target_change_sums_every_day_again(office: Path, tmp_path: Path) -> None:
+def copy_of(office: Path, tmp_path: Path) -> sqlite3.Connection:
+    """A connection to a copy of the simulated office (a test that changes it leaves the module's alone)."""
     copy = tmp_path / "copy.db"
     src = connect(office)
     src.execute("VACUUM INTO ?", (str(copy),))
     src.close()
-    conn = connect(copy)
+    return connect(copy)
+
+
+def test_a_procedure_target_change_sums_every_day_again(office: Path, tmp_path: Path) -> None:
+    conn = copy_of(office, tmp_path)
     rollup.refresh(conn, "2026-11-04")
     before = from_summary(conn, "all")["all"]["within_service_target"]
     conn.execute("UPDATE procedures SET service_target_min = service_target_min * 3")
@@ -163,3 +168,17 @@ async def test_a_mobile_session_imported_the_next_day_is_summed_again(pair, cloc
     await refresh(office.app)
     assert mobile_monday() == 3 and monday not in rollup.dirty_days(reader)
     assert stored_monday() == 4
+
+
+def test_a_summary_of_an_older_definition_is_summed_again(office: Path, tmp_path: Path) -> None:
+    """A summary stored before a dimension's key changed (v1 put a ticket sent on to another counter under no
+    counter) is not used: every day is summed again, as after a change of a procedure's target."""
+    conn = copy_of(office, tmp_path)
+    rollup.refresh(conn, "2026-11-04")
+    assert rollup.dirty_days(conn) == set()
+    conn.execute("UPDATE report_rollup_state SET catalog = substr(catalog, instr(catalog, ';') + 1)")  # as v1 wrote
+    assert rollup.dirty_days(conn) is None
+    rollup.refresh(conn, "2026-11-04")
+    assert rollup.dirty_days(conn) == set()
+    assert_same(direct(conn, "counter"), from_summary(conn, "counter"), "summed again")
+    conn.close()

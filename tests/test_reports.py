@@ -286,3 +286,19 @@ async def test_percentiles_never_exceed_the_longest_time(client: TestClient, clo
                 assert row[k] == pytest.approx(bound), (name, k)
     finally:
         conn.close()
+
+
+async def test_a_transferred_ticket_counts_at_a_counter(client: TestClient, clock: FakeClock) -> None:
+    """A ticket sent on to another counter waits there: it counts at that counter, not at "(không có)"; one sent
+    on to another procedure (no counter named) counts at the counter that had it, until another one calls it."""
+    at(clock, 9, 0)
+    to_counter, to_procedure, _never_called = [(await issue(client, 4))["id"] for _ in range(3)]
+    c3 = await staff_at(client, 3)
+    at(clock, 9, 5)
+    for tid, body in ((to_counter, {"to_counter_id": 1}), (to_procedure, {"to_procedure_id": 10})):
+        assert (await act(client, c3, "/api/counters/3/call-next"))["ticket"]["id"] == tid
+        await act(client, c3, f"/api/counters/3/tickets/{tid}/start")
+        await act(client, c3, f"/api/counters/3/tickets/{tid}/transfer", body)
+    rows = {r["label"]: r for r in (await report(client, await login(client, "lanhdao"), group="counter"))["rows"]}
+    assert {k: (v["issued"], v["transfers"]) for k, v in rows.items()} == {
+        "(không có)": (1, 0), "Quầy số 1": (1, 1), "Quầy số 3": (1, 1)}

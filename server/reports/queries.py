@@ -31,7 +31,10 @@ GROUPS: dict[str, str] = {
     "all": "CAST('all' AS TEXT)",
     "field": "t.field_id",
     "procedure": "t.procedure_id",
-    "counter": "t.counter_id",
+    # The counter that last called the ticket; a ticket sent on and not yet called again has none, so it counts
+    # at the counter it was sent to, else at the one that sent it on (its last transfer's counter).
+    "counter": "COALESCE(t.counter_id, t.target_counter_id, (SELECT te.counter_id FROM events te"
+               " WHERE te.ticket_id = t.id AND te.type = 'ticket.transfer' ORDER BY te.seq DESC LIMIT 1))",
     "staff": "t.served_by",
     "session_type": "CASE WHEN t.appointment_id IS NOT NULL THEN 'appointment' ELSE t.session_type END",
     "hour": "t.hour",

@@ -25,6 +25,9 @@ from .queries import Dialect, Sql, _same, base_cte, group_expr
 JSON_OBJECT = {"sqlite": "json_group_object({k}, {v})", "postgres": "CAST(json_object_agg({k}, {v}) AS TEXT)"}
 CONCAT = {"sqlite": "group_concat({x}, ',')", "postgres": "string_agg({x}, ',')"}
 
+# Raised when a dimension's key or a summed figure changes meaning: a summary stored under another version is
+# not used, and every day is summed again (2: a ticket sent on to another counter counts at a counter).
+SUMMARY_VERSION = 2
 # The office's dimensions: every report grouping but day/month/weekday-of-day, which come from "all" by day.
 DIMS = ("all", "field", "procedure", "counter", "staff", "session_type", "hour", "weekday")
 # Report grouping -> (rollup dimension, key over the rollup alias `r`).

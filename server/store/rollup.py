@@ -7,7 +7,8 @@ Which days changed is read from the events written since the summary last looked
 included (its events get new local seqs), so the days of those events' tickets are the days to sum
 again. They wait in `report_rollup_dirty` until a refresh (a writer job, day by day) sums them; a past
 day is then left alone until an event touches it again. Today stays dirty: it is cheap to sum live.
-A change of a procedure's service target (which `within_service_target` reads) marks every day.
+A change of a procedure's service target (which `within_service_target` reads), or of the summary's
+definition (`SUMMARY_VERSION`), marks every day.
 
 The server sums a day in two parts (`server.reports.refresh`): the SELECT on a read-only connection
 (`compute`), then a short writer job that stores its rows unless the day changed meanwhile (`store`).
@@ -33,7 +34,8 @@ BUILD_DAYS = 7  # days summed by one writer job (a few hundred ms for a 2,000-ti
 
 
 def catalog(conn: sqlite3.Connection) -> str:
-    return conn.execute(CATALOG).fetchone()[0]
+    """What the stored summary depends on besides the tickets: the summary's own version and the targets."""
+    return f"v{ru.SUMMARY_VERSION};{conn.execute(CATALOG).fetchone()[0]}"
 
 
 def mark(conn: sqlite3.Connection) -> int:

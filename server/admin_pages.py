@@ -19,7 +19,7 @@ import aiohttp_jinja2
 import jinja2
 from aiohttp import web
 
-from . import auth
+from . import auth, passwords
 from .api import session
 from .api.registry import principal_of
 from .api.session import LoginBody, client_ip
@@ -242,7 +242,7 @@ def entity_handlers(entity: svc.Entity) -> tuple[Handler, Handler, Handler]:
 async def _password(form: dict[str, str]) -> tuple[str, str]:
     """(password, hash): the one typed, or a generated one; hashed off the event loop (argon2 is slow)."""
     password = form.get("password", "").strip() or secrets.token_urlsafe(9)
-    svc.check_password(password)
+    passwords.check_new_password(password)  # the one rule, as for `motcua init`
     return password, await asyncio.to_thread(auth.hash_password, password)
 
 

@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import gc
 import logging
-import secrets
 import sys
 from collections.abc import Callable
 from typing import NoReturn
@@ -14,6 +13,7 @@ from typing import NoReturn
 from aiohttp import web
 
 from . import config as config_mod
+from . import passwords
 from .app import create_app
 from .domain.clock import SystemClock, epoch
 from .domain.errors import DomainError
@@ -100,7 +100,10 @@ def cmd_init(args: argparse.Namespace) -> None:
     cfg = _load(args)
     if cfg.db_file.exists():
         sys.exit(f"motcua: {cfg.db_file} already exists; nothing done")
-    password = args.password or secrets.token_urlsafe(12)
+    try:
+        password, generated = passwords.from_cli(args)
+    except DomainError as exc:
+        fail(exc)
     now = epoch(SystemClock().now())
 
     def seed(tx: object) -> None:
@@ -108,7 +111,8 @@ def cmd_init(args: argparse.Namespace) -> None:
         accounts.insert_user(tx, "admin", "Quản trị viên", "admin", auth.hash_password(password), now)  # type: ignore[arg-type]
 
     _run_db_op(cfg, seed)
-    print(f"motcua: created {cfg.db_file}\n  admin password: {password}  (shown once: write it down)")
+    shown = f"\n  admin password: {password}  (shown once: write it down)" if generated else ""
+    print(f"motcua: created {cfg.db_file} with the account admin{shown}")
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -134,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     common(sub.add_parser("serve", help="run the office server")).set_defaults(func=cmd_serve)
     p = common(sub.add_parser("init", help="create the database and an admin account"))
-    p.add_argument("--password", help="admin password (generated and printed when omitted)")
+    passwords.add_cli_options(p)
     p.set_defaults(func=cmd_init)
     p = common(sub.add_parser("demo", help="a demo office with emulated printer, LED boards and voice"))
     p.add_argument("--keep", action="store_true", help="keep the demo database from the last run")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
-import secrets
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -16,6 +14,7 @@ from aiohttp import web
 from . import config as config_mod
 from .domain.errors import DomainError
 from .messages import text
+from .passwords import add_cli_options, from_cli
 
 
 def _settings(args: argparse.Namespace) -> tuple[config_mod.Config, Any]:
@@ -26,6 +25,10 @@ def _settings(args: argparse.Namespace) -> tuple[config_mod.Config, Any]:
         return cfg, HubSettings.from_config(cfg)
     except config_mod.ConfigError as exc:
         sys.exit(f"motcua hub: {exc}")
+
+
+def _fail(exc: DomainError) -> None:
+    sys.exit(f"motcua hub: {text(exc.code, 'vi', **exc.params)} / {text(exc.code, 'en', **exc.params)}")
 
 
 def _with_store(args: argparse.Namespace, fn: Callable[[Any], Awaitable[Any]]) -> Any:
@@ -43,7 +46,7 @@ def _with_store(args: argparse.Namespace, fn: Callable[[Any], Awaitable[Any]]) -
     try:
         return asyncio.run(go())
     except DomainError as exc:
-        sys.exit(f"motcua hub: {text(exc.code, 'vi', **exc.params)} / {text(exc.code, 'en', **exc.params)}")
+        _fail(exc)
     except OSError as exc:
         sys.exit(f"motcua hub: cannot reach PostgreSQL ({exc}); check [hub] dsn")
 
@@ -72,11 +75,11 @@ def cmd_revoke_centre(args: argparse.Namespace) -> None:
 def cmd_add_admin(args: argparse.Namespace) -> None:
     from .auth import hash_password
 
-    password = args.password
-    if password is None:
-        password = getpass.getpass("Mật khẩu / password (empty = generate): ") if sys.stdin.isatty() else ""
-    shown = not password
-    password = password or secrets.token_urlsafe(12)
+    try:
+        password, shown = from_cli(args)  # the office's rule, checked before the database is reached
+    except DomainError as exc:
+        _fail(exc)
+        return
     _with_store(args, lambda s: s.add_admin(args.username, hash_password(password), time.time()))
     print(f"motcua hub: admin {args.username} saved." + (f"\n  password: {password}  (shown once)" if shown else ""))
 
@@ -101,4 +104,4 @@ def register_cli(sub: Any) -> None:
     p.add_argument("code")
     p = add("add-admin", "create a province admin (or set a new password)", cmd_add_admin)
     p.add_argument("username")
-    p.add_argument("--password", help="generated and printed when omitted (non-interactive)")
+    add_cli_options(p)

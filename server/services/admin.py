@@ -29,7 +29,6 @@ messages.register({
                        "{label} may hold only letters, digits, '.', '-' and '_'."),
     "admin_last_admin": ("Không thể khóa hoặc hạ quyền quản trị viên cuối cùng.",
                          "The last active admin cannot be deactivated or demoted."),
-    "admin_password_short": ("Mật khẩu cần ít nhất 8 ký tự.", "The password needs at least 8 characters."),
     "admin_series_range": ("Số đầu phải nhỏ hơn số cuối.", "The first number must be below the last."),
     "admin_not_found": ("Không tìm thấy {what} '{key}'.", "{what} '{key}' not found."),
 })
@@ -174,11 +173,6 @@ def save_counter_services(tx: Tx, ctx: Ctx, counter_id: int, field_ids: list[int
     store.set_counter_services(tx.conn, counter_id, field_ids, procedure_ids)
     accounts.audit(tx, ctx.now, ctx.actor, "counters.services",
                    {"counter_id": counter_id, "field_ids": field_ids, "procedure_ids": procedure_ids}, ip)
-
-
-def check_password(password: str) -> None:
-    if len(password) < 8:
-        raise Invalid("admin_password_short")
 
 
 def create_user(tx: Tx, ctx: Ctx, values: dict[str, Any], password_hash: str, ip: str) -> int:

@@ -32,6 +32,9 @@ STATUS = {"booked": ("Đã đặt", "booked"), "checked_in": ("Đã lấy số",
 CHANNELS = {"hotline": ("Gọi hotline", "hotline call"), "zalo": ("Nhắn Zalo", "Zalo message"),
             "counter": ("Tại quầy", "at the counter"), "web": ("Trang đặt lịch", "booking page")}
 BOOKABLE_DAYS = 14
+STRANDED_DAYS = 62  # how far ahead the page looks for bookings on days the calendar has closed since
+REFUSALS = {"closed": ("Văn phòng không làm việc giờ này", "the office is closed then"),
+            "no_appointments": ("Ngày không hẹn", "a no-appointment day")}
 
 
 def people_only(handler: Handler) -> Handler:
@@ -69,7 +72,7 @@ def free_slots(app: web.Application) -> dict[int, list[tuple[int, str]]]:
     """Bookable slots of the coming days by procedure: (id, label) for the slot pickers."""
     now = epoch(local_now(app))
     out: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for s in store.slots(app[READER], now, now + BOOKABLE_DAYS * 86400):
+    for s in service.open_slots(app[READER], app[CONFIG].tz, now, now + BOOKABLE_DAYS * 86400):
         if s["free"] > 0:
             out[s["procedure_id"]].append((s["id"], slot_label(app, s)))
     return out
@@ -101,6 +104,8 @@ async def appointments_page(request: web.Request, *, status: int = 200, failed: 
         except DomainError:
             booked = None
     principal = principal_of(request)
+    now = epoch(local_now(app))
+    stranded = service.stranded(conn, app[CONFIG].tz, now, now + STRANDED_DAYS * 86400)
     return await render(
         request, "appointments.html", status=status, day=day, prev_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1), weekday=WEEKDAYS[day.isoweekday()],
@@ -108,7 +113,10 @@ async def appointments_page(request: web.Request, *, status: int = 200, failed: 
         day_slots=store.slots(conn, start, start + 86400), free=free_slots(app), names=names, procs=procs,
         forms=forms, failed=failed, form_error=error, booked=booked, created=request.query.get("created"),
         can_create=auth.allowed(principal, "createAppointmentSlots"), weekdays=WEEKDAYS, statuses=STATUS,
-        channels=CHANNELS, hm=lambda ts: f"{_local(app, ts):%H:%M}")
+        channels=CHANNELS, hm=lambda ts: f"{_local(app, ts):%H:%M}", stranded=stranded,
+        day_flags={a["id"]: a["refusal"] for a in service.stranded(conn, app[CONFIG].tz, start, start + 86400)},
+        refusals=REFUSALS,
+        dmy=lambda ts: f"{_local(app, ts):%d/%m/%Y}")
 
 
 async def create_slots(request: web.Request, form: web.MultiDictProxy[Any]) -> str:

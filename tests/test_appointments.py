@@ -16,6 +16,7 @@ from server.domain.errors import Invalid
 from server.keys import READER
 
 from .conftest import KIOSK, TZ, issue, login, make_config, staff_at
+from .test_admin import admin_session
 
 THURSDAY_9AM = datetime(2026, 11, 26, 9, 0, tzinfo=TZ)
 BIRTH = 1  # Đăng ký khai sinh (Hộ tịch, counters 3 and 4)
@@ -164,3 +165,50 @@ def test_masks_and_codes() -> None:
     assert rules.normalize_phone("+84 912 345 123") == "0912345123"
     with pytest.raises(Invalid):
         rules.normalize_code("ABC10O")
+
+
+async def test_slots_follow_the_calendar_and_bookings_on_a_day_closed_later_are_flagged(client: TestClient) -> None:
+    admin = await login(client, "admin")
+    hours = [{"weekday": d, "start": a, "end": b} for d in range(1, 6) for a, b in (("07:00", "11:30"),
+                                                                                  ("13:30", "17:00"))]
+    r = await client.put("/api/calendar/hours", json={"hours": hours}, headers=admin)
+    assert r.status == 200, await r.text()
+    r = await client.post("/api/calendar/special-days", headers=admin, json={
+        "name": "Ngày không hẹn", "day": "2026-11-27", "tags": ["ngay_khong_hen"]})
+    assert r.status in (200, 201), await r.text()
+    # 11:00-14:00 on Thursday and on Friday (a ngày không hẹn): only 11:00 and 13:30 on Thursday are open.
+    slots = await make_slots(client, day_to="2026-11-27", weekdays=[4, 5], start="11:00", end="14:00")
+    r = await client.get("/api/appointments/slots", params={"procedure_id": str(BIRTH), "day_from": "2026-11-26"})
+    assert [s["start"] for s in (await r.json())["slots"]] == ["2026-11-26T11:00+07:00", "2026-11-26T13:30+07:00"]
+    status, a = await book(client, slots[0]["id"])
+    assert status == 201
+    # Thursday becomes a holiday after the booking: its slots are no longer sold, and staff are told to call.
+    r = await client.put("/api/calendar/holidays/2026-11-26", json={"name": "Nghỉ bù"}, headers=admin)
+    assert r.status in (200, 201), await r.text()
+    r = await client.get("/api/appointments/slots", params={"procedure_id": str(BIRTH), "day_from": "2026-11-26"})
+    assert (await r.json())["slots"] == []
+    status, body = await book(client, slots[1]["id"], phone="0987654321")
+    assert status == 409 and body["error"]["code"] == "appointment_slot_closed"
+    assert "không làm việc" in body["error"]["message"]
+    await admin_session(client)
+    page = await (await client.get("/admin/appointments")).text()
+    assert 'id="stranded"' in page and a["code"] in page and "0912345123" in page and "gọi báo công dân" in page
+    day = await (await client.get("/admin/appointments", params={"day": "2026-11-26"})).text()
+    assert "⚠ Văn phòng không làm việc giờ này" in day
+    # Reopened: the flag goes, the slot sells again.
+    r = await client.delete("/api/calendar/holidays/2026-11-26", headers=admin)
+    assert r.status == 200
+    assert 'id="stranded"' not in await (await client.get("/admin/appointments")).text()
+    assert (await book(client, slots[1]["id"], phone="0987654321"))[0] == 201
+
+
+async def test_a_day_made_no_appointment_day_later_refuses_its_slots(client: TestClient) -> None:
+    slots = await make_slots(client)  # no calendar configured: always open
+    admin = await login(client, "admin")
+    hours = [{"weekday": 4, "start": "07:00", "end": "11:30"}]
+    assert (await client.put("/api/calendar/hours", json={"hours": hours}, headers=admin)).status == 200
+    r = await client.post("/api/calendar/special-days", headers=admin, json={
+        "name": "Tiếp dân", "weekday": 4, "tags": ["ngay_khong_hen"]})
+    assert r.status in (200, 201), await r.text()
+    status, body = await book(client, slots[0]["id"])
+    assert status == 409 and "ngày không hẹn" in body["error"]["message"]

@@ -91,7 +91,8 @@ async def list_slots(request: web.Request, principal: Principal, query: SlotsQue
     tz, now = request.app[CONFIG].tz, local_now(request.app)
     first = datetime.combine(query.day_from or now.date(), time(0), tzinfo=tz)
     start = max(epoch(first), epoch(now))
-    rows = store.slots(request.app[READER], start, epoch(first + timedelta(days=query.days)), query.procedure_id)
+    rows = service.open_slots(request.app[READER], tz, start, epoch(first + timedelta(days=query.days)),
+                              query.procedure_id)
     return ok({"slots": [{**r, "start": service.local_iso(r["start_at"], tz), "end": service.local_iso(r["end_at"], tz)}
                          for r in rows]})
 

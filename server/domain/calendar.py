@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timedelta
 
 SESSION_TYPES = ("regular", "saturday", "special", "mobile")
 KNOWN_TAGS = ("ngay_khong_viet", "ngay_khong_hen")
+NO_APPOINTMENTS = "ngay_khong_hen"  # the tag of a day that takes no bookings
 HORIZON_DAYS = 31
 
 
@@ -201,6 +202,20 @@ def next_open_for(cal: Calendar, at: datetime, procedure_ids: list[int], mode: M
         if not left:
             break
     return out
+
+
+def booking_refusal(cal: Calendar, start: datetime, end: datetime, procedure_id: int) -> str | None:
+    """Why the calendar as it stands refuses a booking from `start` to `end` (local): "no_appointments" on a
+    ngày không hẹn, "closed" when no open window of that day holds the whole slot and offers the procedure;
+    None when it may be booked. A calendar never configured is always open (as for tickets)."""
+    if not cal.configured:
+        return None
+    windows = windows_on(cal, start.date(), start.tzinfo)
+    if any(NO_APPOINTMENTS in w.tags for w in windows):
+        return "no_appointments"
+    if any(w.start <= start and end <= w.end and w.offers(procedure_id) for w in windows):
+        return None
+    return "closed"
 
 
 def session_id(day: date | str, machine_id: str, session_type: str) -> str:

@@ -33,6 +33,10 @@ register({
     "appointment_slot_full": ("Khung giờ này đã đủ người, vui lòng chọn giờ khác.",
                               "This time slot is full: choose another one."),
     "appointment_slot_past": ("Khung giờ này đã qua.", "This time slot has passed."),
+    "appointment_slot_closed": ("Văn phòng không làm việc vào giờ này, vui lòng chọn giờ khác.",
+                                "The office is closed at this time: choose another slot."),
+    "appointment_slot_no_appointments": ("Ngày này là ngày không hẹn, vui lòng chọn ngày khác.",
+                                         "This day takes no appointments: choose another day."),
     "appointment_too_many": ("Số điện thoại này đã có {count} lịch hẹn chưa đến hạn.",
                              "This phone number already holds {count} upcoming bookings."),
     "appointment_too_early": ("Chưa đến giờ nhận số: chỉ nhận số trước giờ hẹn tối đa {minutes} phút.",
@@ -92,14 +96,38 @@ def create_slots(tx: Tx, ctx: queue.Ctx, procedure_id: int, first: date, last: d
     calendar, made, d = calendar_store.load(tx), 0, first
     while d <= last:
         if d.isoweekday() in weekdays:
-            windows = cal.windows_on(calendar, d, ctx.tz) if calendar.configured else None
             for a, b in rules.slot_grid(d, start, end, length_min, ctx.tz):
-                if windows is not None and not any(w.start <= a and b <= w.end and w.offers(procedure_id)
-                                                   for w in windows):
-                    continue
-                made += store.insert_slot(tx, procedure_id, d.isoformat(), a.timestamp(), b.timestamp(), capacity)
+                if cal.booking_refusal(calendar, a, b, procedure_id) is None:
+                    made += store.insert_slot(tx, procedure_id, d.isoformat(), a.timestamp(), b.timestamp(),
+                                              capacity)
         d += timedelta(days=1)
     return made
+
+
+def _refusal(calendar: cal.Calendar, s: dict[str, Any], tz: Any) -> str | None:
+    """Why the calendar as it stands now refuses slot (or booking) `s`: a day closed or made a ngày không hẹn
+    after its slots were made takes no more bookings there."""
+    start_key, end_key = ("start_at", "end_at") if "start_at" in s else ("slot_at", "slot_end")
+    return cal.booking_refusal(calendar, from_epoch(s[start_key]).astimezone(tz),
+                               from_epoch(s[end_key]).astimezone(tz), s["procedure_id"])
+
+
+def open_slots(conn: Any, tz: Any, start: float, end: float, procedure_id: int | None = None) -> list[dict[str, Any]]:
+    """The slots from `start` to `end` that the calendar still lets citizens book (full ones included)."""
+    calendar = calendar_store.load(conn)
+    return [s for s in store.slots(conn, start, end, procedure_id) if _refusal(calendar, s, tz) is None]
+
+
+def stranded(conn: Any, tz: Any, start: float, end: float) -> list[dict[str, Any]]:
+    """Bookings still to come whose day or hours the calendar has closed since: staff call these citizens.
+    Each carries `refusal` ("closed" or "no_appointments")."""
+    calendar = calendar_store.load(conn)
+    out = []
+    for a in store.booked_between(conn, start, end):
+        why = _refusal(calendar, a, tz)
+        if why is not None:
+            out.append({**a, "refusal": why})
+    return out
 
 
 def _free_slot(tx: Tx, ctx: queue.Ctx, slot_id: int) -> dict[str, Any]:
@@ -110,6 +138,9 @@ def _free_slot(tx: Tx, ctx: queue.Ctx, slot_id: int) -> dict[str, Any]:
         raise DomainError("appointment_slot_past")
     if s["free"] <= 0:
         raise DomainError("appointment_slot_full")
+    refusal = _refusal(tx.cache.get(tx, "calendar", calendar_store.load), s, ctx.tz)
+    if refusal is not None:
+        raise DomainError(f"appointment_slot_{refusal}")
     return s
 
 

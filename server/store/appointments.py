@@ -83,6 +83,12 @@ def booked_before(conn: Conn, slot_at_before: float) -> list[dict[str, Any]]:
     return [_appt(r) for r in conn.execute(_SELECT + " WHERE status = 'booked' AND slot_at < ?", (slot_at_before,))]
 
 
+def booked_between(conn: Conn, start: float, end: float) -> list[dict[str, Any]]:
+    """Bookings still 'booked' whose slot starts in [start, end), in time order."""
+    return [_appt(r) for r in conn.execute(
+        _SELECT + " WHERE status = 'booked' AND slot_at >= ? AND slot_at < ? ORDER BY slot_at", (start, end))]
+
+
 def to_remind(conn: Conn, start: float, end: float) -> list[dict[str, Any]]:
     return [_appt(r) for r in conn.execute(
         _SELECT + " WHERE status = 'booked' AND reminded_at IS NULL AND slot_at >= ? AND slot_at < ?", (start, end))]

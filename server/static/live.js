@@ -6,10 +6,31 @@
 // onStatus receives "connecting" | "online" | "offline". Events with seq <= the last applied are dropped,
 // so a resume never applies an event twice. After a server restart the client gets a fresh snapshot
 // and the page updates in place: no reload.
+// Reconnect delays double from minDelay up to maxDelay. On the office LAN (the page came from a private
+// address or a local name) they stop at LAN_MAX_DELAY: a TV or a console is back within 2-3 s of a restarted
+// server, and a few dozen screens trying every 1.5 s cost the server nothing. From the internet (a citizen's
+// phone through the public address) they grow to 10 s, so a hundred phones do not hammer a server that is down.
+
+export const LAN_MAX_DELAY = 1500;
+export const WAN_MAX_DELAY = 10000;
+
+// True for an address a page on the office LAN is served from: loopback, private IPv4 ranges, link-local,
+// IPv6 unique-local/link-local, a name without dots ("motcua"), or a local name (.local, .lan, .home.arpa).
+export function isLanHost(hostname) {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost" || host === "::1" || !host.includes(".") && !host.includes(":")) return true;
+  if (/\.(local|lan|internal|home\.arpa)$/.test(host)) return true;
+  if (/^(fe8|fe9|fea|feb|fc|fd)[0-9a-f]*:/.test(host)) return true;
+  const ip = host.match(/^(\d+)\.(\d+)\.\d+\.\d+$/);
+  if (!ip) return false;
+  const [a, b] = [Number(ip[1]), Number(ip[2])];
+  return a === 10 || a === 127 || (a === 192 && b === 168) || (a === 172 && b >= 16 && b <= 31)
+    || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);  // 100.64/10: carrier NAT, VPNs
+}
 
 export class LiveClient {
-  constructor({ token = "", topics = "office", onSnapshot, onEvent, onStatus, onMessage, minDelay = 500, maxDelay = 10000,
-                pingEvery = 10000 }) {
+  constructor({ token = "", topics = "office", onSnapshot, onEvent, onStatus, onMessage, minDelay = 500,
+                maxDelay = isLanHost(location.hostname) ? LAN_MAX_DELAY : WAN_MAX_DELAY, pingEvery = 10000 }) {
     this.token = token;
     this.topics = topics;
     this.onSnapshot = onSnapshot || (() => {});

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from . import auth
 from .admin_pages import admin_only, error_text, render
-from .api.registry import OPERATIONS, principal_of
+from .api.registry import OPERATIONS, path_value, principal_of, refuse_miswritten
 from .domain.errors import DomainError, Invalid
 from .keys import READER
 from .messages import register
@@ -86,10 +86,11 @@ async def run_op(request: web.Request, op_id: str, body: dict[str, Any] | None =
     op = next(o for o in OPERATIONS if o.op_id == op_id)
     principal = principal_of(request)
     auth.require(principal, op_id)
-    kwargs: dict[str, Any] = dict(path)
+    kwargs: dict[str, Any] = {name: path_value(op, name, value) for name, value in path.items()}
     if op.body is not None:
+        refuse_miswritten(op.body, body or {}, text=True)  # a form's values are text, as a query's
         try:
-            kwargs["body"] = op.body.model_validate(body or {})
+            kwargs["body"] = op.body.model_validate(body or {}, strict=False)
         except ValidationError as exc:
             raise refusal(exc, row_label) from exc
     response = await op.handler(request, principal, **kwargs)

@@ -32,6 +32,7 @@ SETTINGS = web.AppKey("appointment_settings", service.Settings)
 REMINDER = "reminder"
 KIOSK_OR_STAFF = frozenset({"kiosk", *auth.STAFF})
 APPT = {"type": "object", "required": ["code", "status", "slot_at", "procedure_id"]}
+CODE_IN_PATH = {"code": {"type": "string", "pattern": f"^{rules.PATH_CODE}$"}}  # what rules.normalize_code reads
 
 
 class LogReminder:
@@ -165,7 +166,7 @@ def _phone(principal: Principal, phone: str | None) -> str | None:
 
 
 @operation("getAppointment", "GET", "/api/appointments/{code:[A-Za-z0-9]+}", "A booking (masked)",
-           tag="appointments", query=PhoneQuery, roles=auth.ANY, response=APPT)
+           tag="appointments", path_schemas=CODE_IN_PATH, query=PhoneQuery, roles=auth.ANY, response=APPT)
 async def get_appointment(request: web.Request, principal: Principal, code: str, query: PhoneQuery) -> web.Response:
     return _answer(request, service.find(request.app[READER], code, _phone(principal, query.phone)))
 
@@ -176,14 +177,14 @@ class ChangeBody(Body):
 
 
 @operation("cancelAppointment", "POST", "/api/appointments/{code:[A-Za-z0-9]+}/cancel", "Cancel a booking",
-           tag="appointments", body=ChangeBody, roles=auth.ANY, response=APPT)
+           tag="appointments", path_schemas=CODE_IN_PATH, body=ChangeBody, roles=auth.ANY, response=APPT)
 async def cancel(request: web.Request, principal: Principal, code: str, body: ChangeBody) -> web.Response:
     a = await decide(request, principal, service.cancel, code, _phone(principal, body.phone), quick=True)
     return _answer(request, a)
 
 
 @operation("rescheduleAppointment", "POST", "/api/appointments/{code:[A-Za-z0-9]+}/reschedule", "Move a booking",
-           tag="appointments", body=ChangeBody, roles=auth.ANY, response=APPT)
+           tag="appointments", path_schemas=CODE_IN_PATH, body=ChangeBody, roles=auth.ANY, response=APPT)
 async def reschedule(request: web.Request, principal: Principal, code: str, body: ChangeBody) -> web.Response:
     if body.slot_id is None:
         raise Invalid("invalid_input", detail="slot_id is required")
@@ -193,7 +194,8 @@ async def reschedule(request: web.Request, principal: Principal, code: str, body
 
 
 class CheckInBody(Body):
-    code: str = Field(min_length=4, max_length=200, description="The booking code, typed or read from its QR")
+    code: str = Field(min_length=rules.CODE_LENGTH, max_length=200, description="The booking code, typed or read from"
+                      " its QR", json_schema_extra={"pattern": f"^{rules.TYPED_CODE.pattern}$"})
 
 
 @operation("checkInAppointment", "POST", "/api/appointments/check-in", "Check in a booking: issues its ticket",
@@ -226,7 +228,7 @@ async def list_appointments(request: web.Request, principal: Principal, query: D
 
 @operation("exportAppointmentData", "GET", "/api/appointments/{code:[A-Za-z0-9]+}/personal-data",
            "Everything held about one booking code (a data subject's request)", tag="appointments",
-           roles=frozenset({"admin"}))
+           path_schemas=CODE_IN_PATH, roles=frozenset({"admin"}))
 async def export_data(request: web.Request, principal: Principal, code: str) -> web.Response:
     conn = request.app[READER]
     a = service.find(conn, code, None)
@@ -234,7 +236,8 @@ async def export_data(request: web.Request, principal: Principal, code: str) -> 
 
 
 @operation("getAppointmentQr", "GET", "/api/appointments/{code:[A-Za-z0-9]+}/qr.svg", "The booking code as a QR",
-           tag="appointments", roles=auth.ANY, response={"type": "string"})
+           tag="appointments", path_schemas=CODE_IN_PATH, roles=auth.ANY, response={"type": "string"},
+           media=("image/svg+xml",))
 async def qr(request: web.Request, principal: Principal, code: str) -> web.Response:
     import qrcode.image.svg  # loaded on the first QR drawn, not with the server
 

@@ -230,22 +230,22 @@ async def add_mobile(request: web.Request, principal: Principal, body: MobileBod
     return ok({"id": rid, **_rule_json(body)}, status=201)
 
 
-async def _delete(request: web.Request, principal: Principal, kind: str, rule_id: str) -> web.Response:
-    n = await decide(request, principal, _audited(f"calendar.{kind}_delete", store.delete_rule), kind, int(rule_id))
+async def _delete(request: web.Request, principal: Principal, kind: str, rule_id: int) -> web.Response:
+    n = await decide(request, principal, _audited(f"calendar.{kind}_delete", store.delete_rule), kind, rule_id)
     if not n:
         raise NotFound("calendar_rule_not_found", rule=rule_id)
-    return ok({"deleted": int(rule_id)})
+    return ok({"deleted": rule_id})
 
 
 @operation("deleteSpecialDay", "DELETE", "/api/calendar/special-days/{rule_id:\\d+}", "Remove a special day",
            tag="calendar", roles=ADMIN)
-async def delete_special(request: web.Request, principal: Principal, rule_id: str) -> web.Response:
+async def delete_special(request: web.Request, principal: Principal, rule_id: int) -> web.Response:
     return await _delete(request, principal, "special", rule_id)
 
 
 @operation("deleteMobileSession", "DELETE", "/api/calendar/mobile-sessions/{rule_id:\\d+}", "Remove a mobile session",
            tag="calendar", roles=ADMIN)
-async def delete_mobile(request: web.Request, principal: Principal, rule_id: str) -> web.Response:
+async def delete_mobile(request: web.Request, principal: Principal, rule_id: int) -> web.Response:
     return await _delete(request, principal, "mobile", rule_id)
 
 
@@ -292,7 +292,7 @@ class ExportQuery(Query):
 
 
 @operation("exportMobileSession", "GET", "/api/mobile/export", "A session's file for the office (JSON Lines)",
-           tag="mobile", query=ExportQuery, roles=ADMIN, response={"type": "string"})
+           tag="mobile", query=ExportQuery, roles=ADMIN, response={"type": "string"}, media=("application/x-ndjson",))
 async def export_mobile(request: web.Request, principal: Principal, query: ExportQuery) -> web.Response:
     conn, cfg = request.app[READER], request.app[CONFIG]
     day = (query.day or local_now(request.app).date()).isoformat()

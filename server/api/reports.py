@@ -25,6 +25,7 @@ Group = Literal["field", "procedure", "counter", "staff", "session_type", "hour"
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "csv": "text/csv; charset=utf-8", "png": "image/png", "svg": "image/svg+xml"}
 REPORT = {"type": "object", "required": ["period", "group", "total", "rows", "charts", "figures"]}
+FILES = (MIME["csv"].split(";")[0], MIME["xlsx"])  # the exports' content types, as `_file` sends them
 
 
 class PeriodQuery(Query):
@@ -69,15 +70,19 @@ async def get_report(request: web.Request, principal: Principal, query: ReportQu
 
 
 @operation("exportReport", "GET", "/api/reports/export", "The same report as an XLSX or CSV file",
-           tag="reports", query=ExportQuery, response={"type": "string", "format": "binary"}, roles=LEADERS)
+           tag="reports", query=ExportQuery, response={"type": "string", "format": "binary"}, roles=LEADERS,
+           media=FILES)
 async def export_report(request: web.Request, principal: Principal, query: ExportQuery) -> web.Response:
     db, target, now = _ctx(request, query)
-    data = await service.in_thread(service.render, db, query.from_, query.to, query.group, target, query.format, now)
+    since = settings(request.app[CONFIG].section("reports")).letters_since
+    data = await service.in_thread(service.render, db, query.from_, query.to, query.group, target, query.format, now,
+                                   since)
     return _file(data, query.format, service.filename(query.from_, query.to, query.format))
 
 
 @operation("getReportChart", "GET", "/api/reports/charts/{chart}", "One chart of the report (PNG or SVG)",
-           tag="reports", query=ChartQuery, response={"type": "string", "format": "binary"}, roles=LEADERS)
+           tag="reports", query=ChartQuery, response={"type": "string", "format": "binary"}, roles=LEADERS,
+           media=(MIME["png"], MIME["svg"]), path_schemas={"chart": {"type": "string", "enum": list(charts.CHARTS)}})
 async def get_chart(request: web.Request, principal: Principal, chart: str, query: ChartQuery) -> web.Response:
     if chart not in charts.CHARTS:
         raise Invalid("report_chart_unknown", chart=chart, known=", ".join(charts.CHARTS))
@@ -92,10 +97,12 @@ async def get_chart(request: web.Request, principal: Principal, chart: str, quer
 
 @operation("getLettersReport", "GET", "/api/reports/letters",
            "Letters report (Hành chính phục vụ người dân): congratulation and condolence letters",
-           tag="reports", query=LettersQuery, response={"type": "object"}, roles=LEADERS)
+           tag="reports", query=LettersQuery, response={"type": "object"}, roles=LEADERS,
+           media=("application/json", *FILES))
 async def get_letters(request: web.Request, principal: Principal, query: LettersQuery) -> web.Response:
     db, _, _ = _ctx(request, query)
-    letters = await service.in_thread(service.letters, db, query.from_, query.to)
+    since = settings(request.app[CONFIG].section("reports")).letters_since
+    letters = await service.in_thread(service.letters, db, query.from_, query.to, since)
     if query.format == "json":
         return ok(letters)
     if query.format == "csv":

@@ -78,16 +78,16 @@ async def create_slogan(request: web.Request, principal: Principal, body: Slogan
 
 @operation("updateSlogan", "PUT", "/api/slogans/{slogan_id:\\d+}", "Replace a slogan's text and schedule",
            tag="display", roles=ADMIN, body=SloganBody, response=SLOGAN)
-async def update_slogan(request: web.Request, principal: Principal, slogan_id: str,
+async def update_slogan(request: web.Request, principal: Principal, slogan_id: int,
                         body: SloganBody) -> web.Response:
-    row = await decide(request, principal, service.update, int(slogan_id), body.fields())
+    row = await decide(request, principal, service.update, slogan_id, body.fields())
     _reschedule(request, row, row["id"])
     return ok(row)
 
 
 @operation("deleteSlogan", "DELETE", "/api/slogans/{slogan_id:\\d+}", "Delete a slogan and its schedule",
            tag="display", roles=ADMIN, response={"type": "object", "required": ["deleted"]})
-async def delete_slogan(request: web.Request, principal: Principal, slogan_id: str) -> web.Response:
-    await decide(request, principal, service.delete, int(slogan_id))
-    _reschedule(request, None, int(slogan_id))
-    return ok({"deleted": int(slogan_id)})
+async def delete_slogan(request: web.Request, principal: Principal, slogan_id: int) -> web.Response:
+    await decide(request, principal, service.delete, slogan_id)
+    _reschedule(request, None, slogan_id)
+    return ok({"deleted": slogan_id})

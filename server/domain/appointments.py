@@ -16,6 +16,13 @@ from .errors import DomainError, Invalid
 # No 0/O, 1/I/L, 5/S or 8/B: a code read over the phone or typed on a kiosk cannot be mistaken.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY2345679"
 CODE_LENGTH = 6
+_SEP = r"[\s.\-]"  # what people type between the characters
+CODE_CHAR = "[" + CODE_ALPHABET + "".join(c for c in CODE_ALPHABET.lower() if c.isalpha()) + "]"
+# A code in a path (the API document says the same): six characters of the alphabet, either case.
+PATH_CODE = f"{CODE_CHAR}{{{CODE_LENGTH}}}"
+# A code as typed or scanned: spaces, dashes and dots between its characters, or the QR's URL before it (the code
+# follows its last "/" or "="). `normalize_code` reads with it and the API document publishes it: they agree.
+TYPED_CODE = re.compile(rf"\s*(?:[\s\S]*[/=])?{_SEP}*((?:{CODE_CHAR}{_SEP}*){{{CODE_LENGTH}}})/*\s*")
 STATUSES = ("booked", "checked_in", "cancelled", "no_show")
 CHANNELS = ("web", "hotline", "zalo", "counter")
 PHONE = re.compile(r"^0\d{9,10}$")
@@ -27,11 +34,10 @@ def new_code() -> str:
 
 def normalize_code(raw: str) -> str:
     """Accept what people type or a scanner reads: lower case, spaces, dashes, or the QR's URL."""
-    text = raw.strip().rstrip("/").rsplit("/", 1)[-1].rsplit("=", 1)[-1]
-    code = re.sub(r"[\s\-.]", "", text).upper()
-    if len(code) != CODE_LENGTH or any(c not in CODE_ALPHABET for c in code):
+    found = TYPED_CODE.fullmatch(raw)
+    if found is None:
         raise Invalid("appointment_code_invalid", given=raw[:20])
-    return code
+    return re.sub(_SEP, "", found.group(1)).upper()
 
 
 def normalize_phone(raw: str) -> str:

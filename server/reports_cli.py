@@ -43,7 +43,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     if not cfg.db_file.exists():
         sys.exit(f"motcua report: database {cfg.db_file} does not exist")
     if args.letters:
-        rep = service.letters(cfg.db_file, args.start, args.end)
+        rep = service.letters(cfg.db_file, args.start, args.end, s.letters_since)
         data = (json.dumps(rep, ensure_ascii=False, indent=1).encode() if args.format == "json"
                 else service.letters_xlsx(rep) if args.format == "xlsx" else service.export.letters_csv(rep))
         kind = "thu-hcpvnd"
@@ -51,7 +51,8 @@ def cmd_report(args: argparse.Namespace) -> None:
         rep = service.report(cfg.db_file, args.start, args.end, args.group, s.wait_target_min)
         data, kind = json.dumps(rep, ensure_ascii=False, indent=1).encode(), "bao-cao"
     else:
-        data = service.render(cfg.db_file, args.start, args.end, args.group, s.wait_target_min, args.format)
+        data = service.render(cfg.db_file, args.start, args.end, args.group, s.wait_target_min, args.format,
+                              letters_since=s.letters_since)
         kind = "bao-cao"
     out = Path(args.out) if args.out else cfg.data_path / "reports" / service.filename(
         args.start, args.end, args.format, kind)

@@ -124,3 +124,29 @@ def test_every_figure_is_documented() -> None:
                {"score_4", "score_3", "score_2", "score_1"}]
     assert missing == []
     assert "`score_4` … `score_1`" in doc
+
+
+def test_letters_start_date_is_the_setting_not_the_first_letter(db: Path, tmp_path: Path) -> None:
+    """Column (3) "Thời gian bắt đầu triển khai" is the day the office began the model ([reports] letters_since),
+    shown as the appendix writes dates; unset, it is left blank for the leader, never the period's first letter."""
+    from server.config import ConfigError
+    from server.reports.period import settings
+
+    assert settings({"letters_since": "2024-03-01"}).letters_since == "2024-03-01"
+    for wrong in ("01/03/2024", "2024-02-30", 20240301):
+        with pytest.raises(ConfigError, match="letters_since"):
+            settings({"letters_since": wrong})
+    assert service.letters(db, START, END)["by_unit"][0]["since"] is None
+    cfg = tmp_path / "motcua.toml"
+    cfg.write_text(f'[server]\ndata_dir = "{tmp_path}"\ndb_path = "{db}"\n[reports]\nletters_since = "2024-03-01"\n',
+                   encoding="utf-8")
+    main(["report", "--from", "2026-10-01", "--to", "2026-10-31", "--letters", "--format", "xlsx", "--config",
+          str(cfg), "--out", str(tmp_path / "thu.xlsx")])
+    unit = list(load_workbook(tmp_path / "thu.xlsx")["Thư HCPVND theo đơn vị"].iter_rows(values_only=True))
+    assert unit[4][:3] == (1, "Trung tâm mô phỏng xa01", "01/03/2024") and unit[-1][2] in ("", None)
+    config = from_dict({"server": {"data_dir": str(tmp_path), "db_path": str(db)},
+                        "reports": {"letters_since": "2024-03-01"}})
+    path = make_monthly(config, FakeClock(datetime(2026, 11, 1, 0, 30, tzinfo=TZ)))
+    assert path is not None
+    monthly = [r[2] for r in load_workbook(path)["Thư HCPVND theo đơn vị"].iter_rows(values_only=True)]
+    assert monthly[monthly.index("(3)") + 1] == "01/03/2024"

@@ -95,10 +95,11 @@ def build_report(reader: store.Reader, from_day: date, to_day: date, group: str,
     }
 
 
-def build_letters(conn: sqlite3.Connection, from_day: date, to_day: date) -> dict[str, Any]:
-    """Both appendix tables of seed 000 for the office's own tickets."""
+def build_letters(conn: sqlite3.Connection, from_day: date, to_day: date, since: str = "") -> dict[str, Any]:
+    """Both appendix tables of seed 000 for the office's own tickets; `since` is the day the office began the
+    model (`[reports] letters_since`), column (3)."""
     unit = store.office(conn)
     rows = store.letters(conn, {"from_day": from_day.isoformat(), "to_day": to_day.isoformat()})
-    out = shape([(unit["name"], rows)])
+    out = shape([(unit["name"], since, rows)])
     out["period"] = {"from": from_day.isoformat(), "to": to_day.isoformat()}
     return out

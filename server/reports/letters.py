@@ -6,6 +6,8 @@ is counted per ticket finished with the outcome "result returned" (the result is
 the letter) for such a procedure. A congratulation is for a marriage when `letter` is
 'congratulation:marriage' or the procedure's name holds "kết hôn"; otherwise for a birth.
 Table 1 (by unit) and table 2 (by unit and procedure) carry the columns (4)=(5)+(8), (5)=(6)+(7).
+Column (3) of table 1, "Thời gian bắt đầu triển khai", is the day the unit began the model: a setting
+(`[reports] letters_since` at an office; each centre's, sent with its catalogue, at the hub), blank when unset.
 """
 
 from __future__ import annotations
@@ -24,13 +26,13 @@ NUMBERS_1 = ("(1)", "(2)", "(3)", "(4)=(5)+(8)", "(5)=(6)+(7)", "(6)", "(7)", "(
 
 
 def letters_query(dialect: Dialect, *, where: str = "") -> Sql:
-    """(unit, procedure_id, procedure, kind, n, first_day) per procedure with letters in the period."""
+    """(procedure_id, procedure, kind, n) per procedure with letters in the period."""
     extra = f" AND ({where})" if where else ""
     text = f"""SELECT p.id AS procedure_id, p.name_vi AS procedure,
   CASE WHEN p.letter = 'condolence' THEN 'death'
        WHEN p.letter = 'congratulation:marriage' OR p.name_vi LIKE '%kết hôn%' THEN 'marriage'
        ELSE 'birth' END AS kind,
-  COUNT(*) AS n, MIN(t.day) AS first_day
+  COUNT(*) AS n
 FROM tickets t JOIN procedures p ON p.id = t.procedure_id
 WHERE t.day >= :from_day AND t.day <= :to_day AND t.status = 'done' AND t.outcome = 'result_returned'
   AND p.letter IS NOT NULL AND p.letter <> ''{extra}
@@ -45,25 +47,30 @@ def _counts(rows: list[dict[str, Any]]) -> dict[str, int]:
     return {"total": c["birth"] + c["marriage"] + c["death"], "congratulation": c["birth"] + c["marriage"], **c}
 
 
-def shape(units: list[tuple[str, list[dict[str, Any]]]]) -> dict[str, Any]:
-    """Both appendix tables from the query rows of each unit (one unit here; many at the hub)."""
+def shape(units: list[tuple[str, str, list[dict[str, Any]]]]) -> dict[str, Any]:
+    """Both appendix tables from (unit, the day it began the model or "", its query rows) of each unit (one
+    unit at an office; many at the hub)."""
     by_unit, by_procedure = [], []
-    for i, (unit, rows) in enumerate(units, start=1):
-        first = min((r["first_day"] for r in rows), default=None)
-        by_unit.append({"no": i, "unit": unit, "since": first, **_counts(rows)})
+    for i, (unit, since, rows) in enumerate(units, start=1):
+        by_unit.append({"no": i, "unit": unit, "since": since or None, **_counts(rows)})
         for j, r in enumerate(rows):
             by_procedure.append({"no": i if j == 0 else None, "unit": unit if j == 0 else "",
                                  "procedure": r["procedure"], **_counts([r])})
-    all_rows = [r for _, rows in units for r in rows]
+    all_rows = [r for _, _, rows in units for r in rows]
     return {"by_unit": by_unit, "by_procedure": by_procedure, "total": _counts(all_rows),
             "head_unit": list(HEAD_1), "head_procedure": list(HEAD_2), "numbers": list(NUMBERS_1)}
+
+
+def day_vi(iso: str | None) -> str:
+    """A day as the appendix writes it: 2024-03-01 -> 01/03/2024 ("" for none)."""
+    return f"{iso[8:10]}/{iso[5:7]}/{iso[:4]}" if iso else ""
 
 
 def table_rows(letters: dict[str, Any], which: str) -> list[list[Any]]:
     """The table as rows of cells, total row last ("Tổng cộng"), for XLSX, CSV and the page."""
     keys = ("total", "congratulation", "birth", "marriage", "death")
     if which == "unit":
-        rows = [[r["no"], r["unit"], r["since"] or "", *(r[k] for k in keys)] for r in letters["by_unit"]]
+        rows = [[r["no"], r["unit"], day_vi(r["since"]), *(r[k] for k in keys)] for r in letters["by_unit"]]
         rows.append(["", "Tổng cộng", "", *(letters["total"][k] for k in keys)])
     else:
         rows = [[r["no"] or "", r["unit"], r["procedure"], *(r[k] for k in keys)] for r in letters["by_procedure"]]

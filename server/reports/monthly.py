@@ -36,7 +36,8 @@ def make_monthly(config: Config, clock: Clock) -> Path | None:
     if path.exists() or not store.has_tickets(config.db_file, start, end):  # a new office: no file
         return None
     data = service.render(config.db_file, start, end, s.monthly_group, s.wait_target_min, "xlsx",
-                          generated_at=clock.now().astimezone(config.tz).isoformat(timespec="seconds"))
+                          generated_at=clock.now().astimezone(config.tz).isoformat(timespec="seconds"),
+                          letters_since=s.letters_since)
     service.write_atomically(path, data)
     log.info("monthly report written: %s", path)
     return path

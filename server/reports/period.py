@@ -46,6 +46,7 @@ class ReportSettings:
     monthly: bool = True
     monthly_group: str = "field"
     folder: str = ""  # empty: <data_dir>/reports
+    letters_since: str = ""  # YYYY-MM-DD: the day the office began the "Hành chính phục vụ người dân" model
 
 
 def settings(section: dict[str, Any]) -> ReportSettings:
@@ -53,7 +54,7 @@ def settings(section: dict[str, Any]) -> ReportSettings:
     from ..config import ConfigError
     from .definitions import GROUP_NAMES
 
-    known = {"wait_target_min", "monthly", "monthly_group", "folder"}
+    known = {"wait_target_min", "monthly", "monthly_group", "folder", "letters_since"}
     unknown = sorted(set(section) - known)
     if unknown:
         raise ConfigError(f"[reports]: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -67,4 +68,17 @@ def settings(section: dict[str, Any]) -> ReportSettings:
         raise ConfigError(f"[reports] monthly_group must be one of {', '.join(GROUP_NAMES)}, got {s.monthly_group!r}")
     if not isinstance(s.folder, str):
         raise ConfigError("[reports] folder must be text (a folder path)")
+    if s.letters_since != "" and not _is_day(s.letters_since):
+        raise ConfigError("[reports] letters_since must be the day the office began the \"Hành chính phục vụ người"
+                          f" dân\" model, as YYYY-MM-DD (e.g. \"2024-03-01\"), got {s.letters_since!r}")
     return s
+
+
+def _is_day(value: object) -> bool:
+    if not isinstance(value, str) or len(value) != 10:
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

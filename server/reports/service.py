@@ -24,21 +24,21 @@ def report(db: Path, start: date, end: date, group: str, wait_target_min: float,
         return build_report(reader, start, end, group, wait_target_min=wait_target_min, generated_at=generated_at)
 
 
-def letters(db: Path, start: date, end: date) -> dict[str, Any]:
+def letters(db: Path, start: date, end: date, since: str = "") -> dict[str, Any]:
     conn = open_reader(db)
     try:
-        return build_letters(conn, start, end)
+        return build_letters(conn, start, end, since)
     finally:
         conn.close()
 
 
 def render(db: Path, start: date, end: date, group: str, wait_target_min: float, fmt: str,
-           generated_at: str = "") -> bytes:
+           generated_at: str = "", letters_since: str = "") -> bytes:
     """The whole report as an XLSX (with the letters tables and charts) or CSV file."""
     rep = report(db, start, end, group, wait_target_min, generated_at)
     if fmt == "csv":
         return export.to_csv(rep)
-    return export.to_xlsx(rep, letters(db, start, end), lambda name: charts.render(rep, name))
+    return export.to_xlsx(rep, letters(db, start, end, letters_since), lambda name: charts.render(rep, name))
 
 
 async def in_thread(fn: Any, *args: Any) -> Any:

@@ -40,6 +40,8 @@ function showLogin() { $("login").classList.remove("hidden"); $("controls").clas
 function showControls() { $("login").classList.add("hidden"); $("controls").classList.remove("hidden"); $("logout").classList.remove("hidden"); }
 
 function pad(n) { return String(n).padStart(2, "0"); }
+// 2024-03-01 -> 01/03/2024, as the appendix writes a date ("" for none; the server's letters.day_vi).
+function dayVi(d) { return d ? d.slice(8, 10) + "/" + d.slice(5, 7) + "/" + d.slice(0, 4) : ""; }
 function iso(d) { return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()); }
 
 function period() {
@@ -167,7 +169,7 @@ async function loadLetters() {
   const keys = ["total", "congratulation", "birth", "marriage", "death"];
   const n = (v) => fmt(v, "count");
   table("letters-unit", L.head_unit, [{ cells: L.numbers },
-    ...L.by_unit.map((u) => ({ cells: [u.no, u.unit, u.since || "", ...keys.map((k) => n(u[k]))] })),
+    ...L.by_unit.map((u) => ({ cells: [u.no, u.unit, dayVi(u.since), ...keys.map((k) => n(u[k]))] })),
     { total: true, cells: ["", "Tổng cộng", "", ...keys.map((k) => n(L.total[k]))] }], 3);
   table("letters-proc", L.head_procedure, [{ cells: L.numbers },
     ...L.by_procedure.map((p) => ({ cells: [p.no || "", p.unit, p.procedure, ...keys.map((k) => n(p[k]))] })),

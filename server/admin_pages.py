@@ -318,11 +318,13 @@ async def devices_page(request: web.Request, *, status: int = 200, error: dict[s
             state = {"ready": False, "error": str(exc)}
         services.append((name, state if isinstance(state, dict) else {"state": state}))
     from .health_text import label
+    from .db_problems import storage_alerts
     from .health_text import rows as state_rows
 
     return await render(request, "devices.html", status=status, devices=rows, services=services,
                         service_label=label, state_rows=state_rows,
                         cols=svc.DEVICE_NEW, choices=choices(request), values=values or {"kind": "kiosk"},
+                        alerts=storage_alerts(dict(services).get("storage")),
                         error=error, kinds=svc.KIND_LABELS)
 
 

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import gc
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from typing import NoReturn
@@ -84,11 +85,26 @@ async def _freeze_startup_heap(app: web.Application) -> None:
 def serve(cfg: config_mod.Config, app: web.Application | None = None, banner: str = "") -> None:
     if not db.without_memory_statistics():
         log.info("SQLite keeps its memory statistics: a connection was open before the server started")
-    app = app or create_app(cfg)
-    app.on_startup.append(_freeze_startup_heap)  # the last startup step: after the app's own
-    print(banner or f"motcua: serving {cfg.office.name} on http://{cfg.server.host}:{cfg.server.port}", flush=True)
-    web.run_app(app, host=cfg.server.host, port=cfg.server.port, print=None, access_log=None,
-                handle_signals=True, shutdown_timeout=5)
+    from .backup import ServerRunning
+    from .db_problems import explain
+    from .store.integrity import DatabaseProblem, problem_from, require_database
+
+    try:
+        # Never an empty office in place of a missing, empty or mistyped one; never "serving" on a file that
+        # cannot be written. `motcua init`, `motcua restore` and `motcua demo` make the file first.
+        require_database(cfg.db_file.absolute())
+        app = app or create_app(cfg)
+        app.on_startup.append(_freeze_startup_heap)  # the last startup step: after the app's own
+        banner = banner or f"motcua: serving {cfg.office.name} on http://{cfg.server.host}:{cfg.server.port}"
+        # Said once the port is open, not before the database is: a start that fails says why instead.
+        web.run_app(app, host=cfg.server.host, port=cfg.server.port, print=lambda _: print(banner, flush=True),
+                    access_log=None, handle_signals=True, shutdown_timeout=5)
+    except DatabaseProblem as problem:
+        sys.exit(explain(problem))
+    except sqlite3.Error as exc:  # a part's first write at startup met what the check could not see
+        sys.exit(explain(problem_from(exc, cfg.db_file.absolute())))
+    except ServerRunning as exc:
+        sys.exit(f"motcua: {exc}")
 
 
 def cmd_init(args: argparse.Namespace) -> None:

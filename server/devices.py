@@ -23,6 +23,7 @@ from .domain.clock import epoch
 from .keys import CLOCK, LIVE, READER, REQUEST_HOOKS, SERVICES, WRITER
 from .security import SECURITY
 from .store import accounts
+from .store.integrity import is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +56,13 @@ class DeviceTracker:
         self.pending = {}
         try:
             await self.app[WRITER].run(lambda tx: accounts.touch_devices(tx.conn, seen))
-        except Exception:
-            # Keep them for the next flush rather than lose them; the failure is in the log.
-            log.exception("could not record device last-seen times")
+        except Exception as exc:
+            # Keep them for the next flush rather than lose them; the failure is in the log (a full disk's
+            # in the storage health's one line a minute).
+            if is_disk_full(exc):
+                self.app[WRITER].health.disk_full(exc, refused=0)
+            else:
+                log.exception("could not record device last-seen times")
             self.pending = {**seen, **self.pending}
             raise
         self.flushes += 1

@@ -22,6 +22,13 @@ register({f"health.{key}": pair for key, pair in {
     "state": ("trạng thái", "state"),
     "status": ("trạng thái", "status"),
     "error": ("lỗi", "error"),
+    "storage": ("Cơ sở dữ liệu và ổ đĩa", "Database and disk"),
+    "file": ("tệp", "file"),
+    "disk_full": ("ổ đĩa đầy", "disk full"),
+    "free_mb": ("còn trống (MB)", "free (MB)"),
+    "low_space": ("sắp đầy", "nearly full"),
+    "quick_check": ("kiểm tra tệp (quick_check)", "file check (quick_check)"),
+    "checked_at": ("kiểm tra lúc", "checked at"),
     "yes": ("có", "yes"),
     "no": ("không", "no"),
 }.items()})

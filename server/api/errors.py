@@ -10,15 +10,18 @@ from typing import Any
 from aiohttp import web
 from pydantic import ValidationError
 
-from .. import jsonio
+from .. import db_problems, jsonio  # noqa: F401  (db_problems registers the storage sentences: disk_full)
 from ..domain.errors import DomainError
+from ..keys import WRITER
 from ..messages import register, text
 from ..middleware import API_SECURITY_HEADERS
+from ..store.integrity import is_disk_full
 
 register({"constraint_failed": ("Dữ liệu không hợp lệ với quy tắc của hệ thống ({detail}).",
                                 "The data breaks one of the system's rules ({detail}).")})
 
 log = logging.getLogger(__name__)
+DISK_FULL_RETRY_S = 60  # a full disk is not freed in seconds: kiosks need not hammer it
 
 
 def lang_of(request: web.Request) -> str:
@@ -77,6 +80,9 @@ async def error_middleware(request: web.Request, handler: Any) -> web.StreamResp
         code = _HTTP_CODES.get(exc.status, "invalid_input")
         kept = {name: exc.headers[name] for name in ("Allow", "Retry-After") if name in exc.headers}  # 405 needs Allow
         return error_response(request, exc.status, code, headers=kept, params={"detail": exc.reason, "retry_after": 1})
-    except Exception:
+    except Exception as exc:
+        if is_disk_full(exc):  # no traceback per request: the writer's health logs one line a minute
+            request.app[WRITER].health.disk_full(exc)
+            return error_response(request, 503, "disk_full", headers={"Retry-After": str(DISK_FULL_RETRY_S)})
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(request, 500, "internal_error")

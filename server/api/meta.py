@@ -20,9 +20,13 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """Ready when the database takes a write and every registered part says it is healthy."""
+    """Ready when the database takes a write and every registered part says it is healthy (the `storage` part:
+    the disk is not full and the last quick_check found no damage). `?deep=1` runs that check now: it reads
+    the whole file, so a monitor asks for it now and then, not every few seconds."""
     checks: dict[str, object] = {}
     ready = True
+    if request.query.get("deep") in ("1", "true", "yes"):
+        await request.app[WRITER].health.run_quick_check()
     try:
         await request.app[WRITER].run(lambda tx: tx.execute("SELECT 1").fetchone())
         checks["database"] = "ok"

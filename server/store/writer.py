@@ -48,6 +48,8 @@ from . import schema
 from .catalog_cache import CatalogCache
 from .checkpoint import BACKSTOP_PAGES, Checkpointer
 from .db import BUSY_TIMEOUT_MS, connect
+from .health import StoreHealth
+from .integrity import is_disk_full
 from .tx import Published, Tx
 
 log = logging.getLogger(__name__)
@@ -83,6 +85,7 @@ class Writer:
         self.checkpointer = Checkpointer(self.path, checkpoint_every)
         self.backstop_pages = backstop_pages
         self.backstops = 0  # checkpoints the writer ran itself between batches
+        self.health = StoreHealth(self.path)  # a full disk, what quick_check found: for /readyz and the admin
 
     def subscribe(self, listener: OnCommit) -> None:
         """Called on the event loop, in commit order, with what each commit published."""
@@ -163,7 +166,10 @@ class Writer:
                 else:
                     outcomes = await loop.run_in_executor(self._executor, self._commit, live)
             except Exception as exc:  # the COMMIT itself failed (disk full, I/O error): nobody succeeded
-                log.exception("commit failed")
+                if is_disk_full(exc):
+                    self.health.disk_full(exc, refused=0)  # one line a minute; each caller's answer counts it
+                else:
+                    log.exception("commit failed")
                 _fail(live, exc)
                 continue
             finally:
@@ -191,6 +197,10 @@ class Writer:
         try:
             self._fsync()
         except Exception as exc:  # the disk refused: nothing of these batches may be acknowledged
+            if is_disk_full(exc):
+                loop.call_soon_threadsafe(self.health.disk_full, exc, 0)
+                loop.call_soon_threadsafe(self._answer_all, ready, exc)
+                return
             log.critical("fsync of the WAL failed; %d batches are not acknowledged", len(ready), exc_info=True)
             loop.call_soon_threadsafe(self._answer_all, ready, exc)
             return

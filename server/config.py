@@ -7,6 +7,7 @@ Unknown keys are refused with a message naming them, so a typo never passes sile
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,22 @@ class ServerSection:
     max_body_kb: int = _doc("Largest accepted request body, in KiB.", 64)
     token_ttl_hours: int = _doc("How long a staff sign-in token stays valid.", 12)
     group_commit: bool = _doc("Commit concurrent writes together (each still durable before its reply).", True)
+    trusted_proxies: list[str] = _doc(
+        "Addresses or networks of reverse proxies (Caddy, nginx) whose X-Forwarded-For / X-Real-IP / "
+        "X-Forwarded-Proto name the real client, e.g. [\"127.0.0.1\"]; from any other peer they are ignored.",
+        factory=list,
+    )
+
+    def trusted_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """`trusted_proxies` as networks (a bare address is a network of one); a wrong entry is refused."""
+        networks = []
+        for entry in self.trusted_proxies:
+            try:
+                networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+            except ValueError as exc:
+                raise ConfigError(f"[server] trusted_proxies: {entry!r} is not an IP address or network "
+                                  '(e.g. "127.0.0.1" or "10.0.0.0/8")') from exc
+        return tuple(networks)
 
 
 @dataclass
@@ -100,6 +117,8 @@ def _build_section(cls: type, values: dict[str, Any], name: str) -> Any:
             raise ConfigError(f"[{name}] {key} must be true or false, got {value!r}")
         if expected is str and not isinstance(value, str):
             raise ConfigError(f"[{name}] {key} must be text, got {value!r}")
+        if expected == list[str] and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
+            raise ConfigError(f"[{name}] {key} must be a list of texts, got {value!r}")
     return cls(**values)
 
 
@@ -134,6 +153,7 @@ def validate(cfg: Config) -> None:
         raise ConfigError("[queue] priority_burst and appointment_burst must be at least 1")
     if not cfg.server.machine_id.replace("-", "").isalnum():
         raise ConfigError("[server] machine_id may hold only letters, digits and '-'")
+    cfg.server.trusted_networks()
 
 
 def load(path: str | Path | None) -> Config:
@@ -154,5 +174,6 @@ def settings_doc() -> list[tuple[str, str, Any]]:
     rows: list[tuple[str, str, Any]] = []
     for name, cls in SECTIONS.items():
         for f in dataclasses.fields(cls):
-            rows.append((f"{name}.{f.name}", f.metadata.get("doc", ""), f.default))
+            default = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+            rows.append((f"{name}.{f.name}", f.metadata.get("doc", ""), default))
     return rows

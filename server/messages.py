@@ -23,6 +23,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Bạn thao tác quá nhanh, vui lòng chờ {retry_after} giây.",
         "Too many requests: please wait {retry_after} seconds.",
     ),
+    "live_too_many": (
+        "Địa chỉ này đã mở quá nhiều kết nối cập nhật trực tiếp (tối đa {limit}). "
+        "Hãy đóng bớt trang đang mở hoặc thử lại sau {retry_after} giây.",
+        "Too many live connections from this address (at most {limit}). "
+        "Close some open pages or try again in {retry_after} seconds.",
+    ),
     # authentication and roles
     "auth_required": ("Cần đăng nhập.", "Sign-in required."),
     "bad_credentials": ("Sai tên đăng nhập hoặc mật khẩu.", "Wrong username or password."),

@@ -16,6 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from .auth import LoginThrottle, Principal
+from .client_address import client_address
 from .config import Config, ConfigError
 from .domain.errors import DomainError
 from .keys import CONFIG, REQUEST_HOOKS, THROTTLE
@@ -26,16 +27,26 @@ DEFAULTS: dict[str, Any] = {
     "public_burst": 30,  # anonymous requests to public paths (ticket status, booking), per IP ...
     "public_every_s": 0.5,  # ... then one more every this many seconds
     "public_paths": ["/api/public/", "/book", "/api/appointments", "/api/booking"],
-    "trusted_proxies": [],  # e.g. ["127.0.0.1"] behind Caddy: then X-Forwarded-For names the client
     "login_fail_limit": 5,  # failed sign-ins per (IP, username) ...
     "login_window_s": 300,  # ... within this window before sign-in waits
     "device_flush_s": 60,  # how often device last-seen times are written (server/devices.py)
+    # The live feed (server/live.py). Every hall TV, kiosk and counter console holds one socket; a guest
+    # Wi-Fi behind one NAT, or a proxy not listed in [server] trusted_proxies, shows hundreds of phones as
+    # one address, so the cap is wide; its job is to stop one host from opening thousands.
+    "live_per_address": 500,  # open live sockets per client address; the next one gets 429
+    "live_send_timeout_s": 30.0,  # a client whose send stays blocked this long is dropped ...
+    "live_max_queued_kb": 512,  # ... as is one with this much waiting for it (queued text + socket buffer)
 }
+# Keys that moved elsewhere: a config written for an older motcua is told where, not just refused.
+MOVED = {"trusted_proxies": "[server] trusted_proxies"}
 
 
 def settings(config: Config) -> dict[str, Any]:
     """`[security]` merged over the defaults, checked with messages that name the key."""
     raw = config.section("security")
+    for key, where in MOVED.items():
+        if key in raw:
+            raise ConfigError(f"[security] {key} has moved: write it as {where}")
     unknown = sorted(set(raw) - set(DEFAULTS))
     if unknown:
         raise ConfigError(f"[security]: unknown key(s) {', '.join(unknown)}; known: {', '.join(DEFAULTS)}")
@@ -101,19 +112,10 @@ class RateLimiter:
 LIMITER = web.AppKey("rate_limiter", RateLimiter)
 
 
-def client_ip(request: web.Request, trusted_proxies: list[str]) -> str:
-    """The client's address; behind a trusted reverse proxy, the last hop it recorded."""
-    remote = request.remote or "?"
-    if remote in trusted_proxies:
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
-        if hops:
-            return hops[-1]
-    return remote
-
-
 def rule_for(request: web.Request, principal: Principal, public_paths: list[str]) -> tuple[str, str] | None:
     """(rule, who) for a request that is limited, None for one that is not."""
+    if isinstance(request.match_info.route.resource, web.StaticResource):
+        return None  # a page's own script, style and pictures (/book/static/...) cost a citizen none of the budget
     if principal.role == "kiosk" and request.method == "POST" and request.path == "/api/tickets":
         return "kiosk_issue", principal.device_id or "?"
     if principal.role == "public" and any(request.path.startswith(p) for p in public_paths):
@@ -128,7 +130,7 @@ def rate_limit(request: web.Request, principal: Principal, now: float) -> None:
     found = rule_for(request, principal, conf["public_paths"])
     if found is not None:
         rule, who = found
-        who = who or client_ip(request, conf["trusted_proxies"])
+        who = who or client_address(request)
         app[LIMITER].check(rule, who, now)
 
 

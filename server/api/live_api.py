@@ -8,6 +8,7 @@ from aiohttp import web
 from pydantic import Field
 
 from ..auth import Principal
+from ..client_address import client_address
 from ..domain.clock import epoch
 from ..keys import CLOCK, CONFIG, LIVE, READER
 from ..services.queue import ticket_view
@@ -47,4 +48,5 @@ async def live(request: web.Request, principal: Principal, query: LiveQuery) -> 
     view = "staff" if principal.is_person else "public"
     topics = frozenset(t.strip() for t in query.topics.split(",") if t.strip())
     return await request.app[LIVE].serve(request, view, topics, query.since, kind=principal.role,
-                                         name=principal.device_id or principal.username or "public")
+                                         name=principal.device_id or principal.username or "public",
+                                         address=client_address(request))

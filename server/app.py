@@ -3,7 +3,10 @@ and every test call it. One cleanup context per resource: acquire before `yield`
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -40,7 +43,9 @@ from .store.catalog_cache import CatalogCache
 from .store.db import connect
 from .store.writer import Writer
 
+from .store.integrity import problem_from
 log = logging.getLogger(__name__)
+from .tasks import cancel_and_wait
 STATIC = Path(__file__).parent / "static"
 
 # Each part of the system adds its pages, handlers and background workers here.
@@ -65,15 +70,21 @@ def policy_from(config: Config) -> QueuePolicy:
 
 async def _store(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
-    config.db_file.parent.mkdir(parents=True, exist_ok=True)
-    # Held for the server's whole life: a second server on the same file, or a restore, is refused.
-    # The kernel drops the lock if the process dies, so a crash never leaves it stale.
-    with hold_server_lock(config.db_file):
+    with contextlib.ExitStack() as held:
         writer = Writer(config.db_file, origin=config.server.machine_id, group_commit=config.server.group_commit)
-        applied = await writer.start()
+        try:
+            config.db_file.parent.mkdir(parents=True, exist_ok=True)
+            # Held for the server's whole life: a second server on the same file, or a restore, is refused.
+            # The kernel drops the lock if the process dies, so a crash never leaves it stale.
+            held.enter_context(hold_server_lock(config.db_file))
+            applied = await writer.start()
+            reader = connect(config.db_file, readonly=True)
+        except (sqlite3.Error, OSError) as exc:
+            # A read-only disk, a damaged file: said with the file's name and what to do (server/db_problems.py)
+            await writer.stop()
+            raise problem_from(exc, config.db_file) from exc
         if applied:
             log.info("applied migrations: %s", ", ".join(applied))
-        reader = connect(config.db_file, readonly=True)
         app[WRITER] = writer
         app[READER] = reader
         app[READ_CACHE] = CatalogCache()
@@ -87,7 +98,12 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
         yield
         await hub.close_all()
         await writer.stop()
+        app[SERVICES]["storage"] = writer.health
+        # Damage deep in a table is found now, in the background, not by the month's report.
+        check = asyncio.create_task(writer.health.check_soon(), name="motcua-quick-check")
         reader.close()
+        writer.health.interrupt()
+        await cancel_and_wait(check)
 
 
 # The parts beside the spine. Each module may declare API operations (imported before the routes

@@ -41,11 +41,11 @@ from .services.estimate import ServiceTimes
 from .store import accounts
 from .store.catalog_cache import CatalogCache
 from .store.db import connect
-from .store.writer import Writer
-
 from .store.integrity import problem_from
-log = logging.getLogger(__name__)
+from .store.writer import Writer
 from .tasks import cancel_and_wait
+
+log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 
 # Each part of the system adds its pages, handlers and background workers here.
@@ -95,15 +95,15 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
                       limits=LiveLimits.from_settings(security.settings(config)))
         app[LIVE] = hub
         writer.subscribe(hub.publish)
-        yield
-        await hub.close_all()
-        await writer.stop()
         app[SERVICES]["storage"] = writer.health
         # Damage deep in a table is found now, in the background, not by the month's report.
         check = asyncio.create_task(writer.health.check_soon(), name="motcua-quick-check")
-        reader.close()
+        yield
         writer.health.interrupt()
         await cancel_and_wait(check)
+        await hub.close_all()
+        await writer.stop()
+        reader.close()
 
 
 # The parts beside the spine. Each module may declare API operations (imported before the routes

@@ -22,7 +22,8 @@ from aiohttp import web
 from . import auth, passwords
 from .api import session
 from .api.registry import principal_of
-from .api.session import LoginBody, client_ip
+from .api.session import LoginBody
+from .client_address import client_address
 from .domain.errors import DomainError
 from .keys import CONFIG, READER, SESSIONS
 from .messages import text
@@ -100,7 +101,7 @@ async def form_of(request: web.Request) -> dict[str, str]:
 async def decide(request: web.Request, fn: Callable[..., Any], *args: Any) -> Any:
     from .api.common import decide as run
 
-    return await run(request, principal_of(request), fn, *args, client_ip(request))
+    return await run(request, principal_of(request), fn, *args, client_address(request))
 
 
 def choices(request: web.Request) -> dict[str, list[tuple[str, str]]]:
@@ -152,7 +153,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
     if principal.token_hash:
         await session.logout(request, principal)
     redirect = web.Response(status=303, headers={"Location": "/admin/login"})
-    redirect.del_cookie(COOKIE, path="/")
+    session.clear_session_cookie(redirect, request)
     return redirect
 
 

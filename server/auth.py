@@ -228,22 +228,52 @@ _DUMMY_HASH = hash_password(secrets.token_hex(8))
 
 
 class LoginThrottle:
-    """Failed sign-ins per (ip, username): after `limit` in `window_s`, wait until the window passes."""
+    """Failed sign-ins per (client address, username): after `limit` in `window_s`, wait until the window passes.
 
-    def __init__(self, limit: int = 5, window_s: float = 300.0) -> None:
+    The table is bounded: a guest trying thousands of made-up names must not grow it until the server runs
+    out of memory. Only failures make an entry; past `max_keys` the expired ones go first, then the keys
+    with the fewest (and oldest) failures, so a spray of one-off names cannot push out an account that is
+    being guessed at."""
+
+    def __init__(self, limit: int = 5, window_s: float = 300.0, max_keys: int = 10_000) -> None:
         self.limit = limit
         self.window_s = window_s
+        self.max_keys = max_keys
         self._fails: dict[tuple[str, str], list[float]] = {}
+
+    def __len__(self) -> int:
+        return len(self._fails)
+
+    def _recent(self, key: tuple[str, str], now: float) -> list[float]:
+        fails = [t for t in self._fails.get(key, ()) if now - t < self.window_s]
+        if fails:
+            self._fails[key] = fails
+        else:
+            self._fails.pop(key, None)
+        return fails
 
     def check(self, ip: str, username: str, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
-        fails = [t for t in self._fails.get((ip, username), []) if now - t < self.window_s]
-        self._fails[(ip, username)] = fails
+        fails = self._recent((ip, username), now)
         if len(fails) >= self.limit:
             raise DomainError("login_throttled", status=429, retry_after=int(self.window_s - (now - fails[0])) + 1)
 
     def failed(self, ip: str, username: str, now: float | None = None) -> None:
-        self._fails.setdefault((ip, username), []).append(time.monotonic() if now is None else now)
+        now = time.monotonic() if now is None else now
+        key = (ip, username)
+        if key not in self._fails and len(self._fails) >= self.max_keys:
+            self._make_room(now)
+        fails = self._recent(key, now)
+        fails.append(now)
+        self._fails[key] = fails[-self.limit:]  # more than `limit` changes nothing
+
+    def _make_room(self, now: float) -> None:
+        for key in list(self._fails):
+            self._recent(key, now)
+        if len(self._fails) >= self.max_keys:
+            ranked = sorted(self._fails, key=lambda k: (len(self._fails[k]), self._fails[k][-1]))
+            for key in ranked[: len(ranked) - self.max_keys * 3 // 4]:
+                del self._fails[key]
 
     def succeeded(self, ip: str, username: str) -> None:
         self._fails.pop((ip, username), None)

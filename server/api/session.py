@@ -9,6 +9,7 @@ from pydantic import Field
 
 from .. import auth
 from ..auth import Principal
+from ..client_address import client_address, reached_over_https
 from ..domain.clock import epoch
 from ..domain.errors import DomainError
 from ..keys import CLOCK, CONFIG, READER, SESSIONS, THROTTLE, WRITER
@@ -24,8 +25,16 @@ class LoginBody(Body):
     password: str = Field(min_length=1, max_length=256)
 
 
-def client_ip(request: web.Request) -> str:
-    return request.remote or "?"
+def set_session_cookie(resp: web.StreamResponse, request: web.Request, token: str, ttl_s: int) -> None:
+    """The pages' copy of the token: `Secure` when the browser reached us over HTTPS, so it never travels
+    in clear text later (on the LAN over plain HTTP the browser would refuse a `Secure` cookie)."""
+    resp.set_cookie(COOKIE, token, httponly=True, samesite="Strict", max_age=ttl_s, path="/",
+                    secure=reached_over_https(request))
+
+
+def clear_session_cookie(resp: web.StreamResponse, request: web.Request) -> None:
+    """With the same attributes as it was set (a browser keeps a `Secure` cookie that an insecure answer clears)."""
+    resp.del_cookie(COOKIE, path="/", secure=reached_over_https(request), httponly=True, samesite="Strict")
 
 
 @operation("login", "POST", "/api/login", "Sign in with username and password; answers a bearer token",
@@ -33,7 +42,7 @@ def client_ip(request: web.Request) -> str:
            response={"type": "object", "required": ["token", "user"], "properties": {"token": {"type": "string"}}})
 async def login(request: web.Request, principal: Principal, body: LoginBody) -> web.Response:
     app = request.app
-    ip = client_ip(request)
+    ip = client_address(request)
     app[THROTTLE].check(ip, body.username)
     now = epoch(app[CLOCK].now())
     ttl = app[CONFIG].server.token_ttl_hours * 3600
@@ -49,7 +58,7 @@ async def login(request: web.Request, principal: Principal, body: LoginBody) -> 
     app[THROTTLE].succeeded(ip, body.username)
     counter = app[SESSIONS].counter_of.get(user["id"])
     resp = ok({"token": token, "user": user, "counter_id": counter, "csrf": auth.csrf_token(token)})
-    resp.set_cookie(COOKIE, token, httponly=True, samesite="Strict", max_age=ttl, path="/")
+    set_session_cookie(resp, request, token, ttl)
     return resp
 
 
@@ -61,7 +70,7 @@ async def logout(request: web.Request, principal: Principal) -> web.Response:
         await request.app[WRITER].run(lambda tx: accounts.delete_token(tx, h))
         request.app[SESSIONS].forget(h)
     resp = ok({"signed_out": True})
-    resp.del_cookie(COOKIE, path="/")
+    clear_session_cookie(resp, request)
     return resp
 
 

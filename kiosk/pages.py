@@ -77,7 +77,7 @@ async def status_page(request: web.Request) -> web.Response:
         return _render(request, "status_missing.html", status=404)
     office = catalog.office(request.app[READER]) or {"name": request.app[CONFIG].office.name}
     return _render(request, "status.html", s=ticket_status(request.app, t), token=t.public_token,
-                   field_id=t.field_id, office=office["name"])
+                   office=office["name"])
 
 
 async def status_qr(request: web.Request) -> web.Response:

@@ -4,6 +4,7 @@ login throttling, one server per database, readiness and device last-seen."""
 from __future__ import annotations
 
 import asyncio
+import re
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,17 @@ async def test_public_status_is_limited_per_address(client: TestClient, clock: F
     clock.advance(seconds=2)
     assert (await client.get("/api/public/tickets/nope")).status == 404
     assert (await client.get("/api/office")).status == 200  # the catalogue is not a limited path
+
+
+async def test_the_booking_pages_own_files_cost_no_budget(client: TestClient) -> None:
+    page = await (await client.get("/book")).text()  # one of the budget's 4
+    assets = re.findall(r'(?:src|href)="(/book/static/[^"]+)"', page)
+    assert len(assets) == 2
+    for _ in range(3):  # a phone that reloads: the page's script and style each time
+        assert [(await client.get(a)).status for a in assets] == [200, 200]
+    # The citizen's three API calls still fit in what is left of the budget.
+    assert [(await client.get("/api/appointments/slots")).status for _ in range(3)] == [200, 200, 200]
+    assert (await client.get("/api/appointments/slots")).status == 429
 
 
 async def test_too_large_a_body_is_413_with_a_message(client: TestClient) -> None:

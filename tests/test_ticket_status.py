@@ -105,3 +105,22 @@ async def test_estimate_follows_finished_services_as_soon_as_they_are_finished(
     after = await issue(client, 1)
     assert after["waiting_ahead"] == 2
     assert after["estimated_wait_min"] == math.ceil(2 * 40 / serving) != before["estimated_wait_min"]
+
+
+async def test_a_transferred_ticket_shows_its_new_counter_and_its_place_there(client: TestClient,
+                                                                              clock: FakeClock) -> None:
+    land = [await issue(client, 14) for _ in range(2)]  # Đất đai: counter 5's queue, there first
+    clock.advance(minutes=1)
+    ticket = await issue(client, 1)  # Hộ tịch, counter 3
+    staff = await staff_at(client, 3)
+    assert (await client.post("/api/counters/3/call-next", json={}, headers=staff)).status == 200
+    r = await client.post(f"/api/counters/3/tickets/{ticket['id']}/transfer", json={"to_counter_id": 5},
+                          headers=staff)
+    assert r.status == 200, await r.text()
+    s = await (await client.get(f"/api/public/tickets/{ticket['status_token']}")).json()
+    assert s["status"] == "waiting" and s["counter"] is None
+    assert s["transferred_to"]["name_vi"] == "Quầy số 5" and s["position"] == 2 and s["estimated_wait_min"] > 0
+    assert s["watch_fields"] == sorted({ticket["field"]["id"], land[0]["field"]["id"]})
+    page = await (await client.get(f"/t/{ticket['status_token']}")).text()
+    assert re.search(r'id="transferred" class="transferred"', page) and "Quầy số 5" in page
+    assert re.search(r'<dd id="position">2</dd>', page)

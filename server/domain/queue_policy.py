@@ -111,15 +111,18 @@ def next_for(
     return None, streaks
 
 
-def position_in_queue(ticket: Ticket, waiting: Iterable[Ticket]) -> int:
-    """How many waiting tickets of the same field arrived earlier (priority ones are counted too).
+def position_in_queue(ticket: Ticket, waiting: Iterable[Ticket], scope: CounterScope | None = None) -> int:
+    """How many waiting tickets of the same field arrived earlier (priority ones are counted too); with `scope`
+    (a ticket transferred to that counter), how many of those the counter may take arrived earlier.
 
     An estimate shown to citizens: the exact place also depends on which counter frees first.
     """
     ahead = 0
     mine = order_key(ticket)
     for t in waiting:
-        if t.id == ticket.id or t.status != Status.WAITING or t.field_id != ticket.field_id:
+        if t.id == ticket.id or t.status != Status.WAITING:
+            continue
+        if not (scope.may_take(t) if scope is not None else t.field_id == ticket.field_id):
             continue
         if (t.priority is not None and ticket.priority is None) or order_key(t) < mine:
             ahead += 1

@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from ..domain.clock import epoch, iso_seconds_at
+from ..domain.queue_policy import position_in_queue
 from ..domain.tickets import STATUS_LABELS, Ticket
 from ..keys import CLOCK, CONFIG, READ_CACHE, READER, SERVICE_TIMES
 from ..store import catalog, tickets
@@ -24,8 +25,25 @@ def _estimate(app: web.Application, t: Ticket, ahead: int, now: float, cat: Cata
     cat = cat or catalog.current(conn, app[READ_CACHE])
     proc = cat.procedure(t.procedure_id) or {"service_target_min": 15}
     mean_s = app[SERVICE_TIMES].mean_s(conn, t.field_id, now)
-    serving = len(cat.counters_serving(t.procedure_id, t.field_id))
+    serving = 1 if t.target_counter_id else len(cat.counters_serving(t.procedure_id, t.field_id))
     return estimate_wait_min(ahead, mean_s, proc["service_target_min"], serving)
+
+
+def _counter_view(counter: dict[str, Any] | None) -> dict[str, Any] | None:
+    return {"number": counter["number"], "name_vi": counter["name_vi"], "name_en": counter["name_en"]} \
+        if counter else None
+
+
+def _transferred_place(app: web.Application, t: Ticket) -> tuple[int, list[int]]:
+    """A ticket transferred to one counter waits in that counter's queue, not its field's: how many tickets that
+    counter would take first, and the fields whose events can move it there (for the page's live feed)."""
+    conn = app[READER]
+    scope = tickets.counter_scope(conn, t.target_counter_id or 0)
+    ahead = position_in_queue(t, tickets.open_tickets(conn, t.day), scope)
+    cat = catalog.current(conn, app[READ_CACHE])
+    fields = set(scope.field_ids) | {t.field_id}
+    fields |= {p["field_id"] for p in map(cat.procedure, scope.procedure_ids) if p}
+    return ahead, sorted(fields)
 
 
 def status_url(app: web.Application, token: str, origin: str = "") -> str:
@@ -59,7 +77,10 @@ def ticket_detail(app: web.Application, result: dict[str, Any], origin: str = ""
 def ticket_status(app: web.Application, t: Ticket) -> dict[str, Any]:
     conn = app[READER]
     proc = catalog.procedure(conn, t.procedure_id) or {}
-    ahead = tickets.count_waiting_ahead(conn, t) if t.is_waiting else 0
+    ahead, watch = tickets.count_waiting_ahead(conn, t) if t.is_waiting else 0, [t.field_id]
+    transferred = catalog.counter(conn, t.target_counter_id) if t.is_waiting and t.target_counter_id else None
+    if transferred:
+        ahead, watch = _transferred_place(app, t)
     counter = catalog.counter(conn, t.counter_id) if t.counter_id else None
     return {
         **{k: v for k, v in ticket_view(t).items() if k in ("number", "status", "day", "called_at", "calls")},
@@ -69,8 +90,9 @@ def ticket_status(app: web.Application, t: Ticket) -> dict[str, Any]:
         "procedure_en": proc.get("name_en"),
         "position": ahead,
         "estimated_wait_min": _estimate(app, t, ahead, epoch(app[CLOCK].now())) if t.is_waiting else 0,
-        "counter": {"number": counter["number"], "name_vi": counter["name_vi"], "name_en": counter["name_en"]}
-        if counter and t.status.value in ("called", "serving") else None,
+        "counter": _counter_view(counter) if t.status.value in ("called", "serving") else None,
+        "transferred_to": _counter_view(transferred),
+        "watch_fields": watch,
         "issued_at": _local(app, t.issued_at),
         "done": t.status.value == "done",
     }

@@ -3,9 +3,11 @@ shows the counter when the ticket is called. MOTCUA_SCREENSHOTS=1 refreshes docs
 
 from __future__ import annotations
 
+import aiohttp
 import pytest
 from playwright.async_api import Browser, expect
 
+from server.keys import CLOCK
 from tests.browser.conftest import new_page, record_errors, shot
 from tests.browser.test_kiosk import MakeHall, make_hall  # noqa: F401  (fixture)
 
@@ -44,3 +46,24 @@ async def test_status_page_follows_the_queue_and_shows_the_counter_when_called(
     await expect(page.locator("#counter")).to_have_text("Counter 3")
     await expect(page.locator("#conn-banner")).to_be_hidden()
     assert errors == []
+
+
+async def test_status_page_tries_again_after_a_429(browser: Browser, make_hall: MakeHall) -> None:  # noqa: F811
+    hall = await make_hall()
+    _, mine = await hall.call("POST", "/api/tickets", device="demo-kiosk-1", json={"procedure_id": 1})
+    page = await new_page(browser, 390, 844, is_mobile=True, has_touch=True)
+    await page.goto(f"{hall.url}/t/{mine['status_token']}")
+    await expect(page.locator("#position")).to_have_text("0")
+    async with aiohttp.ClientSession() as http:  # the same address as the phone spends its whole budget
+        for _ in range(100):
+            async with http.get(f"{hall.url}/api/public/tickets/{mine['status_token']}") as r:
+                if r.status == 429:
+                    break
+        assert r.status == 429
+    assert (await hall.call("POST", "/api/counters/3/signin", user="canbo3", json={}))[0] == 200
+    async with page.expect_response(lambda r: "/api/public/tickets/" in r.url and r.status == 429):
+        assert (await hall.call("POST", "/api/counters/3/call-next", user="canbo3", json={}))[0] == 200
+    await expect(page.locator("#called")).to_be_hidden()  # refused: the page still shows the last it knew
+    hall.app[CLOCK].advance(seconds=60)  # the budget refills (on the server's clock)
+    await expect(page.locator("#called")).to_be_visible()  # the page tried again by itself
+    await expect(page.locator("#counter")).to_have_text("Quầy số 3")

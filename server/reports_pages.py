@@ -1,5 +1,8 @@
 """The leaders' report page `/reports`: a static shell (no inline script or style, for the CSP) whose
-script signs in, asks `getReport` and draws tables; charts come from `getReportChart` as PNG."""
+script signs in, asks `getReport` and draws tables; charts come from `getReportChart` as PNG.
+
+The shell carries the office's today (`<body data-today>`, the office's clock and time zone), so the page
+opens on this month as the office counts it, whatever the browser's clock or time zone says."""
 
 from __future__ import annotations
 
@@ -7,11 +10,15 @@ from pathlib import Path
 
 from aiohttp import web
 
+from .keys import CLOCK, CONFIG
+
 STATIC = Path(__file__).parent / "reports_static"
 
 
-async def reports_page(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+async def reports_page(request: web.Request) -> web.Response:
+    today = request.app[CLOCK].now().astimezone(request.app[CONFIG].tz).date().isoformat()
+    html = (STATIC / "index.html").read_text(encoding="utf-8").replace("<body>", f'<body data-today="{today}">', 1)
+    return web.Response(text=html, content_type="text/html", charset="utf-8", headers={"Cache-Control": "no-cache"})
 
 
 def setup(app: web.Application) -> None:

@@ -27,6 +27,7 @@ from openpyxl import load_workbook
 
 from server.config import Config
 from server.domain.clock import FakeClock
+from server.reports import charts as chart_lib
 from server.reports.queries import report_queries
 from tests.conftest import TZ, issue, login, staff_at
 
@@ -221,7 +222,17 @@ async def charts_series(client: TestClient, h: dict[str, str]) -> None:
     charts = (await report(client, h))["charts"]
     assert [(r["key"], r["issued"]) for r in charts["by_hour"]] == [(9, 5), (11, 1), (14, 1)]
     assert [(r["key"], r["issued"]) for r in charts["by_weekday"]] == [(1, 7)]
-    assert charts["trend_unit"] == "day" and charts["trend"][0]["satisfied_share"] == pytest.approx(0.75)
+    # One day: the trend goes hour by hour (a single day's point said nothing), two days and more by day.
+    assert charts["trend_unit"] == "hour" and charts["trend"] == charts["by_hour"]
+    assert charts["trend"][0]["satisfied_share"] == pytest.approx(2 / 3)  # 9h: A rated 4, C 3, D 2
+    two = (await report(client, h, DAY, "2026-11-24"))["charts"]
+    assert two["trend_unit"] == "day" and two["trend"][0]["satisfied_share"] == pytest.approx(0.75)
+    # The hours of arrival cover the office's day (7h-17h: the demo sets no opening hours) with empty hours as 0, so one
+    # busy hour is one bar among the day's, not one bar filling the chart.
+    names, values = chart_lib.hour_bars(await report(client, h))
+    assert names[0] == "7h" and names[-1] == "16h" and len(names) == 10
+    assert dict(zip(names, values, strict=True)) == {**{f"{k}h": 0 for k in range(7, 17)}, "9h": 5, "11h": 1,
+                                                     "14h": 1}
 
 
 async def letters_report(client: TestClient, h: dict[str, str]) -> None:
@@ -302,3 +313,16 @@ async def test_a_transferred_ticket_counts_at_a_counter(client: TestClient, cloc
     rows = {r["label"]: r for r in (await report(client, await login(client, "lanhdao"), group="counter"))["rows"]}
     assert {k: (v["issued"], v["transfers"]) for k, v in rows.items()} == {
         "(không có)": (1, 0), "Quầy số 1": (1, 1), "Quầy số 3": (1, 1)}
+
+
+def test_the_arrivals_chart_spans_the_calendars_opening_hours() -> None:
+    from server.store.reports import open_hours
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute('CREATE TABLE calendar_hours (weekday INTEGER, start TEXT, "end" TEXT)')
+    assert open_hours(conn) == (7, 16)  # none set: a commune office's usual 7:00-17:00
+    conn.executemany('INSERT INTO calendar_hours VALUES (?, ?, ?)', [(1, "07:30", "11:30"), (1, "13:30", "17:00"),
+                                                                     (6, "07:30", "11:30")])
+    assert open_hours(conn) == (7, 16)  # closing at 17:00: the last hour anyone arrives in is 16h
+    conn.execute("INSERT INTO calendar_hours VALUES (3, '13:00', '17:30')")
+    assert open_hours(conn) == (7, 17)

@@ -18,7 +18,7 @@ from . import definitions as d
 from . import rollup
 from .letters import shape
 
-TREND_DAYS = 62  # up to two months the trend is per day, beyond per month
+TREND_DAYS = 62  # up to two months the trend is per day, beyond per month; a single day's is per hour
 
 
 def _round(v: Any) -> Any:
@@ -59,7 +59,7 @@ def build_report(reader: store.Reader, from_day: date, to_day: date, group: str,
                  wait_target_min: float = 15, generated_at: str = "") -> dict[str, Any]:
     params = period_params(from_day, to_day, wait_target_min)
     days = (to_day - from_day).days + 1
-    trend = "day" if days <= TREND_DAYS else "month"
+    trend = "hour" if days == 1 else "day" if days <= TREND_DAYS else "month"
     done = reader.sums(_jobs(group, trend), params["from_day"], params["to_day"])
     target = params["wait_target_s"]
 
@@ -91,7 +91,7 @@ def build_report(reader: store.Reader, from_day: date, to_day: date, group: str,
         "step_labels": {k: list(v) for k, v in d.STEP_LABELS.items()},
         "total": total, "rows": rows,
         "charts": {"by_hour": series("hour"), "by_weekday": series("weekday"), "trend": series(trend),
-                   "trend_unit": trend},
+                   "trend_unit": trend, "open_hours": list(store.open_hours(conn))},
     }
 
 

@@ -40,12 +40,20 @@ def _empty(ax: Any) -> None:
             color="#555555")
 
 
+def hour_bars(report: dict[str, Any]) -> tuple[list[str], list[int]]:
+    """Every hour of the office's day (and any hour with arrivals outside it), empty ones as 0: one busy hour
+    shows as one bar among the day's hours, not as one bar filling the chart."""
+    issued = {r["key"]: r["issued"] for r in report["charts"]["by_hour"] if r["key"] is not None}
+    first, last = report["charts"].get("open_hours", (7, 16))
+    hours = range(min([first, *issued]), max([last, *issued]) + 1)
+    return [f"{h}h" for h in hours], [issued.get(h, 0) for h in hours]
+
+
 def arrivals_hour(report: dict[str, Any]) -> Figure:
     fig, ax = _figure("Lượt đến theo giờ trong ngày (Arrivals by hour)")
-    rows = report["charts"]["by_hour"]
-    if not rows:
+    if not report["charts"]["by_hour"]:
         _empty(ax)
-    _bars(ax, [f"{r['key']}h" for r in rows], [r["issued"] for r in rows])
+    _bars(ax, *hour_bars(report))
     _whole_numbers(ax)
     return fig
 
@@ -72,9 +80,10 @@ def _bars(ax: Any, names: list[str], values: list[int]) -> None:
     ax.set_xticks(range(len(names)), names)
 
 
-def _x(report: dict[str, Any]) -> list[str]:
-    rows = report["charts"]["trend"]
-    return [r["key"][5:] if report["charts"]["trend_unit"] == "day" else r["key"] for r in rows]
+def _x(report: dict[str, Any], rows: list[dict[str, Any]]) -> list[str]:
+    """The trend's labels: 9h (a single day, by hour), 11-23 (by day) or 2026-11 (by month)."""
+    unit = report["charts"]["trend_unit"]
+    return [f"{r['key']}h" if unit == "hour" else r["key"][5:] if unit == "day" else r["key"] for r in rows]
 
 
 def waits(report: dict[str, Any]) -> Figure:
@@ -82,7 +91,7 @@ def waits(report: dict[str, Any]) -> Figure:
     rows = report["charts"]["trend"]
     if not rows:
         _empty(ax)
-    x = _x(report)
+    x = _x(report, rows)
     minutes = lambda k: [(r[k] or 0) / 60 for r in rows]  # noqa: E731
     ax.plot(range(len(x)), minutes("wait_mean"), marker="o", color=BLUE, label="Trung bình (mean)", linewidth=2)
     ax.plot(range(len(x)), minutes("wait_median"), marker="s", color=GREEN, label="Trung vị (median)", linewidth=2)
@@ -103,7 +112,7 @@ def satisfaction(report: dict[str, Any]) -> Figure:
     rows = [r for r in report["charts"]["trend"] if r.get("ratings")]
     if not rows:
         _empty(ax)
-    x = [r["key"][5:] if report["charts"]["trend_unit"] == "day" else r["key"] for r in rows]
+    x = _x(report, rows)
     ax.plot(range(len(x)), [r["satisfied_share"] for r in rows], marker="o", color=BLUE, linewidth=2,
             label="Đạt yêu cầu (hài lòng trở lên)")
     ax.plot(range(len(x)), [r["good_share"] for r in rows], marker="s", color=GREEN, linewidth=2,

@@ -212,13 +212,16 @@ function applyLang() {
 }
 
 function init() {
-  const now = new Date();
-  const prev = new Date(now.getFullYear(), now.getMonth() - 1, 1);
+  // The office's today (from the server: its clock and time zone), else the browser's. The page opens on this
+  // month so far: a new office sees its first tickets, not last month's zeros.
+  const today = document.body.dataset.today;
+  const now = today ? new Date(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 1, Number(today.slice(8, 10)))
+    : new Date();
   $("day").value = iso(now);
-  $("month").value = prev.getFullYear() + "-" + pad(prev.getMonth() + 1);
+  $("month").value = now.getFullYear() + "-" + pad(now.getMonth() + 1);
   $("qyear").value = now.getFullYear();
   $("quarter").value = String(Math.floor(now.getMonth() / 3) + 1);
-  $("from").value = iso(prev);
+  $("from").value = iso(new Date(now.getFullYear(), now.getMonth(), 1));
   $("to").value = iso(now);
   const params = new URLSearchParams(location.search);
   if (params.get("from") && params.get("to")) {

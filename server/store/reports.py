@@ -82,6 +82,19 @@ def labels(conn: sqlite3.Connection, group: str) -> dict[Any, tuple[str, str]]:
     return {r[0]: (r[1], r[2]) for r in conn.execute(sql).fetchall()}
 
 
+USUAL_HOURS = (7, 16)  # 7:00-17:00, a commune office's day, when no opening hours are set
+
+
+def open_hours(conn: sqlite3.Connection) -> tuple[int, int]:
+    """The first and last hour of the day the office opens in any week (the calendar's opening hours): the
+    hours an arrivals chart shows, busy or not."""
+    first, last = conn.execute('SELECT MIN(start), MAX("end") FROM calendar_hours').fetchone()
+    if first is None:
+        return USUAL_HOURS
+    end_h, end_m = int(last[:2]), int(last[3:5])
+    return int(first[:2]), end_h if end_m else max(int(first[:2]), end_h - 1)
+
+
 def office(conn: sqlite3.Connection) -> dict[str, str]:
     row = conn.execute("SELECT code, name FROM office WHERE id = 1").fetchone()
     return {"code": row[0], "name": row[1]} if row else {"code": "", "name": ""}

@@ -103,3 +103,28 @@ def test_exported_chart_for_the_docs(tmp_path: Path) -> None:
         (SHOTS / "chart-satisfaction.png").write_bytes(charts.render(rep, "satisfaction"))
     wb = load_workbook(io.BytesIO(service.render(db, date(2026, 10, 1), date(2026, 10, 31), "field", 15, "xlsx")))
     assert "Biểu đồ" in wb.sheetnames and len(wb["Biểu đồ"]._images) == len(charts.CHARTS)
+
+
+async def test_the_page_opens_on_this_month_of_the_office(base: str, browser: Browser, tmp_path: Path) -> None:
+    """Without a period in the address the page shows the office's current month so far (its clock says
+    23/11/2026), not last month (all zeros in a new office); a one-day report draws the day hour by hour."""
+    page = await browser.new_page(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    await page.goto(f"{base}/reports")
+    await page.fill("input[name=username]", "lanhdao")
+    await page.fill("input[name=password]", "lanhdao-demo")
+    await page.click("#login-form button[type=submit]")
+    await expect(page.locator("#period-line")).to_have_text("Từ ngày 2026-11-01 đến ngày 2026-11-30 (30 ngày)")
+    assert await page.locator("#month").input_value() == "2026-11"
+    rep = service.report(tmp_path / "office.db", date(2026, 11, 1), date(2026, 11, 30), "field", 15)
+    assert rep["total"]["issued"] > 0
+    issued = page.locator(".card[data-key=issued] .value")
+    await expect(issued).to_have_text(f"{rep['total']['issued']:,}".replace(",", "."))
+    for name in charts.CHARTS:
+        await expect(page.locator(f"#chart-{name}")).to_have_attribute("data-loaded", "1")
+    await page.screenshot(path=str(tmp_path / "reports-this-month.png"), full_page=True)
+    await page.select_option("#kind", "day")
+    assert await page.locator("#day").input_value() == "2026-11-23"
+    await page.fill("#day", "2026-11-20")
+    await page.click("#period-form button[type=submit]")
+    await expect(page.locator("#period-line")).to_have_text("Từ ngày 2026-11-20 đến ngày 2026-11-20 (1 ngày)")
+    await page.close()

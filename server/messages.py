@@ -107,6 +107,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Dãy số {series} đã hết số trong ngày ({end}). Quản trị viên cần mở rộng dãy số.",
         "Number block {series} is used up for today ({end}): an admin must widen it.",
     ),
+    "number_taken": (
+        "Chưa cấp được số: số {number} hôm nay đã được một dãy số khác cấp. Vui lòng báo cán bộ; "
+        "quản trị viên cần sửa dãy số {series} cho khỏi trùng.",
+        "No ticket issued: number {number} was already issued today by another series. Please tell the staff; "
+        "an admin must change series {series} so that it does not overlap.",
+    ),
     "office_closed": (
         "Bộ phận hiện không làm việc. Mở cửa lại lúc {opens}.",
         "The office is closed now. It opens again at {opens}.",

@@ -8,6 +8,8 @@ import sqlite3
 import aiohttp
 from aiohttp.test_utils import TestClient
 
+from server.keys import CONFIG
+
 from .conftest import KIOSK
 
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
@@ -227,3 +229,58 @@ async def test_audit_page_lists_changes_newest_first(client: TestClient) -> None
     page = await (await client.get("/admin/audit")).text()
     assert page.index("fields.save") < page.index("login")
     assert "127.0.0.1" in page
+
+
+async def test_a_series_overlapping_another_is_refused_with_a_sentence_and_nothing_written(client: TestClient) -> None:
+    csrf = await admin_session(client)
+    before = db_rows(client, 'SELECT key, start, "end", prefix FROM number_series ORDER BY key')
+    r = await client.post("/admin/series/CT", data={"csrf": csrf, "key": "CT", "name": "Chứng thực", "start": "1500",
+                                                    "end": "2999", "prefix": "", "width": "0"})
+    page = await r.text()
+    assert r.status == 409 and "trùng với dãy HT (1001–1999)" in page and 'value="1500"' in page
+    r = await client.post("/admin/series", data={"csrf": csrf, "key": "ZZ", "start": "1990", "end": "2010"})
+    assert r.status == 409 and "Dãy số ZZ (1990–2010) trùng với dãy HT" in await r.text()
+    assert db_rows(client, 'SELECT key, start, "end", prefix FROM number_series ORDER BY key') == before
+    # its own block may change; another prefix makes another set of numbers; so does a block beside it
+    for key, start, end, prefix in (("HT", "1001", "1500", ""), ("B1", "1001", "1999", "B"),
+                                    ("ZZ", "7001", "7999", "")):
+        r = await client.post(f"/admin/series{'/HT' if key == 'HT' else ''}", allow_redirects=False, data={
+            "csrf": csrf, "key": key, "name": key, "start": start, "end": end, "prefix": prefix, "width": "0"})
+        assert r.status == 303, (key, await r.text())
+
+
+async def test_a_number_another_series_took_is_a_sentence_at_the_kiosk_not_a_database_message(
+        client: TestClient, caplog) -> None:  # noqa: ANN001
+    # a database from before the check: Chứng thực's block laid over Hộ tịch's
+    with sqlite3.connect(client.app[CONFIG].db_file) as conn:
+        conn.execute("UPDATE number_series SET start = 1001 WHERE key = 'CT'")
+    first = await client.post("/api/tickets", json={"procedure_id": 1}, headers=KIOSK)
+    assert first.status == 201 and (await first.json())["number"] == "1001"
+    ct = db_rows(client, "SELECT p.id FROM procedures p JOIN fields f ON f.id = p.field_id WHERE f.series = 'CT'")[0][0]
+    r = await client.post("/api/tickets", json={"procedure_id": ct}, headers=KIOSK)
+    error = (await r.json())["error"]
+    assert r.status == 409 and error["code"] == "number_taken", error
+    for said in (error["message"], error["message_en"]):
+        assert "1001" in said and "UNIQUE" not in said and "tickets" not in said and "constraint" not in said
+    assert "báo cán bộ" in error["message"]
+    assert any("UNIQUE" in rec.getMessage() and "CT" in rec.getMessage() for rec in caplog.records)
+    assert (await client.post("/api/tickets", json={"procedure_id": 1}, headers=KIOSK)).status == 201  # others go on
+
+
+async def test_a_constraint_the_database_enforces_is_answered_without_its_text(aiohttp_client, caplog) -> None:  # noqa: ANN001
+    """Whatever else the database refuses: a sentence for the person, SQLite's words only in the log."""
+    from aiohttp import web
+
+    from server.api.errors import error_middleware
+
+    async def refused(request: web.Request) -> web.Response:
+        raise sqlite3.IntegrityError("UNIQUE constraint failed: tickets.day, tickets.number")
+
+    app = web.Application(middlewares=[error_middleware])
+    app.router.add_post("/api/x", refused)
+    client = await aiohttp_client(app)
+    r = await client.post("/api/x")
+    error = (await r.json())["error"]
+    assert r.status == 409 and error["message"].startswith("Không lưu được")
+    assert not any(w in error["message"] + error["message_en"] for w in ("UNIQUE", "tickets", "constraint"))
+    assert any("UNIQUE constraint failed" in rec.getMessage() for rec in caplog.records)

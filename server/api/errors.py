@@ -17,8 +17,8 @@ from ..messages import register, text
 from ..middleware import API_SECURITY_HEADERS
 from ..store.integrity import is_disk_full
 
-register({"constraint_failed": ("Dữ liệu không hợp lệ với quy tắc của hệ thống ({detail}).",
-                                "The data breaks one of the system's rules ({detail}).")})
+register({"constraint_failed": ("Không lưu được: dữ liệu trái với một quy tắc của hệ thống. Vui lòng báo cán bộ.",
+                                "Not saved: the data breaks one of the system's rules. Please tell the staff.")})
 
 log = logging.getLogger(__name__)
 DISK_FULL_RETRY_S = 60  # a full disk is not freed in seconds: kiosks need not hammer it
@@ -72,8 +72,9 @@ async def error_middleware(request: web.Request, handler: Any) -> web.StreamResp
     except sqlite3.IntegrityError as exc:
         # The database refused a write that validation let through: the request broke a rule (409), the
         # server did not fail. Logged, because the part should have refused it with its own message.
+        # SQLite's words name tables and columns: they go to the log, never to a citizen's screen.
         log.warning("constraint refused %s %s: %s", request.method, request.path, exc)
-        return error_response(request, 409, "constraint_failed", params={"detail": str(exc)})
+        return error_response(request, 409, "constraint_failed")
     except web.HTTPException as exc:
         if exc.status < 400 or not request.path.startswith("/api/"):
             raise

@@ -8,6 +8,7 @@ optionally with a letter prefix. Numbers restart every local day. A number is
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .errors import DomainError
@@ -33,3 +34,15 @@ class NumberSeries:
             raise DomainError("number_block_full", series=self.key, end=self.end)
         digits = str(value).zfill(self.width) if self.width else str(value)
         return value, f"{self.prefix}{digits}"
+
+
+def overlapping(series: NumberSeries, others: Iterable[NumberSeries]) -> NumberSeries | None:
+    """The first other series whose block shares numbers with this one under the same prefix, else None.
+    Two fields drawing from one block would issue the same number on the same day: the second one is refused
+    (a ticket's number is unique in its day) and the hall would hear one number for two citizens. The width does
+    not make them apart: "01500" and "1500" are read out alike."""
+    for other in others:
+        if other.key != series.key and other.prefix.strip().upper() == series.prefix.strip().upper() \
+                and other.start <= series.end and series.start <= other.end:
+            return other
+    return None

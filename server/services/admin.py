@@ -15,7 +15,8 @@ from typing import Any
 
 from .. import auth, messages
 from ..domain.errors import DomainError, Invalid, NotFound
-from ..store import accounts
+from ..domain.numbering import NumberSeries, overlapping
+from ..store import accounts, catalog
 from ..store import admin as store
 from ..store.tx import Tx
 from .queue import Ctx
@@ -30,6 +31,11 @@ messages.register({
     "admin_last_admin": ("Không thể khóa hoặc hạ quyền quản trị viên cuối cùng.",
                          "The last active admin cannot be deactivated or demoted."),
     "admin_series_range": ("Số đầu phải nhỏ hơn số cuối.", "The first number must be below the last."),
+    "admin_series_overlap": ("Dãy số {key} ({start}–{end}) trùng với dãy {other} ({other_start}–{other_end}): hai "
+                             "lĩnh vực sẽ phát cùng một số. Hãy chọn khoảng số không trùng, hoặc một tiền tố khác.",
+                             "Series {key} ({start}–{end}) overlaps series {other} ({other_start}–{other_end}): two "
+                             "fields would issue the same number. Choose a block that does not overlap, or another "
+                             "prefix."),
     "admin_not_found": ("Không tìm thấy {what} '{key}'.", "{what} '{key}' not found."),
 })
 
@@ -152,11 +158,25 @@ def _unique_violation(exc: sqlite3.IntegrityError, entity_vi: str, values: dict[
     return DomainError("in_use", status=409, what=entity_vi)
 
 
+def _check_series(tx: Tx, key: str | None, values: dict[str, Any]) -> None:
+    """A block is refused when it shares numbers with another series (`numbering.overlapping`); the row being
+    edited (its old key: the key may be renamed) is not another."""
+    if values["start"] >= values["end"]:
+        raise Invalid("admin_series_range")
+    series = NumberSeries(values["key"], values["start"], values["end"], values.get("prefix") or "")
+    others = [NumberSeries(s["key"], s["start"], s["end"], s["prefix"] or "") for s in catalog.all_series(tx.conn)
+              if s["key"] != key]
+    other = overlapping(series, others)
+    if other is not None:
+        raise DomainError("admin_series_overlap", status=409, key=series.key, start=series.start, end=series.end,
+                          other=other.key, other_start=other.start, other_end=other.end)
+
+
 def save_row(tx: Tx, ctx: Ctx, slug: str, key: Any, values: dict[str, Any], ip: str) -> Any:
     """Create (key None) or update one catalogue row."""
     entity = ENTITIES[slug]
-    if slug == "series" and values["start"] >= values["end"]:
-        raise Invalid("admin_series_range")
+    if slug == "series":
+        _check_series(tx, key, values)
     try:
         if key is None:
             key = store.insert(tx.conn, entity.table, values)

@@ -7,7 +7,9 @@ event. No SQL here, and no clock: `ctx.now` is the instant of the decision.
 
 from __future__ import annotations
 
+import logging
 import secrets
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +26,8 @@ from ..store import catalog
 from ..store import tickets as store
 from ..store.tx import Tx, new_id
 from . import calendar as office_calendar  # it calls back into this module only inside its functions
+
+log = logging.getLogger(__name__)
 
 
 class _once:  # noqa: N801  (a decorator, named like one)
@@ -187,7 +191,14 @@ def issue(tx: Tx, ctx: Ctx, req: IssueRequest) -> dict[str, Any]:
         origin=tx.origin,
     )
     local = ctx.local
-    store.insert(tx, t, local.hour, local.isoweekday())
+    try:
+        store.insert(tx, t, local.hour, local.isoweekday())
+    except sqlite3.IntegrityError as exc:  # a block laid over another's (refused by the admin pages since)
+        if "tickets.number" not in str(exc):
+            raise
+        log.warning("series %s issued number %s that another series issued today (%s): its block overlaps",
+                    series.key, number, exc)
+        raise DomainError("number_taken", number=number, series=series.key) from exc
     tx.emit(
         "ticket.issued",
         at=ctx.now,

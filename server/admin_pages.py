@@ -26,6 +26,7 @@ from .api.session import LoginBody
 from .client_address import client_address
 from .domain.errors import DomainError
 from .keys import CONFIG, READER, SESSIONS
+from .lan import public_base
 from .messages import text
 from .middleware import COOKIE
 from .services import admin as svc
@@ -337,8 +338,8 @@ async def device_create(request: web.Request) -> web.StreamResponse:
     except DomainError as exc:
         return await devices_page(request, status=exc.status, error=error_text(exc), values=form)
     page = {"kiosk": "/kiosk", "display": "/display", "rating": "/rate"}[values["kind"]]
-    base = request.app[CONFIG].server.public_url or f"{request.scheme}://{request.host}"
-    return await render(request, "token_once.html", device=values, token=token, link=f"{base}{page}?device={token}")
+    return await render(request, "token_once.html", device=values, token=token,
+                        link=f"{public_base(request)}{page}?device={token}")
 
 
 async def device_revoke(request: web.Request) -> web.StreamResponse:

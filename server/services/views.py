@@ -12,6 +12,7 @@ from ..domain.clock import epoch, iso_seconds_at
 from ..domain.queue_policy import position_in_queue
 from ..domain.tickets import STATUS_LABELS, Ticket
 from ..keys import CLOCK, CONFIG, READ_CACHE, READER, SERVICE_TIMES
+from ..lan import reachable_origin
 from ..store import catalog, tickets
 from ..store.catalog import Catalog
 from .estimate import estimate_wait_min
@@ -47,8 +48,9 @@ def _transferred_place(app: web.Application, t: Ticket) -> tuple[int, list[int]]
 
 
 def status_url(app: web.Application, token: str, origin: str = "") -> str:
-    """The QR's target; `origin` (the kiosk's view of the server) is used when no public_url is set."""
-    base = (app[CONFIG].server.public_url or origin).rstrip("/")
+    """The QR's target; `origin` (the kiosk's view of the server) is used when no public_url is set, with the
+    machine's LAN address in place of a loopback one (a kiosk browser on the server PC)."""
+    base = (app[CONFIG].server.public_url or (reachable_origin(origin) if origin else "")).rstrip("/")
     return f"{base}/t/{token}"
 
 

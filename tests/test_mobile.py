@@ -4,6 +4,7 @@ two laptops on one series (UNIQUE(day, number) would break: refused, nothing imp
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from server.domain.clock import FakeClock
 from server.keys import READER
 from server.store import calendar as store
 
-from .conftest import KIOSK, login, make_config, use_demo_db
+from .conftest import KIOSK, issue, login, make_config, staff_at, use_demo_db
 
 MOBILE = {"enabled": True, "place": "Nhà văn hóa khu vực 4", "series": "LD"}
 
@@ -116,3 +117,72 @@ async def test_a_file_from_another_office_or_cut_short_is_refused(pair) -> None:
     r = await office.post("/api/mobile/import", data=text.encode(), headers=staff)
     assert r.status == 403
     assert office.app[READER].execute("SELECT COUNT(*) FROM tickets").fetchone()[0] == 0
+
+
+async def test_tickets_left_waiting_at_the_laptop_arrive_as_history_never_queue(pair) -> None:  # noqa: ANN001
+    office, laptop = pair
+    served, waiting, called = [await issue(laptop) for _ in range(3)]
+    staff = await staff_at(laptop, 3)
+    for step in ("call-next", "start", "finish"):
+        path = "call-next" if step == "call-next" else f"tickets/{served['id']}/{step}"
+        body = {"outcome": "guidance_only"} if step == "finish" else {}
+        r = await laptop.post(f"/api/counters/3/{path}", json=body, headers=staff)
+        assert r.status == 200, await r.text()
+    r = await laptop.post("/api/counters/3/call-next", json={}, headers=staff)
+    assert (await r.json())["ticket"]["id"] == waiting["id"]
+    status, result = await upload(office, await export(laptop))
+    assert status == 200 and result["changed"]["tickets"] == 3
+    assert result["closed"] == 2  # the one left waiting and the one left called
+
+    reader = office.app[READER]
+    rows = dict(reader.execute("SELECT id, status || '/' || COALESCE(outcome, '') FROM tickets").fetchall())
+    assert rows == {served["id"]: "done/guidance_only", waiting["id"]: "cancelled/closed_at_end_of_day",
+                    called["id"]: "cancelled/closed_at_end_of_day"}
+    assert reader.execute("SELECT COALESCE(SUM(n), 0) FROM waiting_counts").fetchone()[0] == 0
+    office_staff = await staff_at(office, 3)
+    r = await office.post("/api/counters/3/call-next", json={}, headers=office_staff)
+    assert r.status == 200 and (await r.json())["ticket"] is None
+    queue = await (await office.get("/api/queue", headers=office_staff)).json()
+    assert queue["tickets"] == []
+    # The closing is an event of its own, written once: the same file again changes nothing.
+    closes = reader.execute("SELECT COUNT(*) FROM events WHERE type = 'ticket.cancel'").fetchone()[0]
+    assert closes == 2
+    status, again = await upload(office, await export(laptop))
+    assert status == 200 and not any(again["changed"].values()) and again["closed"] == 0
+
+
+async def copy_office_to_laptop(office: TestClient, folder: Path, clock: FakeClock,
+                                aiohttp_client: Callable[..., Any]) -> TestClient:
+    """The old way to prepare a laptop: a copy of the office's database, tickets and all."""
+    config = make_config(folder, voice={"enabled": False}, server={"machine_id": "laptop-nvh4"}, mobile=MOBILE)
+    config.db_file.parent.mkdir(parents=True)
+    target = sqlite3.connect(config.db_file)
+    office.app[READER].backup(target)
+    target.close()
+    return await aiohttp_client(create_app(config, clock=clock))
+
+
+async def test_a_laptop_serves_only_its_own_tickets_and_its_export_says_what_it_left_out(
+        pair, tmp_path, clock, aiohttp_client) -> None:  # noqa: ANN001
+    office, _ = pair
+    at_office = await issue(office)  # 1001, waiting in the office's hall when the copy is made
+    other = await issue(office)
+    laptop = await copy_office_to_laptop(office, tmp_path / "copied", clock, aiohttp_client)
+    mine = await issue(laptop)
+    assert mine["number"] == "9001"
+    staff = await staff_at(laptop, 3)
+    r = await laptop.post("/api/counters/3/call-next", json={}, headers=staff)
+    assert (await r.json())["ticket"]["id"] == mine["id"]  # not the office's 1001, which came first
+    r = await laptop.post(f"/api/counters/3/tickets/{mine['id']}/no-show", json={}, headers=staff)
+    assert r.status == 200, await r.text()
+    r = await laptop.post("/api/counters/3/call-next", json={}, headers=staff)
+    assert r.status == 200 and (await r.json())["ticket"] is None
+    r = await laptop.post("/api/counters/3/call", json={"number": at_office["number"]}, headers=staff)
+    assert r.status == 409 and "lưu động" in (await r.json())["error"]["message"]
+    # A leader cancels an office ticket on the laptop: that work cannot travel, so the file says so.
+    leader = await login(laptop, "lanhdao")
+    r = await laptop.post(f"/api/tickets/{other['id']}/cancel", json={"reason": "x"}, headers=leader)
+    assert r.status == 200, await r.text()
+    header = json.loads((await export(laptop)).splitlines()[0])
+    assert header["left_out"] == [{"ticket_id": other["id"], "number": other["number"], "day": other["day"],
+                                   "origin": "office"}]

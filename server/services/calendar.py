@@ -15,7 +15,7 @@ from ..config import Config, ConfigError
 from ..domain import calendar as cal
 from ..domain import frozen
 from ..domain.errors import DomainError
-from ..domain.tickets import Outcome
+from ..domain.tickets import Outcome, Ticket
 from ..messages import register, text
 from ..store import calendar as store
 from ..store import catalog
@@ -31,6 +31,12 @@ register({
     "mobile_series_missing": (
         "Chưa có dãy số {series} cho phiên lưu động: số in ra sẽ trùng với số của bộ phận. Hãy thêm dãy số này.",
         "Number series {series} for the mobile session does not exist: numbers would collide with the office's.",
+    ),
+    "mobile_foreign_ticket": (
+        "Vé {number} do máy {origin} cấp, không thuộc phiên lưu động này: máy lưu động chỉ phục vụ vé do chính nó "
+        "cấp. Hãy chuẩn bị máy bằng lệnh motcua mobile prepare.",
+        "Ticket {number} was issued by {origin}, not by this mobile session: a mobile laptop serves only its own "
+        "tickets. Prepare the laptop with motcua mobile prepare.",
     ),
     "calendar_rule_not_found": ("Không tìm thấy quy tắc lịch {rule}.", "Calendar rule {rule} not found."),
     "calendar_invalid": ("Lịch làm việc không hợp lệ: {detail}", "Invalid calendar: {detail}"),
@@ -149,6 +155,19 @@ def stamp_session(tx: Tx, ctx: queue.Ctx, req: queue.IssueRequest) -> tuple[str,
             raise DomainError("mobile_series_missing", series=s.series)
         series = s.series
     return sid, window.session_type, series
+
+
+def own_tickets_only(tx: Tx) -> str | None:
+    """This machine's origin when it runs a mobile session (its counters take only the tickets it issued,
+    so no office ticket is served where its handling could not travel back), else None."""
+    s = tx.cache.get(tx, "calendar_settings", load_settings)
+    return tx.origin if s.mobile else None
+
+
+def check_own_ticket(tx: Tx, ticket: Ticket) -> None:
+    origin = own_tickets_only(tx)
+    if origin is not None and ticket.origin != origin:
+        raise DomainError("mobile_foreign_ticket", number=ticket.number, origin=ticket.origin or "?")
 
 
 def close_waiting(tx: Tx, ctx: queue.Ctx, up_to_day: str) -> int:

@@ -6,17 +6,27 @@ with the row count, so a truncated copy is refused. Ids are ULIDs made on the la
 with the office's; procedures, fields, counters and users are matched by code, number and username, because
 the laptop's numeric ids may differ. Importing is one transaction and idempotent: tickets, steps and ratings
 are upserted by id, events inserted once by id, and the same file twice changes nothing.
+
+Imported tickets are history, never queue: one still waiting, called or being served when the laptop's
+session ended is written as closed at the end of the day (`closed_at_end_of_day`), with a cancel event whose
+id is derived from the ticket's, so it is written once however often the file comes. The header's `left_out`
+lists tickets of other machines this laptop handled (a laptop made from a copy of the office's database):
+their work cannot travel in the file, and the export says so instead of dropping it silently.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ulid import ULID
+
 from ..domain.errors import DomainError, Invalid
+from ..domain.tickets import OPEN_STATUSES, Outcome, Status
 from ..messages import register
 from ..store import calendar as store
 from ..store import catalog
@@ -65,7 +75,8 @@ def export_lines(conn: Any, session_ids: list[str], machine_id: str, at: float) 
     office = catalog.office(conn) or {"code": ""}
     rows = store.session_rows(conn, session_ids)
     header = {"format": FORMAT, "version": VERSION, "office_code": office["code"], "machine_id": machine_id,
-              "sessions": session_ids, "exported_at": at, "keys": store.id_maps(conn)}
+              "sessions": session_ids, "exported_at": at, "keys": store.id_maps(conn),
+              "left_out": store.foreign_work(conn, session_ids, machine_id)}
     yield json.dumps(header, ensure_ascii=False)
     n = 0
     for table, items in rows.items():
@@ -129,6 +140,33 @@ def _remap(f: MobileFile, here: dict[str, dict[str, Any]]) -> dict[str, list[dic
     return out
 
 
+CLOSED = Outcome.CLOSED_AT_END_OF_DAY.value
+_OPEN = {str(s) for s in OPEN_STATUSES}
+
+
+def _closing_event_id(ticket_id: str, at: float) -> str:
+    """A ULID at `at` whose random part comes from the ticket's id: the same on every import of the file."""
+    digest = hashlib.sha256(f"{ticket_id}:closed_at_end_of_day".encode()).digest()
+    return str(ULID.from_bytes(int(at * 1000).to_bytes(6, "big") + digest[:10]))
+
+
+def as_history(tickets: list[dict[str, Any]], at: float, actor: str, origin: str) -> tuple[list[dict[str, Any]],
+                                                                                          list[dict[str, Any]]]:
+    """(tickets, closing events): every ticket the laptop left open becomes closed at the end of the day,
+    so it never enters the office's hall queue; `at` is the file's export time (the session was over)."""
+    rows, events = [], []
+    for t in tickets:
+        if t.get("status") not in _OPEN:
+            rows.append(t)
+            continue
+        rows.append({**t, "status": str(Status.CANCELLED), "outcome": CLOSED, "done_at": t.get("done_at") or at})
+        events.append({"id": _closing_event_id(t["id"], at), "at": at, "day": t["day"], "type": "ticket.cancel",
+                       "ticket_id": t["id"], "counter_id": t.get("counter_id"), "actor": actor,
+                       "from_status": t["status"], "to_status": str(Status.CANCELLED),
+                       "data": json.dumps({"reason": CLOSED, "mobile_session_ended": True}), "origin": origin})
+    return rows, events
+
+
 def import_file(tx: Tx, ctx: Ctx, f: MobileFile) -> dict[str, Any]:
     """One transaction: everything from the file, or nothing with a message saying why."""
     office = catalog.office(tx) or {"code": ""}
@@ -144,7 +182,10 @@ def import_file(tx: Tx, ctx: Ctx, f: MobileFile) -> dict[str, Any]:
     numbers = store.number_clashes(tx, tables["tickets"])
     if numbers:
         raise DomainError("mobile_number_clash", day=numbers[0][0], number=numbers[0][1])
+    tables["tickets"], closing = as_history(tables["tickets"], float(h.get("exported_at") or time.time()),
+                                            ctx.actor, tx.origin)
     changed = {table: store.upsert_rows(tx, table, tables[table]) for table in store.MOBILE_TABLES}
+    closed = store.upsert_rows(tx, "events", closing)  # after the laptop's own events: the last word
     ticket_store.recount_waiting(tx, [t["day"] for t in tables["tickets"]])  # rows were written as they came
     for t in tables["tickets"]:
         store.bump_number_seq(tx, t["day"], t["series"], t["seq"])
@@ -153,4 +194,5 @@ def import_file(tx: Tx, ctx: Ctx, f: MobileFile) -> dict[str, Any]:
         tx.emit("mobile.imported", at=ctx.now, day=ctx.day, actor=ctx.actor,
                 data={"machine_id": h["machine_id"], "sessions": h["sessions"], "changed": changed})
     return {"machine_id": h["machine_id"], "sessions": h["sessions"], "changed": changed,
-            "rows": {t: len(r) for t, r in tables.items()}, "first_import": first}
+            "rows": {t: len(r) for t, r in tables.items()}, "first_import": first, "closed": closed,
+            "left_out": h.get("left_out", [])}

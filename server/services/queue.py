@@ -225,7 +225,8 @@ def call_next(tx: Tx, ctx: Ctx, counter_id: int) -> Ticket | None:
     counter = _counter(tx, counter_id)
     _ensure_free(tx, ctx, counter)
     scope = queue_policy.CounterScope(counter_id, frozenset(counter["field_ids"]), frozenset(counter["procedure_ids"]))
-    heads = store.candidate_heads(tx, ctx.day, scope, ctx.now, ctx.policy.appointment_early_s)
+    heads = store.candidate_heads(tx, ctx.day, scope, ctx.now, ctx.policy.appointment_early_s,
+                                  origin=office_calendar.own_tickets_only(tx))
     chosen, streaks = queue_policy.next_for(scope, heads, store.streaks(tx, counter_id), ctx.now, ctx.policy)
     if chosen is None:
         return None
@@ -245,6 +246,7 @@ def call_ticket(tx: Tx, ctx: Ctx, counter_id: int, ticket_id: str | None, number
         if found is None:
             raise NotFound("ticket_not_found", ticket=number)
         t = found
+    office_calendar.check_own_ticket(tx, t)
     tr = tk.call(t, counter_id, ctx.user_id, ctx.now)
     _log(tx, ctx, tr)
     return tr.ticket

@@ -182,6 +182,18 @@ def session_rows(conn: Conn, session_ids: list[str]) -> dict[str, list[dict[str,
     return out
 
 
+def foreign_work(conn: Conn, session_ids: list[str], machine_id: str) -> list[dict[str, Any]]:
+    """Tickets outside the exported sessions, made by another machine, that this machine's events touched
+    on the sessions' days: work a file of these sessions cannot carry."""
+    marks = ",".join("?" * len(session_ids))
+    rows = conn.execute(
+        "SELECT DISTINCT t.id, t.number, t.day, t.origin FROM events e JOIN tickets t ON t.id = e.ticket_id"
+        f" WHERE e.origin = ? AND t.origin != ? AND t.day IN (SELECT day FROM sessions WHERE id IN ({marks}))"
+        f" AND (t.session_id IS NULL OR t.session_id NOT IN ({marks})) ORDER BY t.day, t.number",
+        (machine_id, machine_id, *session_ids, *session_ids)).fetchall()
+    return [{"ticket_id": r[0], "number": r[1], "day": r[2], "origin": r[3]} for r in rows]
+
+
 def columns(conn: Conn, table: str) -> list[str]:
     return [r[1] for r in conn.execute(f"PRAGMA table_info({table})").fetchall()]
 

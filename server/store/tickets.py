@@ -65,9 +65,11 @@ def waiting(conn: Conn, day: str) -> list[Ticket]:
     return [row_to_ticket(r) for r in rows]
 
 
-def candidate_heads(conn: Conn, day: str, scope: CounterScope, now: float, early_s: float) -> list[Ticket]:
+def candidate_heads(conn: Conn, day: str, scope: CounterScope, now: float, early_s: float,
+                    origin: str | None = None) -> list[Ticket]:
     """The first waiting ticket of each class a counter may take: appointments due (by slot), priority,
-    and walk-ins (by arrival). The queue policy only ever chooses among these heads.
+    and walk-ins (by arrival). The queue policy only ever chooses among these heads. `origin`: only the
+    tickets this machine issued (a mobile laptop).
 
     Each class's head is the earliest of its lanes' heads: each field the counter serves, each single
     procedure, and the tickets transferred to this very counter. A lane is one walk down a partial index
@@ -81,9 +83,13 @@ def candidate_heads(conn: Conn, day: str, scope: CounterScope, now: float, early
     ]
     order = " ORDER BY arrival_at, seq, id LIMIT 1"
     base = _SELECT + " WHERE day = ? AND status = 'waiting'"
+    if origin is not None:
+        base += " AND origin = ?"
+    mine_only = () if origin is None else (origin,)
     heads: list[Ticket] = []
     for klass in (" AND priority IS NOT NULL", " AND priority IS NULL"):
-        found = [conn.execute(base + lane + f" AND NOT {due}" + klass + order, (day, *args, early_s, now)).fetchone()
+        found = [conn.execute(base + lane + f" AND NOT {due}" + klass + order,
+                              (day, *mine_only, *args, early_s, now)).fetchone()
                  for lane, args in lanes]
         rows = [row_to_ticket(r) for r in found if r is not None]
         if rows:
@@ -93,7 +99,7 @@ def candidate_heads(conn: Conn, day: str, scope: CounterScope, now: float, early
     mine = (f"(target_counter_id = {int(scope.counter_id)} OR (target_counter_id IS NULL AND"
             f" (field_id IN ({fields}) OR procedure_id IN ({procs}))))")
     row = conn.execute(base + f" AND slot_at IS NOT NULL AND {mine} AND {due} ORDER BY slot_at, arrival_at, seq, id"
-                       " LIMIT 1", (day, early_s, now)).fetchone()
+                       " LIMIT 1", (day, *mine_only, early_s, now)).fetchone()
     if row is not None:  # appointments are few: their index is walked in slot order for any lane
         heads.insert(0, row_to_ticket(row))
     return heads

@@ -86,6 +86,7 @@ function renderCalling(atCounters) {
 function renderCounters(shown, atCounters) {
   const grid = $("counters");
   grid.dataset.count = String(shown.length);
+  if (config.layout === "hall") body.dataset.density = shown.length <= 8 ? "" : shown.length <= 16 ? "dense" : "crowded";
   grid.replaceChildren(...shown.map((c) => {
     const t = atCounters.find((x) => x.counter_id === c.id);
     const card = el("div", "counter-card" + (t && isFlashing(t.id) ? " flash" : "") + (t ? "" : " idle"));
@@ -99,7 +100,77 @@ function renderCounters(shown, atCounters) {
     }
     return card;
   }));
+  fitCounters(false);
 }
+
+// --- every counter on the screen ------------------------------------------------------------------------
+// The grid picks its columns and the card's font from the number of counters and the room it has (measured,
+// so a long list of fields or a 4:3 screen is taken into account): the largest number size at which every card
+// fits, never above the design size. A card is, in units of its number's font size F: the number (line 1.05F),
+// the counter's name above it (NAME_SHARE of F, line 1.2; a very long name shrinks, then is cut with "…"),
+// on a group's screen a waiting line (0.24F, line 1.2), padding 0.08F x 0.14F, and a 0.4rem border.
+const MAX_NUMBER_REM = { hall: 10, group: 19, floor: 19 };
+const NAME_SHARE = 0.37;
+const MIN_NAME_SHARE = 0.24;
+const CARD_PAD = { y: 0.08, x: 0.14 };
+const BORDER_REM = 0.4;
+const WIDEST_NUMBER = "8888";  // numbers have four digits (blocks 1001-9999); wider ones are measured
+const measurer = document.createElement("canvas").getContext("2d");
+let fitted = "";
+
+function textEm(text, weight, family) {
+  measurer.font = `${weight} 100px ${family}`;
+  return measurer.measureText(text).width / 100;
+}
+
+// The columns and the number's font size (px) that make n cards of `card` (sizes in F, plus fixed px) fill a
+// width x height box best.
+function bestGrid(n, width, height, gap, card, maxFont) {
+  let best = { cols: 1, rows: Math.max(1, n), font: 0 };
+  for (let cols = 1; cols <= Math.max(1, n); cols += 1) {
+    const rows = Math.max(1, Math.ceil(n / cols));
+    const cellW = (width - (cols - 1) * gap) / cols;
+    const cellH = (height - (rows - 1) * gap) / rows;
+    const font = Math.min(maxFont, (cellW - card.fixed) / card.width, (cellH - card.fixed) / card.height);
+    if (font > best.font * 1.01) best = { cols, rows, font };  // on a tie, fewer columns (wider cards)
+  }
+  return best;
+}
+
+function fitCounters(force) {
+  const grid = $("counters");
+  const cards = [...grid.querySelectorAll(".counter-card")];
+  const width = grid.clientWidth;
+  const height = grid.clientHeight;
+  if (cards.length === 0 || width === 0 || height === 0) return;
+  const numbers = [WIDEST_NUMBER, ...cards.map((c) => c.querySelector(".ctr-number").textContent)];
+  const names = cards.map((c) => c.querySelector(".ctr-name").textContent);
+  const widest = numbers.reduce((a, b) => (b.length > a.length ? b : a));
+  const key = [cards.length, width, height, widest, ...names].join("|");
+  if (!force && key === fitted) return;
+  fitted = key;
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+  const family = getComputedStyle(cards[0]).fontFamily;
+  const gap = parseFloat(getComputedStyle(grid).rowGap) || 0;
+  const waitingLine = config.layout === "hall" ? 0 : 0.24 * 1.2;
+  const card = {
+    width: Math.max(...numbers.map((n) => textEm(n, 800, family))) + 2 * CARD_PAD.x,
+    height: 1.05 + NAME_SHARE * 1.2 + waitingLine + 2 * CARD_PAD.y,
+    fixed: 2 * BORDER_REM * rem,
+  };
+  const { cols, rows, font } = bestGrid(cards.length, width, height, gap, card, MAX_NUMBER_REM[config.layout] * rem);
+  // The name gets NAME_SHARE of the number's size unless the longest name would not fit its card.
+  const room = (width - (cols - 1) * gap) / cols - card.fixed - 2 * CARD_PAD.x * font;
+  const nameEm = Math.max(...names.map((n) => textEm(n, 700, family)));
+  const nameShare = Math.max(MIN_NAME_SHARE, Math.min(NAME_SHARE, room / (nameEm * font)));
+  grid.style.setProperty("--cols", String(cols));
+  grid.style.setProperty("--rows", String(rows));
+  grid.style.setProperty("--card-font", `${Math.floor(font)}px`);
+  grid.style.setProperty("--name-font", `${Math.floor(font * nameShare)}px`);
+  probe.grid = { cols, rows, font: Math.floor(font), count: cards.length };
+}
+
+new ResizeObserver(() => fitCounters(true)).observe($("counters"));
 
 function renderWaiting(shown) {
   const wanted = new Set(config.layout === "hall" ? state.fields.map((f) => f.id) : shown.flatMap((c) => c.field_ids));

@@ -20,7 +20,10 @@ from playwright.async_api import Browser, Page
 from display.service import hall_of
 from server.app import create_app
 from server.config import Config
-from server.domain.clock import FakeClock
+from server.domain.clock import FakeClock, epoch
+from server.keys import CONFIG, POLICY, WRITER
+from server.services import admin
+from server.services.queue import Ctx
 from tests import remote
 from tests.browser.conftest import AUTOPLAY, SHOTS, new_page
 from tests.conftest import KIOSK, issue, login, seed, staff_at
@@ -279,8 +282,10 @@ async def _slogans(client: TestClient) -> list[dict[str, Any]]:
     return (await (await client.get("/api/slogans", headers=admin)).json())["slogans"]
 
 
-async def test_screenshots_of_both_layouts(browser: Browser, hall: tuple[TestServer, TestClient]) -> None:
+async def test_screenshots_of_both_layouts(browser: Browser, hall: tuple[TestServer, TestClient],
+                                           clock: FakeClock) -> None:
     server, client = hall
+    await add_counters(client.app, clock, 30)  # the hall of a larger centre: every counter on the screen
     staff = {n: await staff_at(client, n) for n in (1, 2, 3, 4, 5, 6)}
     for procedure in (1, 1, 1, 2, 3, 10, 10, 11, 14, 14, 17, 17, 17, 23, 23):
         await issue(client, procedure)
@@ -297,3 +302,60 @@ async def test_screenshots_of_both_layouts(browser: Browser, hall: tuple[TestSer
     await settle(group)
     await group.screenshot(path=str(SHOTS / "display-group-1280x720.png"))
     assert await group.locator(".counter-card").count() == 3
+
+
+async def add_counters(app: web.Application, clock: FakeClock, last: int) -> None:
+    """Counters 7..last (the demo has 1-6), added as the admin page adds them: a larger centre, two floors."""
+    ctx = Ctx(now=epoch(clock.now()), tz=app[CONFIG].tz, policy=app[POLICY], actor="admin")
+
+    def add(tx: Any) -> None:
+        for n in range(7, last + 1):
+            values = {"number": n, "name_vi": f"Quầy số {n}", "name_en": f"Counter {n}",
+                      "grp": "Tầng 1" if n <= 15 else "Tầng 2", "active": 1}
+            admin.save_counter(tx, ctx, None, values, [1 + n % 4], [], "127.0.0.1")
+
+    await app[WRITER].run(add)
+
+
+# The counters that are not wholly inside the grid and the screen, or whose number or name does not fit its card.
+CUT_OFF = """() => {
+  const grid = document.getElementById('counters').getBoundingClientRect();
+  const cut = [];
+  for (const card of document.querySelectorAll('.counter-card')) {
+    const r = card.getBoundingClientRect();
+    const num = card.querySelector('.ctr-number'), name = card.querySelector('.ctr-name');
+    if (r.top < grid.top - 0.5 || r.bottom > grid.bottom + 0.5 || r.left < grid.left - 0.5
+        || r.right > grid.right + 0.5 || r.bottom > innerHeight || r.right > innerWidth
+        || num.scrollWidth > num.clientWidth + 0.5 || name.scrollWidth > name.clientWidth + 0.5) {
+      cut.push(card.dataset.counter);
+    }
+  }
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize("counters", [8, 30])
+@pytest.mark.parametrize("size", [(1920, 1080), (1366, 768)])
+async def test_every_counter_of_a_larger_centre_fits_the_hall_tv(
+    browser: Browser, hall: tuple[TestServer, TestClient], clock: FakeClock, tmp_path: Path,
+    counters: int, size: tuple[int, int],
+) -> None:
+    server, client = hall
+    await add_counters(client.app, clock, counters)
+    staff = {n: await staff_at(client, n) for n in (1, 3, 4, 6)}
+    for procedure in (1, 1, 10, 10, 14, 17, 23, 23):
+        await issue(client, procedure)
+    for counter in staff:
+        await call(client, staff[counter], counter)
+    page = await open_tv(browser, server, size=size)
+    await page.wait_for_function("n => document.querySelectorAll('.counter-card').length === n", arg=counters)
+    await settle(page)
+    await page.screenshot(path=str(tmp_path / f"hall-{counters}-{size[0]}x{size[1]}.png"))
+    assert await page.evaluate(CUT_OFF) == []
+    number_px = await page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.ctr-number')).fontSize)")
+    name_px = await page.evaluate("parseFloat(getComputedStyle(document.querySelector('.ctr-name')).fontSize)")
+    # Legible across the hall: a counter's number at least 4.5 % of the screen's height (49 px on 1080 lines,
+    # 3.4 cm on a 55" screen), its name at least a third of that.
+    assert number_px >= 0.045 * size[1] and name_px >= 0.3 * number_px, (number_px, name_px)
+    assert await page.locator("#hero-number").text_content() not in ("", "—")

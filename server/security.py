@@ -10,7 +10,7 @@ of sleeping. Staff and admins are never rate-limited: they are few and signed in
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiohttp import web
@@ -18,8 +18,14 @@ from aiohttp import web
 from .auth import LoginThrottle, Principal
 from .client_address import client_address
 from .config import Config, ConfigError
+from .domain.clock import epoch
 from .domain.errors import DomainError
-from .keys import CONFIG, REQUEST_HOOKS, THROTTLE
+from .keys import CLOCK, CONFIG, REQUEST_HOOKS, THROTTLE
+from .messages import register
+
+register({"checkin_throttled": (
+    "Đã có quá nhiều mã đặt lịch không đúng. Vui lòng chờ {retry_after} giây, hoặc đến quầy để cán bộ nhận số giúp.",
+    "Too many booking codes that were not found. Please wait {retry_after} seconds, or ask at a counter.")})
 
 DEFAULTS: dict[str, Any] = {
     "kiosk_issue_burst": 3,  # tickets a kiosk may print at once ...
@@ -30,6 +36,14 @@ DEFAULTS: dict[str, Any] = {
     "login_fail_limit": 5,  # failed sign-ins per (IP, username) ...
     "login_window_s": 300,  # ... within this window before sign-in waits
     "device_flush_s": 60,  # how often device last-seen times are written (server/devices.py)
+    # Booking check-in at a kiosk (a 6-character code is all it takes): tries per kiosk, misses over the whole
+    # code space (every kiosk together), and when a kiosk's misses are worth an alert in the audit log.
+    "checkin_burst": 5,  # check-in tries one kiosk may make at once ...
+    "checkin_every_s": 6.0,  # ... then one more every this many seconds
+    "checkin_miss_burst": 20,  # codes not found, all kiosks together ...
+    "checkin_miss_every_s": 30.0,  # ... then one more every this many seconds (staff at a counter never wait)
+    "checkin_alert_misses": 10,  # this many misses from one kiosk ...
+    "checkin_alert_window_s": 600,  # ... within this window: an audit-log line and a log warning, once a window
     # The live feed (server/live.py). Every hall TV, kiosk and counter console holds one socket; a guest
     # Wi-Fi behind one NAT, or a proxy not listed in [server] trusted_proxies, shows hundreds of phones as
     # one address, so the cap is wide; its job is to stop one host from opening thousands.
@@ -134,6 +148,48 @@ def rate_limit(request: web.Request, principal: Principal, now: float) -> None:
         app[LIMITER].check(rule, who, now)
 
 
+class CheckInGuard:
+    """Booking codes are guessed, not brute-forced: a kiosk's tries are rate-limited like its tickets, and the
+    misses of all kiosks share one bucket, so many kiosks (or a script holding a kiosk's token) cannot together
+    try the code space at speed. With 20 misses then one per 30 s, a day allows ~3,000 guesses among 27**6
+    (387 million) codes. Staff are never limited. A burst of misses from one kiosk is reported once a window."""
+
+    def __init__(self, conf: dict[str, Any], limiter: RateLimiter, now: float) -> None:
+        self.limiter = limiter
+        self.misses = Bucket(float(conf["checkin_miss_burst"]), float(conf["checkin_miss_every_s"]),
+                             float(conf["checkin_miss_burst"]), now)
+        self.alert_misses = int(conf["checkin_alert_misses"])
+        self.window_s = float(conf["checkin_alert_window_s"])
+        self.recent: dict[str, list[float]] = {}
+        self.alerted: dict[str, float] = {}
+
+    def attempt(self, principal: Principal, now: float) -> None:
+        """Before a try: a 429 when this kiosk tries too fast, or when the code space has had its misses."""
+        if principal.is_person:
+            return
+        self.limiter.check("checkin", principal.device_id or "?", now)
+        wait = replace(self.misses).take(now)  # a look at the bucket: only a miss takes from it
+        if wait:
+            raise DomainError("checkin_throttled", status=429, retry_after=max(1, math.ceil(wait)))
+
+    def missed(self, principal: Principal, now: float) -> int:
+        """After a code that matched no booking: how many misses this kiosk made within the window when they
+        call for an alert (once a window), else 0."""
+        if principal.is_person:
+            return 0
+        self.misses.take(now)
+        who = principal.device_id or "?"
+        if len(self.recent) >= 1000:  # bounded: kiosks are few, the table is only an alert's memory
+            self.recent.clear()
+        times = [t for t in self.recent.get(who, []) if now - t < self.window_s] + [now]
+        self.recent[who] = times
+        if len(times) < self.alert_misses or now - self.alerted.get(who, -math.inf) < self.window_s:
+            return 0
+        self.alerted[who] = now
+        return len(times)
+
+
+CHECKIN_GUARD = web.AppKey("checkin_guard", CheckInGuard)
 SECURITY = web.AppKey("security_settings", dict[str, Any])
 
 
@@ -143,6 +199,8 @@ def setup(app: web.Application) -> None:
     app[LIMITER] = RateLimiter({
         "kiosk_issue": (float(conf["kiosk_issue_burst"]), float(conf["kiosk_issue_every_s"])),
         "public": (float(conf["public_burst"]), float(conf["public_every_s"])),
+        "checkin": (float(conf["checkin_burst"]), float(conf["checkin_every_s"])),
     })
+    app[CHECKIN_GUARD] = CheckInGuard(conf, app[LIMITER], epoch(app[CLOCK].now()))
     app[THROTTLE] = LoginThrottle(limit=int(conf["login_fail_limit"]), window_s=float(conf["login_window_s"]))
     app[REQUEST_HOOKS].append(rate_limit)

@@ -224,7 +224,9 @@ function note(el, text) {
 
 function failed(err, el) {
   if (err.status === 429) {
-    note(el, t("wait_moment"));
+    // too many wrong booking codes: the server's sentence sends the citizen to a counter
+    note(el, err.code === "checkin_throttled" ? (getLang() === "en" && err.messageEn ? err.messageEn : err.message)
+      : t("wait_moment"));
     const waitMs = 1000 * Math.min(err.retryAfterS || 3, 10);  // as the server asks, at most 10 s: a citizen may be next
     state.lockedUntil = Date.now() + waitMs;
     setTimeout(updateIssueButtons, waitMs + 100);

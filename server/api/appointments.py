@@ -19,7 +19,8 @@ from ..auth import Principal
 from ..domain import appointments as rules
 from ..domain.clock import epoch
 from ..domain.errors import Invalid, NotFound
-from ..keys import AFTER_ISSUE, CONFIG, READER, SCHEDULER, SERVICES, WRITER
+from ..keys import AFTER_ISSUE, CONFIG, READER, RECEIVED_AT, SCHEDULER, SERVICES, WRITER
+from ..security import CHECKIN_GUARD
 from ..services import appointments as service
 from ..services.views import local_now, ticket_detail
 from ..store import appointments as store
@@ -202,14 +203,32 @@ class CheckInBody(Body):
            tag="appointments", body=CheckInBody, roles=KIOSK_OR_STAFF, success=201,
            response={"type": "object", "required": ["id", "number", "procedure", "issued_at", "waiting_ahead"]})
 async def check_in(request: web.Request, principal: Principal, body: CheckInBody) -> web.Response:
-    result = await decide(request, principal, service.check_in, request.app[SETTINGS], body.code, principal.device_id,
-                          quick=True)
+    guard, now = request.app[CHECKIN_GUARD], request[RECEIVED_AT]
+    guard.attempt(principal, now)
+    try:
+        result = await decide(request, principal, service.check_in, request.app[SETTINGS], body.code,
+                              principal.device_id, quick=True)
+    except NotFound:
+        misses = guard.missed(principal, now)
+        if misses:
+            await _alert_misses(request, principal, misses, guard.window_s)
+        raise
     payload = ticket_detail(request.app, result, f"{request.scheme}://{request.host}")
     payload["slot_at"] = service.local_iso(result["ticket"].slot_at, request.app[CONFIG].tz)
     payload["appointment"] = service.public_view(request.app[READER], result["appointment"], request.app[CONFIG].tz)
     for hook in request.app[AFTER_ISSUE]:
         hook(request, principal, result, payload)
     return ok(payload, status=201)
+
+
+async def _alert_misses(request: web.Request, principal: Principal, misses: int, window_s: float) -> None:
+    """A kiosk that keeps typing codes that match no booking may be someone guessing: the admin reads it in the
+    audit log (and the server's log), with the kiosk's name, once a window."""
+    log.warning("kiosk %s: %d booking codes not found within %d s (guessing?)", principal.device_id, misses,
+                window_s)
+    detail = {"kiosk": principal.device_id, "kiosk_name": principal.display_name, "misses": misses,
+              "window_s": int(window_s)}
+    await decide(request, principal, service.note_checkin_misses, detail, request.remote)
 
 
 class DayQuery(Query):

@@ -14,9 +14,9 @@ from ..domain import calendar as cal
 from ..domain.clock import from_epoch
 from ..domain.errors import DomainError, Invalid, NotFound
 from ..messages import register
+from ..store import accounts, catalog
 from ..store import appointments as store
 from ..store import calendar as calendar_store
-from ..store import catalog
 from ..store.tx import Tx, new_id
 from . import queue
 
@@ -206,6 +206,11 @@ def check_in(tx: Tx, ctx: queue.Ctx, cfg: Settings, code: str, kiosk_id: str | N
     store.update(tx, a["id"], status="checked_in", checked_in_at=ctx.now, ticket_id=result["ticket"].id)
     _emit(tx, ctx, "checked_in", a, ticket_id=result["ticket"].id)
     return {**result, "appointment": {**a, "status": "checked_in", "ticket_id": result["ticket"].id}}
+
+
+def note_checkin_misses(tx: Tx, ctx: queue.Ctx, detail: dict[str, Any], ip: str | None) -> None:
+    """A kiosk's burst of codes that matched no booking, for the admin's audit log."""
+    accounts.audit(tx, ctx.now, ctx.actor, "appointment.checkin_misses", detail, ip)
 
 
 def mark_no_shows(tx: Tx, ctx: queue.Ctx, cfg: Settings) -> int:

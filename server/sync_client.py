@@ -28,6 +28,7 @@ from server.tasks import cancel_and_wait
 from .config import ConfigError
 from .domain.clock import epoch
 from .keys import CLOCK, CONFIG, SERVICES, WRITER
+from .reports.period import settings as report_settings
 from .store import sync as store
 from .store.db import connect
 from .store.writer import Writer
@@ -80,8 +81,9 @@ class HubRefused(Exception):
 
 
 class SyncClient:
-    def __init__(self, settings: SyncSettings, db_path: Any, writer: Writer, now: Any) -> None:
+    def __init__(self, settings: SyncSettings, db_path: Any, writer: Writer, now: Any, letters_since: str = "") -> None:
         self.s = settings
+        self.letters_since = letters_since  # [reports] letters_since, sent with the catalogue
         self.db_path = db_path
         self.writer = writer
         self.now = now  # () -> epoch seconds (the app's clock)
@@ -132,7 +134,7 @@ class SyncClient:
             self.held, self.catalog_hash = int(state["held"]), state.get("catalog_hash", "")
         assert self._conn is not None
         batch = await self._in_reader(store.read_batch, self._conn, self.held, self.s.batch_size)
-        catalog = await self._in_reader(store.catalog, self._conn)
+        catalog = await self._in_reader(store.catalog, self._conn, self.letters_since)
         body: dict[str, Any] = {"protocol": 1, "centre": self.s.centre_code, **batch}
         if catalog["hash"] != self.catalog_hash:
             body["catalog"] = catalog
@@ -189,7 +191,8 @@ def setup(app: web.Application) -> None:
         return
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:
-        client = SyncClient(settings, cfg.db_file, app[WRITER], lambda: epoch(app[CLOCK].now()))
+        since = report_settings(cfg.section("reports")).letters_since
+        client = SyncClient(settings, cfg.db_file, app[WRITER], lambda: epoch(app[CLOCK].now()), since)
         app[SERVICES]["sync"] = client
         task = asyncio.create_task(client.run(), name="motcua-hub-sync")
         yield

@@ -143,9 +143,10 @@ def head_seq(app: web.Application) -> int:
         conn.close()
 
 
-async def push_all(store: Any, centre_id: int, code: str, db_path: Path, now: float, size: int = 2000) -> int:
+async def push_all(store: Any, centre_id: int, code: str, db_path: Path, now: float, size: int = 2000,
+                   letters_since: str = "") -> int:
     """Push a centre database's whole event log straight into a hub store (what the client and the hub's
-    handler do, as JSON, with no network)."""
+    handler do, as JSON, with no network); `letters_since` is the centre's [reports] setting."""
     from server.hub.protocol import parse_batch
     from server.store import sync as sync_store
 
@@ -154,7 +155,7 @@ async def push_all(store: Any, centre_id: int, code: str, db_path: Path, now: fl
         held, first = 0, True
         while True:
             batch = sync_store.read_batch(conn, held, size)
-            body = {"centre": code, **batch, "catalog": sync_store.catalog(conn) if first else None}
+            body = {"centre": code, **batch, "catalog": sync_store.catalog(conn, letters_since) if first else None}
             answer = await store.ingest(centre_id, parse_batch(json.dumps(body).encode()), now)
             first = False
             if answer["held"] == held:

@@ -111,7 +111,8 @@ async def test_migrations_4_and_5_keep_a_running_hubs_events(pg_dsn) -> None:
             "INSERT INTO tickets (centre_id, id, day, series, seq, number, procedure_id, field_id, status, arrival_at,"
             " issued_at, hour, weekday, version) VALUES (1, 't1', '2026-11-23', 'A', 1, 'A001', 1, 1, 'waiting',"
             " 0, 0, 8, 0, 2)")
-        assert await migrations.apply(conn) == ["0004_events_lean", "0005_ingest_lean"]
+        assert await migrations.apply(conn) == ["0004_events_lean", "0005_ingest_lean", "0006_letters"]
+        assert await conn.fetchval("SELECT letters_since FROM centres WHERE code = 'a'") is None  # until it says
         indexes = {r[0] for r in await conn.fetch("SELECT indexname FROM pg_indexes WHERE tablename IN"
                                                   " ('tickets', 'steps')")}
         assert {"tickets_centre_day", "tickets_waiting"} <= indexes and not {"tickets_day", "steps_ticket"} & indexes

@@ -107,6 +107,14 @@ STEPS.append((5, "ingest_lean", """
 """))
 
 
+# The province's letters table ("Hành chính phục vụ người dân"): which procedures carry a letter, and the day each
+# centre began the model (column (3)), both sent with the centre's catalogue.
+STEPS.append((6, "letters", """
+    ALTER TABLE procedures ADD COLUMN letter TEXT;
+    ALTER TABLE centres ADD COLUMN letters_since TEXT;
+"""))
+
+
 async def apply(conn: asyncpg.Connection) -> list[str]:
     """Apply pending steps in order; returns the names applied. Safe to run from two processes at once."""
     await conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,"

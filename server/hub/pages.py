@@ -26,14 +26,23 @@ SHOWN = ("issued", "served", "no_show", "wait_mean", "wait_max", "within_service
 COLUMNS = [(f.key, f.vi, f.en, f.unit) for key in SHOWN for f in all_figures() if f.key == key]
 
 
+def number(value: float | int | None, digits: int = 1) -> str:
+    """A number as a Vietnamese office writes it: 1.234,5 (dot between thousands, comma before decimals), a
+    whole number without decimals; "–" for none (no call today, no rating this month)."""
+    if value is None:
+        return "–"
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.{digits}f}"
+    return text.translate(str.maketrans(",.", ".,"))
+
+
 def show(value: Any, unit: str) -> str:
     if value is None:
         return "–"
     if unit == "seconds":
-        return f"{value / 60:.1f} phút"
+        return f"{number(value / 60)} phút"
     if unit == "share":
-        return f"{100 * value:.1f} %"
-    return str(value)
+        return f"{number(100 * value)} %"
+    return number(value)
 
 HERE = Path(__file__).parent
 JINJA = web.AppKey("hub_jinja", jinja2.Environment)
@@ -80,15 +89,17 @@ async def dashboard(request: web.Request) -> web.Response:
     user = require_admin(request)
     rows = await dashboard_rows(request.app)
     today = today_of(request.app)
-    return _render(request, "dashboard.html", user=user, rows=rows, today=today, month=today[:7],
+    return _render(request, "dashboard.html", user=user, rows=rows, today=today, month=today[:7], number=number,
                    summary=centre_dashboard_summary(rows), fmt=_local(request.app), now=now_of(request.app),
-                   silent_min=request.app[SETTINGS].silent_after_min)
+                   silent_min=request.app[SETTINGS].silent_after_min,
+                   wait_target_min=request.app[SETTINGS].wait_target_min)
 
 
 async def centre_page(request: web.Request) -> web.Response:
     user = require_admin(request)
     detail = await centre_detail(request.app, request.match_info["code"], request.query.get("month"))
     return _render(request, "centre.html", user=user, d=detail, columns=COLUMNS, fmt=_local(request.app), show=show,
+                   number=number,
                    month=request.query.get("month") or today_of(request.app)[:7])
 
 
@@ -98,7 +109,7 @@ async def export_xlsx(request: web.Request) -> web.Response:
     pool, target = request.app[STORE].pool, request.app[SETTINGS].wait_target_min
     groups = {g: await queries.report(pool, day_from, day_to, g, target) for g in ("all", "centre", "field",
                                                                                      "procedure")}
-    body = workbook(day_from, day_to, groups)
+    body = workbook(day_from, day_to, groups, await queries.letters(pool, day_from, day_to))
     return web.Response(body=body, headers={
         "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "Content-Disposition": f'attachment; filename="bao-cao-tinh-{day_from[:7]}.xlsx"'})

@@ -45,7 +45,8 @@ ROW_TABLES: dict[str, tuple[str, ...]] = {"tickets": TICKET_COLUMNS, "steps": ST
 EVENT_COLUMNS = ("seq", "id", "at", "day", "type", "ticket_id", "counter_id", "actor", "from_status", "to_status",
                  "data", "origin")
 FIELD_COLUMNS = ("id", "code", "name_vi", "name_en")
-PROCEDURE_COLUMNS = ("id", "code", "name_vi", "name_en", "field_id", "service_target_min", "legal_days", "same_day")
+PROCEDURE_COLUMNS = ("id", "code", "name_vi", "name_en", "field_id", "service_target_min", "legal_days", "same_day",
+                     "letter")  # letter: the letters report's procedures (a centre of before sends none: NULL)
 
 # Keys dropped from event data at any depth: personal data stays in the centre (Decree 13/2023).
 PERSONAL_MARKERS = ("name", "phone", "email", "cccd", "id_card", "address", "birth", "note", "reason", "comment")
@@ -112,6 +113,9 @@ class Catalog(BaseModel):
     hash: str = Field(min_length=1, max_length=128)
     fields: list[dict[str, Any]]
     procedures: list[dict[str, Any]]
+    # The day the centre began the "Hành chính phục vụ người dân" model ([reports] letters_since): column (3) of
+    # the province's letters table. Absent from a centre of before (the hub keeps what it had).
+    letters_since: str | None = Field(None, pattern=r"^(\d{4}-\d{2}-\d{2})?$")
 
 
 class Batch(BaseModel):

@@ -101,6 +101,9 @@ class HubStore:
                 await self._upsert(conn, "fields", centre_id, FIELD_COLUMNS, batch.catalog.fields, versioned=False)
                 await self._upsert(conn, "procedures", centre_id, PROCEDURE_COLUMNS, batch.catalog.procedures,
                                    versioned=False)
+                if batch.catalog.letters_since is not None:
+                    await conn.execute("UPDATE centres SET letters_since = $2 WHERE id = $1", centre_id,
+                                       batch.catalog.letters_since)
             days = {str(r["day"]) for r in batch.rows.get("tickets", []) if r.get("day")}
             if batch.catalog is not None:  # a service target may have changed: every day of the centre again
                 days |= {r[0] for r in await conn.fetch("SELECT DISTINCT day FROM tickets WHERE centre_id = $1",

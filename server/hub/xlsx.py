@@ -1,6 +1,7 @@
 """The province's month report as XLSX: one sheet per grouping (centre, field, procedure), every
 figure of the office report with its Vietnamese label (English beneath), numbers kept as numbers:
-times in minutes, shares as percentages."""
+times in minutes, shares as percentages; then the letters report ("Hành chính phục vụ người dân") by
+centre and by centre and procedure, the office's own two appendix tables with one unit per centre."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from io import BytesIO
 from typing import Any
 
 from ..reports.definitions import Figure, all_figures
+from ..reports.export import letters_sheets
 
 KEYS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "all": (),
@@ -33,7 +35,8 @@ def header(f: Figure) -> tuple[str, str]:
     return (f"{f.vi} (phút)", f"{f.en} (min)") if f.unit == "seconds" else (f.vi, f.en)
 
 
-def workbook(day_from: str, day_to: str, groups: dict[str, list[dict[str, Any]]]) -> bytes:
+def workbook(day_from: str, day_to: str, groups: dict[str, list[dict[str, Any]]],
+             letters: dict[str, Any] | None = None) -> bytes:
     from openpyxl import Workbook  # imported when a workbook is made, not when the hub starts
     from openpyxl.styles import Alignment, Font
 
@@ -62,6 +65,9 @@ def workbook(day_from: str, day_to: str, groups: dict[str, list[dict[str, Any]]]
             key = keys[i - 1][0] if i <= len(keys) else ""
             ws.column_dimensions[ws.cell(row=2, column=i).column_letter].width = 34 if "name" in key else 14
         ws.freeze_panes = ws.cell(row=4, column=len(keys) + 1)
+    if letters is not None:
+        letters_sheets(wb, letters, ["KẾT QUẢ TRIỂN KHAI THỰC HIỆN MÔ HÌNH “HÀNH CHÍNH PHỤC VỤ NGƯỜI DÂN”",
+                                     f"Từ ngày {day_from} đến ngày {day_to}"])
     out = BytesIO()
     wb.save(out)
     return out.getvalue()

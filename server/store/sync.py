@@ -55,12 +55,14 @@ def _rows(conn: sqlite3.Connection, ticket_ids: list[str]) -> dict[str, list[dic
     return out
 
 
-def catalog(conn: sqlite3.Connection) -> dict[str, Any]:
-    """Fields and procedures (names, targets) with a hash, sent to the hub when it changes."""
+def catalog(conn: sqlite3.Connection, letters_since: str = "") -> dict[str, Any]:
+    """Fields and procedures (names, targets, letters) and the day the office began the letters model, with a
+    hash, sent to the hub when any of them changes."""
     fields = [dict(r) for r in conn.execute(f"SELECT {', '.join(FIELD_COLUMNS)} FROM fields ORDER BY id")]
     procs = [dict(r) for r in conn.execute(f"SELECT {', '.join(PROCEDURE_COLUMNS)} FROM procedures ORDER BY id")]
-    digest = hashlib.sha256(json.dumps([fields, procs], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    return {"hash": digest[:32], "fields": fields, "procedures": procs}
+    digest = hashlib.sha256(json.dumps([fields, procs, letters_since], sort_keys=True,
+                                       ensure_ascii=False).encode()).hexdigest()
+    return {"hash": digest[:32], "fields": fields, "procedures": procs, "letters_since": letters_since}
 
 
 def save_progress(conn: Any, hub_url: str, acked: int, catalog_hash: str, now: float, error: str | None) -> None:

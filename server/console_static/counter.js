@@ -8,7 +8,7 @@ import {
 } from "./common.js";
 import { stepActions } from "./steps-view.js";
 
-const PAGES = ["login", "choose", "console"];
+const PAGES = ["login", "choose", "console", "taken"];
 const OUTCOMES = [
   ["result_returned", "Đã trả kết quả", "Result returned"],
   ["dossier_received", "Đã tiếp nhận hồ sơ", "Dossier received"],
@@ -18,7 +18,7 @@ const OUTCOMES = [
 ];
 const STATE_LABELS = { called: ["Đã gọi, chờ công dân đến", "Called, waiting for the citizen"], serving: ["Đang phục vụ", "Being served"] };
 
-const state = { counterId: null, counters: [], tickets: new Map(), procedures: new Map(), steps: null, busy: false };
+const state = { counterId: null, counters: [], tickets: new Map(), procedures: new Map(), steps: null, busy: false, taken: null };
 let live = null;
 
 const procName = (id) => { const p = state.procedures.get(id); return p ? t(p.name_vi, p.name_en) : `#${id}`; };
@@ -41,7 +41,8 @@ async function act(fn, okText) {
     if (okText) notify(typeof okText === "function" ? okText(result) : okText, "ok");
     return result;
   } catch (err) {
-    notify(message(err), "error");
+    if (err.code === "counter_taken_over") checkHolder(true);
+    else notify(message(err), "error");
     return null;
   } finally {
     state.busy = false;
@@ -112,8 +113,59 @@ async function submitTransfer(ev) {
     $("transfer-dialog").close();
     notify(t(`Đã chuyển vé ${r.number}.`, `Ticket ${r.number} transferred.`), "ok");
   } catch (err) {
-    $("transfer-error").textContent = message(err);
+    if (err.code === "counter_taken_over") checkHolder(true);
+    else $("transfer-error").textContent = message(err);
   }
+}
+
+// ---------- a leader's takeover: this console's right at the counter has ended ----------
+// The server refuses the old holder at once; the console says so and stops offering actions. It learns it
+// from the live sign-in event, from a snapshot after a reconnect, or from a refused action.
+const myUser = () => (session.get() || {}).user || {};
+
+function takenOver(counter, by) {
+  if (state.taken) return;
+  state.taken = { counter, by };
+  if (live) { live.stop(); live = null; }
+  if ($("transfer-dialog").open) $("transfer-dialog").close();
+  state.counterId = null;
+  state.tickets = new Map();
+  state.steps = null;
+  session.set({ ...session.get(), counter_id: null });
+  $("who-counter").classList.add("hidden");
+  renderTaken();
+  showOnly("taken", PAGES);
+  $("taken-choose").focus();
+}
+
+function renderTaken() {
+  const k = state.taken;
+  if (!k) return;
+  const where = k.counter ? t(k.counter.name_vi, k.counter.name_en) : t("quầy này", "this counter");
+  const by = k.by || t("Người khác", "Someone else");
+  $("taken-text").textContent = t(`${by} đã nhận thay ${where}.`, `${by} took over ${where}.`);
+}
+
+function holderIsSomeoneElse(counter) {
+  return !!(counter && counter.signed_in_user && counter.signed_in_user !== myUser().id);
+}
+
+// Ask the server who holds this console's counter now. `refused`: an action was just refused because the
+// counter was taken over, so the console leaves it even if it cannot say by whom.
+async function checkHolder(refused = false) {
+  if (state.counterId === null || state.taken) return;
+  const mine = myCounter();
+  try {
+    const { counters } = await call("/api/counters");
+    const now = counters.find((c) => c.id === state.counterId);
+    if (holderIsSomeoneElse(now)) { takenOver(now, now.staff_name); return; }
+  } catch (err) { /* the refusal alone is enough to leave the counter */ }
+  if (refused) takenOver(mine, null);
+}
+
+function chooseAgain() {
+  state.taken = null;
+  chooseCounter().catch((err) => notify(message(err), "error"));
 }
 
 // ---------- outcome form ----------
@@ -257,12 +309,14 @@ function startLive(token) {
     onSnapshot(s) {
       serverClock.sync(s.now);
       state.counters = s.counters;
+      if (holderIsSomeoneElse(myCounter())) { takenOver(myCounter(), myCounter().staff_name); return; }
       state.tickets = new Map(s.tickets.map((x) => [x.id, x]));
       render();
       loadSteps();
     },
     onEvent(m) {
       serverClock.sync(m.event.at);
+      if (m.event.type === "counter.signed_in" && m.event.counter_id === state.counterId) checkHolder();
       if (m.ticket) applyTicket(m.ticket);
       const c = current();
       if (m.event.type.startsWith("step.") && c && m.event.ticket_id === c.id) loadSteps();
@@ -360,8 +414,9 @@ function wire() {
   $("transfer-form").addEventListener("submit", submitTransfer);
   $("transfer-cancel").addEventListener("click", () => $("transfer-dialog").close());
   $("signout").addEventListener("click", signOut);
+  $("taken-choose").addEventListener("click", chooseAgain);
   document.addEventListener("keydown", onKey);
-  onLang(() => { buildOutcomes(); render(); renderSteps(); });
+  onLang(() => { buildOutcomes(); render(); renderSteps(); renderTaken(); });
   setInterval(tick, 1000);
 }
 

@@ -226,6 +226,60 @@ async def test_other_counters_tablet_is_refused_and_staff_cannot_take_a_held_cou
     await expect(page.locator("#choose-error")).to_have_text("Quầy 3 đang do Lê Thị Hồng phụ trách.")
 
 
+async def test_a_leaders_takeover_tells_the_old_console_and_ends_its_actions(
+        base: str, browser: Browser, app: web.Application) -> None:
+    t = await issue(base)
+    await issue(base)
+    staff = await console_at(browser, base, 3)
+    await staff.click("#btn-next")
+    await expect(staff.locator("#cur-number")).to_have_text(t["number"])
+    async with aiohttp.ClientSession() as s:
+        leader = await api_sign_in(s, base, "lanhdao")
+        await call(s, "POST", base + "api/counters/3/signin", {"force": True}, leader)
+    await expect(staff.locator("#taken")).to_be_visible()
+    await expect(staff.locator("#taken-text")).to_have_text("Chủ tịch UBND xã đã nhận thay Quầy số 3.")
+    await expect(staff.locator("#console")).to_be_hidden()
+    await expect(staff.locator("#btn-next")).to_be_hidden()
+    await staff.keyboard.press("F4")  # the no-show key: no longer offered
+    await staff.keyboard.press("F2")
+    calls = app[READER].execute("SELECT number, status, calls FROM tickets ORDER BY number").fetchall()
+    assert [tuple(r) for r in calls] == [(t["number"], "called", 1), ("1002", "waiting", 0)]
+    await staff.click("#lang")
+    await expect(staff.locator("#taken-text")).to_have_text("Chủ tịch UBND xã took over Counter 3.")
+    await staff.click("#lang")
+    await staff.click("#taken-choose")
+    await expect(staff.locator("#choose")).to_be_visible()
+    await expect(staff.locator("[data-counter='3']")).to_contain_text("Đang do Chủ tịch UBND xã phụ trách")
+    await staff.reload()  # a reloaded console does not reopen the counter it lost
+    await expect(staff.locator("#choose")).to_be_visible()
+
+
+async def test_a_console_that_missed_the_takeover_leaves_the_counter_at_its_next_action(
+        base: str, browser: Browser, app: web.Application) -> None:
+    await issue(base)
+    staff = await new_page(browser, *LAPTOP, locale="vi-VN")
+    deaf = asyncio.Event()  # set: the live socket no longer brings the server's messages (a flaky Wi-Fi)
+
+    def relay(ws: Any) -> None:
+        server = ws.connect_to_server()
+        server.on_message(lambda message: None if deaf.is_set() else ws.send(message))
+
+    await staff.route_web_socket(re.compile(r".*/api/live.*"), relay)
+    await sign_in(staff, base + "counter", "canbo3")
+    await staff.click("[data-counter='3']")
+    await expect(staff.locator("#live-dot.online")).to_have_count(1)
+    await expect(staff.locator("#queue li")).to_have_count(1)
+    deaf.set()
+    async with aiohttp.ClientSession() as s:
+        leader = await api_sign_in(s, base, "lanhdao")
+        await call(s, "POST", base + "api/counters/3/signin", {"force": True}, leader)
+    await expect(staff.locator("#console")).to_be_visible()  # it has not heard
+    await staff.click("#btn-next")
+    await expect(staff.locator("#taken-text")).to_have_text("Chủ tịch UBND xã đã nhận thay Quầy số 3.")
+    await expect(staff.locator("#console")).to_be_hidden()
+    assert app[READER].execute("SELECT status FROM tickets").fetchone()[0] == "waiting"
+
+
 async def test_phone_status_page_rates_once(base: str, browser: Browser, app: web.Application) -> None:
     t = await issue(base, 4)  # not same day: may end with "dossier received"
     staff = await console_at(browser, base, 3)

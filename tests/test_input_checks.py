@@ -175,3 +175,15 @@ def test_every_declared_integer_path_parameter_is_an_integer_route() -> None:
         for name, pattern in re.findall(r"\{(\w+)(?::([^}]*))?\}", op.path):
             if name.endswith("_id") and name != "ticket_id":
                 assert pattern == r"\d+", (op.op_id, name)
+
+
+async def test_a_body_is_documented_as_required_only_when_an_empty_one_is_refused(client: TestClient) -> None:
+    doc = await _doc(client)
+    admin = await login(client, "admin")
+    holiday = doc["paths"]["/api/calendar/holidays/{day}"]["put"]["requestBody"]
+    assert holiday["required"] is False  # every field has a default: no body is {}
+    r = await client.put("/api/calendar/holidays/2026-12-24", headers=admin)
+    assert r.status == 200
+    assert doc["paths"]["/api/tickets"]["post"]["requestBody"]["required"] is True
+    r = await client.post("/api/tickets", headers=KIOSK)
+    assert r.status == 422

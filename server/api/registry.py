@@ -292,8 +292,8 @@ def openapi_document(title: str, version: str) -> dict[str, Any]:
             for name, sub in schema.pop("$defs", {}).items():
                 schemas[name] = sub
             schemas[op.body.__name__] = schema
-            entry["requestBody"] = {
-                "required": True,
+            entry["requestBody"] = {  # a body whose every field has a default may be left out: {} is read
+                "required": bool(schema.get("required")),
                 "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{op.body.__name__}"}}},
             }
         paths.setdefault(path, {})[op.method.lower()] = entry

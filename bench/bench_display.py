@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from display.led.emulator import LedEmulator  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.config import from_dict  # noqa: E402
-from server.demo import seed_demo  # noqa: E402
+from server.demo.catalogue import seed_demo  # noqa: E402
 from server.domain.clock import FakeClock  # noqa: E402
 from server.keys import WRITER  # noqa: E402
 from tests.browser.conftest import launch  # noqa: E402

@@ -3,7 +3,7 @@ province month report (every grouping of the XLSX export) and the dashboard are 
 
     .venv/bin/python bench/bench_hub.py [--centres 100] [--days 365] [--workers 2] [--fsync]
 
-Histories come from `motcua simulate` (server/simulate.py). Generating 100 distinct centre-years takes
+Histories come from `motcua simulate` (server/demo/simulate.py). Generating 100 distinct centre-years takes
 long on a small machine, so `--templates` distinct histories are generated and each is pushed under
 several centre codes with its ids suffixed (so every row stays unique). Each template is read once into
 the JSON bodies its centre would POST (the centre's work, not timed); then `--workers` centres push at
@@ -30,10 +30,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from server.demo.simulate import simulate  # noqa: E402
 from server.hub import queries  # noqa: E402
 from server.hub.protocol import parse_batch  # noqa: E402
 from server.hub.store import HubStore  # noqa: E402
-from server.simulate import simulate  # noqa: E402
 from server.store import sync as sync_store  # noqa: E402
 from server.store.db import connect  # noqa: E402
 from tests.pg import PgServer  # noqa: E402

@@ -21,11 +21,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiohttp.test_utils import TestServer  # noqa: E402
 
-from printers.emulator import PrinterEmulator  # noqa: E402
+from printers.emulator.server import PrinterEmulator  # noqa: E402
 from printers.service import service_of  # noqa: E402
 from server.app import create_app  # noqa: E402
 from server.config import from_dict  # noqa: E402
-from server.demo import seed_demo  # noqa: E402
+from server.demo.catalogue import seed_demo  # noqa: E402
 from server.keys import WRITER  # noqa: E402
 
 KIOSK = {"Authorization": "Bearer demo-kiosk-1"}
@@ -57,7 +57,7 @@ async def run(tickets: int, burst: int, paper_mm: int, out: Path) -> list[tuple[
             "server": {"data_dir": str(out / f"data-{paper_mm}")},
             "printers": [{"id": "kiosk1", "kind": "network", "host": "127.0.0.1", "port": emulator.port,
                           "paper_mm": paper_mm}],
-            # The bench taps far faster than a person: lift the per-kiosk rate limit (server/security.py).
+            # The bench taps far faster than a person: lift the per-kiosk rate limit (server/web/security.py).
             "security": {"kiosk_issue_burst": 100_000, "kiosk_issue_every_s": 0.001},
         })
         app = create_app(config)

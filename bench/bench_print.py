@@ -19,10 +19,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from printers.connectors import PrinterConfig  # noqa: E402
-from printers.emulator import PrinterEmulator  # noqa: E402
-from printers.escpos_bytes import ticket_bytes  # noqa: E402
-from printers.layout import TicketLayout, TicketSlip, render_ticket  # noqa: E402
+from printers.emulator.server import PrinterEmulator  # noqa: E402
 from printers.queue import PrinterManager  # noqa: E402
+from printers.ticket.escpos_bytes import ticket_bytes  # noqa: E402
+from printers.ticket.layout import TicketLayout, TicketSlip, render_ticket  # noqa: E402
 
 SLIP = TicketSlip(
     office_name="Trung tâm Phục vụ hành chính công tỉnh Thừa Thiên Huế",

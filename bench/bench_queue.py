@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 from sqlite_utils import Database  # noqa: E402
 
 from server.config import load  # noqa: E402
-from server.demo import seed_demo  # noqa: E402
-from server.store import schema  # noqa: E402
+from server.demo.catalogue import seed_demo  # noqa: E402
+from server.store import migrations  # noqa: E402
 from server.store.db import connect  # noqa: E402
 from server.store.tx import Tx  # noqa: E402
 from tests.procs import ServerProcess, free_port, write_config  # noqa: E402
@@ -45,7 +45,7 @@ COUNTERS = 40
 
 def prepare(db: Path) -> None:
     conn = connect(db)
-    schema.apply(Database(conn))
+    migrations.apply(Database(conn))
     conn.execute("BEGIN IMMEDIATE")
     seed_demo(Tx(conn, "office"), time.time())
     for n in range(7, COUNTERS + 1):  # enough counters for 32 concurrent callers

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_reports.py [--tickets 2000000] [--cache /tmp/motcua-bench/reports-2m.db]
 
 The history (about three years of a 2,200-tickets-a-day centre) is generated once with
-`server.simulate` into the cache file (not committed) and reused. Each timing is the median of
+`server.demo.simulate` into the cache file (not committed) and reused. Each timing is the median of
 `--runs` runs after one cold run (printed too). Targets on a 2-core machine: month <= 1 s, year <= 3 s.
 Reports read the per-day summary (`server.store.rollup`); the script first brings it up to date (on a
 file without it, that is the whole first build, timed and printed).
@@ -22,13 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from server.demo.simulate import simulate  # noqa: E402
 from server.reports import charts, export  # noqa: E402
 from server.reports.build import build_letters, build_report  # noqa: E402
-from server.simulate import simulate  # noqa: E402
 from server.store import rollup  # noqa: E402
 from server.store.db import open_database  # noqa: E402
+from server.store.migrations.m0005_report_indexes import ensure_report_indexes  # noqa: E402
 from server.store.reports import Reader, open_reader  # noqa: E402
-from server.store.schema_reports import ensure_report_indexes  # noqa: E402
 
 PER_DAY = 2200
 

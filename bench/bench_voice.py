@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from display.phrases import phrase_for
-from display.tts import SpeechRenderer, VoiceSettings
+from display.voice.phrases import phrase_for
+from display.voice.tts import SpeechRenderer, VoiceSettings
 
 
 def percentile(values: list[float], pct: float) -> float:

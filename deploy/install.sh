@@ -108,9 +108,9 @@ install_config() {
 }
 
 # Prints: data_dir, the database file, backup dir, backup hour, timezone, port — tab-separated.
-# Uses server/backup.py's own reader (loaded as a file: it is pure stdlib, the package may not be).
+# Uses server/ops/backup.py's own reader (loaded as a file: it is pure stdlib, the package may not be).
 read_config() {
-  "$PYTHON" - "$SOURCE/server/backup.py" "$CONFIG" <<'PY'
+  "$PYTHON" - "$SOURCE/server/ops/backup.py" "$CONFIG" <<'PY'
 import importlib.util, sys, tomllib
 spec = importlib.util.spec_from_file_location("motcua_backup", sys.argv[1])
 backup = sys.modules["motcua_backup"] = importlib.util.module_from_spec(spec)

@@ -14,18 +14,20 @@ import jinja2
 from aiohttp import web
 from pydantic import Field, model_validator
 
-from display.phrases import display_text_for
 from display.service import hall_of
-from display.tts import SpeechError
+from display.voice.phrases import display_text_for
+from display.voice.tts import SpeechError
 from server import auth
 from server.api.common import ok
-from server.api.registry import Body, operation, principal_of
+from server.api.registry import Api, Body, principal_of
 from server.domain.errors import DomainError, Invalid, NotFound
 from server.keys import CONFIG, READER
 from server.messages import register
-from server.middleware import COOKIE
 from server.store import catalog
 from server.store import slogans as slogan_store
+from server.web.middleware import COOKIE
+
+api = Api()
 
 HERE = Path(__file__).parent
 JINJA = web.AppKey("display.jinja", jinja2.Environment)
@@ -117,10 +119,10 @@ class PreviewBody(Body):
         return self
 
 
-@operation("previewAnnouncement", "POST", "/api/announcements/preview",
-           "Hear how a call will sound: the phrase and its audio file (not played in the hall)", tag="display",
-           body=PreviewBody, roles=frozenset({"admin", "leader"}),
-           response={"type": "object", "required": ["text", "display", "audio"]})
+@api.operation("previewAnnouncement", "POST", "/api/announcements/preview",
+               "Hear how a call will sound: the phrase and its audio file (not played in the hall)", tag="display",
+               body=PreviewBody, roles=frozenset({"admin", "leader"}),
+               response={"type": "object", "required": ["text", "display", "audio"]})
 async def preview(request: web.Request, principal: auth.Principal, body: PreviewBody) -> web.Response:
     announcer = hall_of(request.app).announcer
     if announcer is None:

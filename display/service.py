@@ -20,10 +20,10 @@ from typing import Any
 
 from aiohttp import web
 
-from display.announcer import CHIME_NAME, Announcement, Announcer
 from display.led import LedBoardConfig, LedBoardWorker, board_for, group_by_connection, main_board_text
 from display.settings import led_boards, voice_config
-from display.tts import SpeechRenderer
+from display.voice.announcer import CHIME_NAME, Announcement, Announcer
+from display.voice.tts import SpeechRenderer
 from server.domain.clock import epoch
 from server.keys import CLOCK, CONFIG, LIVE, READ_CACHE, READER, SCHEDULER, SERVICES, WRITER
 from server.services.slogans import SloganJobs

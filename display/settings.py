@@ -37,11 +37,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from display.announcer import Player, SubprocessPlayer, default_player
 from display.led import LedBoardConfig
-from display.phrases import DEFAULT_TEMPLATE, AnnouncementTemplate
-from display.tts import Backend, VoiceSettings
-from display.vn_numbers import Dialect
+from display.voice.announcer import Player, SubprocessPlayer, default_player
+from display.voice.phrases import DEFAULT_TEMPLATE, AnnouncementTemplate
+from display.voice.tts import Backend, VoiceSettings
+from display.voice.vn_numbers import Dialect
 from server.config import Config, ConfigError
 
 VOICE_KEYS = {"enabled", "voice", "rate", "volume", "dialect", "digit_by_digit", "four_as_tu", "template", "chime",

@@ -20,7 +20,7 @@ from server.config import ConfigError
 from server.keys import CONFIG, READER
 from server.services.views import status_url, ticket_status
 from server.store import catalog, tickets
-from server.templating import page_templates, render_page
+from server.web.templating import page_templates, render_page
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"

@@ -21,9 +21,9 @@ from escpos.escpos import Escpos
 from escpos.exceptions import DeviceNotFoundError
 
 from printers.connectors import PaperStatus, PrinterConfig, open_connector, paper_status
-from printers.escpos_bytes import ticket_bytes
 from printers.jobs import PrinterState, PrinterStatus, PrintJob
-from printers.layout import TicketLayout, TicketSlip, render_ticket
+from printers.ticket.escpos_bytes import ticket_bytes
+from printers.ticket.layout import TicketLayout, TicketSlip, render_ticket
 from server.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)

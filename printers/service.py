@@ -19,7 +19,7 @@ from pydantic import Field
 from printers.jobs import PrinterState, PrintJob, TicketSlip
 from printers.settings import PrinterConfig
 from server.api.common import ok
-from server.api.registry import Body, operation
+from server.api.registry import Api, Body
 from server.auth import Principal
 from server.config import ConfigError
 from server.domain.clock import from_epoch
@@ -29,6 +29,8 @@ from server.keys import AFTER_ISSUE, CONFIG, LIVE, READ_CACHE, READER, SERVICES
 from server.messages import register
 from server.services.views import status_url, ticket_status
 from server.store import accounts, catalog, tickets
+
+api = Api()
 
 if TYPE_CHECKING:
     from printers.queue import PrinterManager
@@ -214,8 +216,9 @@ PRINT_ANSWER = {"type": "object", "required": ["job_id", "printer", "source"],
                                "source": {"enum": ["memory", "database"]}}}
 
 
-@operation("reprintTicket", "POST", "/api/tickets/{ticket_id}/reprint", "Print a ticket again (lost or not printed)",
-           tag="printers", body=ReprintBody, response=PRINT_ANSWER, roles=STAFF_ROLES)
+@api.operation("reprintTicket", "POST", "/api/tickets/{ticket_id}/reprint",
+               "Print a ticket again (lost or not printed)",
+               tag="printers", body=ReprintBody, response=PRINT_ANSWER, roles=STAFF_ROLES)
 async def reprint_ticket(request: web.Request, principal: Principal, ticket_id: str, body: ReprintBody) -> web.Response:
     t = tickets.get(request.app[READER], ticket_id)
     if t is None:
@@ -224,9 +227,9 @@ async def reprint_ticket(request: web.Request, principal: Principal, ticket_id: 
     return ok({**answer, "number": t.number})
 
 
-@operation("listPrinters", "GET", "/api/printers", "Ticket printers and their state (ok, offline, paper out)",
-           tag="printers", response={"type": "object", "required": ["printers"]},
-           roles=frozenset({*STAFF_ROLES, "kiosk"}))
+@api.operation("listPrinters", "GET", "/api/printers", "Ticket printers and their state (ok, offline, paper out)",
+               tag="printers", response={"type": "object", "required": ["printers"]},
+               roles=frozenset({*STAFF_ROLES, "kiosk"}))
 async def list_printers(request: web.Request, principal: Principal) -> web.Response:
     states = service_of(request.app).states()
     return ok({"printers": [state.as_dict() for state in states.values()]})

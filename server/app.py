@@ -12,14 +12,32 @@ from pathlib import Path
 
 from aiohttp import web
 
-from . import client_address, security
-from .api import catalog, counters, errors, live_api, meta, registry, session, tickets  # noqa: F401  (registers routes)
-from .auth import LoginThrottle, Sessions
-from .backup import hold_server_lock
-from .config import Config
-from .domain.clock import Clock, SystemClock
-from .domain.queue_policy import QueuePolicy
-from .keys import (
+from display import pages as display_pages
+from display import service as display_service
+from kiosk import pages as kiosk_pages
+from printers import service as printing
+from server import scheduler
+from server.api import (
+    appointments,
+    calendar,
+    catalog,
+    counters,
+    live_api,
+    meta,
+    ratings,
+    registry,
+    reports,
+    session,
+    slogans,
+    steps,
+    tickets,
+)
+from server.auth import LoginThrottle, Sessions
+from server.config import Config
+from server.domain.clock import Clock, SystemClock
+from server.domain.queue_policy import QueuePolicy
+from server.hub import push
+from server.keys import (
     AFTER_ISSUE,
     CLOCK,
     CONFIG,
@@ -27,26 +45,36 @@ from .keys import (
     POLICY,
     READ_CACHE,
     READER,
-    REQUEST_HOOKS,
     SERVICE_TIMES,
     SERVICES,
     SESSIONS,
     THROTTLE,
     WRITER,
 )
-from .live import LiveHub
-from .live_limits import LiveLimits
-from .middleware import auth_middleware, security_headers
-from .services.estimate import ServiceTimes
-from .store import accounts
-from .store.catalog_cache import CatalogCache
-from .store.db import connect
-from .store.integrity import problem_from
-from .store.writer import Writer
-from .tasks import cancel_and_wait
+from server.live import LiveHub
+from server.ops import devices
+from server.ops.backup import hold_server_lock
+from server.pages.admin import accounts as admin_accounts
+from server.pages.admin import calendar as admin_calendar
+from server.pages.admin import catalog as admin_catalog
+from server.pages.admin import devices as admin_devices
+from server.pages.admin import site as admin_site
+from server.pages.booking import pages as booking_pages
+from server.pages.console import pages as console_pages
+from server.pages.reports import pages as reports_pages
+from server.services.estimate import ServiceTimes
+from server.store import accounts
+from server.store.catalog_cache import CatalogCache
+from server.store.db import connect
+from server.store.integrity import problem_from
+from server.store.writer import Writer
+from server.tasks import cancel_and_wait
+from server.web import client_address, errors, security
+from server.web.live_limits import LiveLimits
+from server.web.middleware import auth_middleware, security_headers
 
 log = logging.getLogger(__name__)
-STATIC = Path(__file__).parent / "static"
+STATIC = Path(__file__).parent / "web" / "static"
 
 # Each part of the system adds its pages, handlers and background workers here.
 Part = Callable[[web.Application], None]
@@ -106,54 +134,46 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
         reader.close()
 
 
-# The parts beside the spine. Each module may declare API operations (imported before the routes
-# are built) and may have `setup(app)` to add pages, cleanup contexts and hooks. A part that is
-# not written yet is skipped; a part whose own import fails raises.
-PART_MODULES = (
-    "server.scheduler",
-    "printers.service",
-    "kiosk.pages",
-    "display.pages",
-    "display.service",
-    "server.api.slogans",
-    "server.api.steps",
-    "server.api.ratings",
-    "server.api.calendar",
-    "server.api.appointments",
-    "server.api.reports",
-    "server.api.admin",
-    "server.console",
-    "server.admin_pages",
-    "server.admin_calendar_pages",
-    "server.reports_pages",
-    "server.booking_pages",
-    "server.pages",
-    "server.security",
-    "server.devices",
-    "server.sync_client",
+# Every API module, in the order its routes are added (the OpenAPI document lists them in this order).
+API_GROUPS: tuple[registry.Api, ...] = (
+    session.api, tickets.api, counters.api, catalog.api, live_api.api, steps.api, ratings.api, slogans.api,
+    calendar.api, appointments.api, reports.api, printing.api, display_pages.api,
+)
+
+# The parts beside the spine: each adds its pages, cleanup contexts, jobs and subscriptions in `setup(app)`.
+PARTS: tuple[Part, ...] = (
+    scheduler.setup,
+    printing.setup,
+    kiosk_pages.setup,
+    display_pages.setup,
+    display_service.setup,
+    steps.setup,
+    calendar.setup,
+    appointments.setup,
+    reports.setup,
+    console_pages.setup,
+    admin_site.setup,
+    admin_catalog.setup,
+    admin_accounts.setup,
+    admin_devices.setup,
+    admin_calendar.setup,
+    reports_pages.setup,
+    booking_pages.setup,
+    security.setup,
+    devices.setup,
+    push.setup,
 )
 
 
-def parts() -> list[Part]:
-    import importlib
-
-    found: list[Part] = []
-    for module in PART_MODULES:
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name and module.startswith(exc.name):
-                continue
-            raise
-        setup = getattr(mod, "setup", None)
-        if setup is not None:
-            found.append(setup)
-    return found
+def operations() -> list[registry.Operation]:
+    return [op for group in API_GROUPS for op in group.operations]
 
 
 def create_app(config: Config, *, clock: Clock | None = None) -> web.Application:
     app = web.Application(
-        middlewares=[security_headers, errors.error_middleware, auth_middleware],
+        # Outermost first: headers on every answer, errors as JSON, who is asking, then what that costs.
+        middlewares=[security_headers, errors.error_middleware, auth_middleware, security.rate_limit,
+                     devices.last_seen],
         client_max_size=config.server.max_body_kb * 1024,
     )
     app[CONFIG] = config
@@ -164,13 +184,11 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
     app[THROTTLE] = LoginThrottle()
     app[SERVICES] = {}
     app[AFTER_ISSUE] = []
-    app[REQUEST_HOOKS] = []
     app.cleanup_ctx.append(_store)
     app.on_shutdown.append(_close_live_sockets)
-    setups = parts()
-    registry.add_routes(app)
+    registry.add_routes(app, operations())
     meta.add_routes(app)
     app.router.add_static("/static/", STATIC, name="static", append_version=True)
-    for setup in setups:
+    for setup in PARTS:
         setup(app)
     return app

@@ -17,9 +17,9 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .domain.errors import DomainError, Forbidden
-from .store import accounts
-from .store.tx import Tx
+from server.domain.errors import DomainError, Forbidden
+from server.store import accounts
+from server.store.tx import Tx
 
 PEOPLE = ("admin", "leader", "staff")
 DEVICES = ("kiosk", "display", "rating")
@@ -106,15 +106,12 @@ class Principal:
 PUBLIC = Principal(role="public")
 
 
-def allowed(principal: Principal, operation: str) -> bool:
-    roles = PERMISSIONS.get(operation)
-    if roles is None:
-        raise KeyError(f"operation {operation} has no permission entry")
+def allowed(principal: Principal, roles: frozenset[str]) -> bool:
     return principal.role in roles
 
 
-def require(principal: Principal, operation: str) -> None:
-    if not allowed(principal, operation):
+def require(principal: Principal, roles: frozenset[str]) -> None:
+    if not allowed(principal, roles):
         if principal.role == "public":
             raise DomainError("auth_required", status=401)
         raise Forbidden("forbidden_role", role=principal.role)

@@ -8,14 +8,14 @@ from typing import Any
 
 from aiohttp import web
 
-from .auth import LoginThrottle, Principal, Sessions
-from .config import Config
-from .domain.clock import Clock
-from .domain.queue_policy import QueuePolicy
-from .live import LiveHub
-from .services.estimate import ServiceTimes
-from .store.catalog_cache import CatalogCache
-from .store.writer import Writer
+from server.auth import LoginThrottle, Principal, Sessions
+from server.config import Config
+from server.domain.clock import Clock
+from server.domain.queue_policy import QueuePolicy
+from server.live import LiveHub
+from server.services.estimate import ServiceTimes
+from server.store.catalog_cache import CatalogCache
+from server.store.writer import Writer
 
 CONFIG = web.AppKey("config", Config)
 CLOCK = web.AppKey("clock", Clock)
@@ -30,10 +30,6 @@ SERVICES = web.AppKey("services", dict[str, Any])
 # Called after a ticket is issued, with (request, principal, result, payload); may add to the payload
 # (the printers add the print job's state). Must not block: printing is queued, never awaited.
 AFTER_ISSUE = web.AppKey("after_issue", list[Callable[..., None]])
-# Called by the auth middleware with (request, principal, received_at) once it knows who is asking, before the handler;
-# may raise a DomainError (the rate limit does). Plain calls, not middlewares: each middleware layer costs
-# every request a coroutine.
-REQUEST_HOOKS = web.AppKey("request_hooks", list[Callable[[web.Request, Principal, float], None]])
 SCHEDULER = web.AppKey("scheduler", Any)  # apscheduler AsyncIOScheduler; parts add jobs in their setup()
 # Who is asking, set by the auth middleware on every request.
 PRINCIPAL = web.RequestKey("principal", Principal)

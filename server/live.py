@@ -25,11 +25,10 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from server.store.tx import Published
 from server.tasks import cancel_and_wait
-
-from . import jsonio
-from .live_limits import AddressCount, LiveLimits, buffered, cut_off, shrink_send_buffer
-from .store.tx import Published
+from server.web import jsonio
+from server.web.live_limits import AddressCount, LiveLimits, buffered, cut_off, shrink_send_buffer
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ import secrets
 import sys
 from pathlib import Path
 
-from .domain.errors import Invalid
-from .messages import register, text
+from server.domain.errors import Invalid
+from server.messages import register, text
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256  # the sign-in form takes no longer one: a longer password could never be used

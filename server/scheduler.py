@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from .keys import CONFIG, SCHEDULER, SERVICES
+from server.keys import CONFIG, SCHEDULER, SERVICES
 
 log = logging.getLogger(__name__)
 

@@ -16,14 +16,14 @@ from argon2 import PasswordHasher
 from sqlite_utils import Database
 
 from display.led.emulator import LedEmulator
-from printers.emulator import PrinterEmulator
+from printers.emulator.server import PrinterEmulator
 from server import auth as auth_module
 from server.app import create_app
 from server.config import Config, from_dict
-from server.demo import seed_demo
+from server.demo.catalogue import seed_demo
 from server.domain.clock import FakeClock
 from server.keys import WRITER
-from server.store import schema
+from server.store import migrations
 from server.store.db import connect
 from server.store.tx import Tx
 from tests.procs import LOAD_TEST_LIMITS
@@ -71,7 +71,7 @@ def demo_db_template(tmp_root: Path) -> Path:
     if "path" not in _TEMPLATE:
         path = tmp_root / "demo-template.db"
         conn = connect(path)
-        schema.apply(Database(conn))
+        migrations.apply(Database(conn))
         conn.execute("BEGIN IMMEDIATE")
         seed_demo(Tx(conn, "office"), MONDAY_9AM.timestamp())
         conn.execute("COMMIT")

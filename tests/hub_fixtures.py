@@ -19,6 +19,7 @@ from server.domain.clock import FakeClock, epoch
 from server.domain.tickets import Outcome
 from server.keys import CONFIG, POLICY, WRITER
 from server.services import queue
+from server.services.context import Ctx
 from server.services.ratings import RatingRequest, rate
 from server.store.db import connect
 from tests.conftest import MONDAY_9AM, make_config, seed
@@ -96,8 +97,8 @@ async def seeded(app: web.Application) -> None:
     await seed(app, MONDAY_9AM.timestamp())
 
 
-def ctx(app: web.Application, clock: FakeClock) -> queue.Ctx:
-    return queue.Ctx(now=epoch(clock.now()), tz=app[CONFIG].tz, policy=app[POLICY], actor="user:canbo1", user_id=3)
+def ctx(app: web.Application, clock: FakeClock) -> Ctx:
+    return Ctx(now=epoch(clock.now()), tz=app[CONFIG].tz, policy=app[POLICY], actor="user:canbo1", user_id=3)
 
 
 async def run_day(app: web.Application, clock: FakeClock, day: int, tickets: int, rng: random.Random) -> int:

@@ -271,7 +271,7 @@ async def test_a_constraint_the_database_enforces_is_answered_without_its_text(a
     """Whatever else the database refuses: a sentence for the person, SQLite's words only in the log."""
     from aiohttp import web
 
-    from server.api.errors import error_middleware
+    from server.web.errors import error_middleware
 
     async def refused(request: web.Request) -> web.Response:
         raise sqlite3.IntegrityError("UNIQUE constraint failed: tickets.day, tickets.number")

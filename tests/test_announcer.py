@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from display.announcer import CHIME_NAME, Announcement, Announcer
-from display.chime import chime_wav
-from display.phrases import AnnouncementTemplate, counter_spoken, display_text_for, phrase_for, ticket_spoken
-from display.tts import SpeechRenderer, VoiceSettings, audio_name
+from display.voice.announcer import CHIME_NAME, Announcement, Announcer
+from display.voice.chime import chime_wav
+from display.voice.phrases import AnnouncementTemplate, counter_spoken, display_text_for, phrase_for, ticket_spoken
+from display.voice.tts import SpeechRenderer, VoiceSettings, audio_name
 
 needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="apt-get install espeak-ng")
 needs_sox = pytest.mark.skipif(shutil.which("sox") is None, reason="apt-get install sox")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from server.backup import (
+from server.ops.backup import (
     BackupError,
     ServerRunning,
     backup_database,

@@ -16,6 +16,7 @@ from server.domain.clock import FakeClock, epoch
 from server.domain.errors import NotFound
 from server.keys import WRITER
 from server.services import queue
+from server.services.context import Ctx
 from server.store.tx import Tx
 
 from .conftest import issue
@@ -23,8 +24,8 @@ from .conftest import issue
 RENAMED = "Đăng ký khai sinh (mẫu mới)"
 
 
-def _ctx(config: Config, clock: FakeClock) -> queue.Ctx:
-    return queue.Ctx(now=epoch(clock.now()), tz=config.tz, policy=policy_from(config), actor="kiosk")
+def _ctx(config: Config, clock: FakeClock) -> Ctx:
+    return Ctx(now=epoch(clock.now()), tz=config.tz, policy=policy_from(config), actor="kiosk")
 
 
 def _edit_catalogue(tx: Tx) -> None:

@@ -112,7 +112,7 @@ def test_install_builds_the_venv_with_the_motcua_entry_point(tmp_path: Path) -> 
     entry = tmp_path / "opt/motcua/bin/motcua"
     assert os.access(entry, os.X_OK)
     assert "server.cli" in entry.read_text()
-    done = run(tmp_path / "opt/motcua/bin/python", "-c", "import server.backup as b; print(b.__file__)",
+    done = run(tmp_path / "opt/motcua/bin/python", "-c", "import server.ops.backup as b; print(b.__file__)",
                cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(str(tmp_path / "opt/motcua/lib"))

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from server.reports.queries import report_queries
-from server.store import ratings, schema
+from server.store import migrations, ratings
 from server.store.db import connect
 from server.store.tx import Tx
 
@@ -19,7 +19,7 @@ TYPES = ("ticket.issue", "ticket.call", "ticket.recall", "ticket.transfer", "tic
 
 def _db(tmp_path: Path) -> sqlite3.Connection:
     conn = connect(tmp_path / "motcua.db")
-    schema.apply(Database(conn))
+    migrations.apply(Database(conn))
     tx = Tx(conn, "office")
     for n, type_ in enumerate(TYPES * 3):
         tx.emit(type_, at=1_795_399_200 + n, day=DAY, ticket_id=f"t{n % 6}", counter_id=1 + n % 2)

@@ -124,4 +124,4 @@ async def _held_is_head(hub: Any, app: Any, code: str) -> bool:
 
 @pytest.fixture(autouse=True)
 def _quiet_sync_logs(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level("ERROR", logger="server.sync_client")
+    caplog.set_level("ERROR", logger="server.hub.push")

@@ -8,11 +8,11 @@ import time
 
 import pytest
 
+from server.demo.simulate import simulate
 from server.domain.clock import FakeClock
 from server.hub.figures import hub_report, office_report
 from server.hub.store import HubStore
 from server.keys import CONFIG, SERVICES
-from server.simulate import simulate
 from server.store.db import connect
 from tests.conftest import MONDAY_9AM
 from tests.hub_fixtures import centre_app, head_seq, until

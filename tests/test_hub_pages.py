@@ -16,11 +16,11 @@ from openpyxl import load_workbook
 
 from server.auth import hash_password
 from server.config import from_dict
+from server.demo.simulate import simulate
 from server.domain.clock import FakeClock
 from server.hub.app import STORE, create_hub_app
 from server.hub.figures import office_report
 from server.reports import service
-from server.simulate import simulate
 from tests.conftest import TZ
 from tests.hub_fixtures import push_all
 

@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from server.demo.simulate import simulate
 from server.hub.protocol import parse_batch
 from server.hub.store import HubStore
-from server.simulate import simulate
 from server.store import sync as sync_store
 from server.store.db import connect
 from tests.hub_fixtures import until

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from server.api.registry import OPERATIONS
+from server.app import operations
 from server.domain import appointments as rules
 from server.domain.errors import DomainError
 
@@ -171,7 +171,7 @@ async def test_a_405_names_the_allowed_methods(client: TestClient) -> None:
 
 def test_every_declared_integer_path_parameter_is_an_integer_route() -> None:
     """The route's pattern and the document's type come from one place: `\\d+` in the path."""
-    for op in OPERATIONS:
+    for op in operations():
         for name, pattern in re.findall(r"\{(\w+)(?::([^}]*))?\}", op.path):
             if name.endswith("_id") and name != "ticket_id":
                 assert pattern == r"\d+", (op.op_id, name)

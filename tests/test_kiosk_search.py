@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kiosk.search import fold, score, search
-from server.demo import PROCEDURES
+from server.demo.catalogue import PROCEDURES
 
 # The demo catalogue as the kiosk receives it (listProcedures rows carry these keys).
 CATALOGUE: list[dict[str, Any]] = [

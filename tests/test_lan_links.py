@@ -12,7 +12,7 @@ from aiohttp.test_utils import TestClient
 from yarl import URL
 
 from server.config import Config
-from server.lan import lan_address, reachable_origin
+from server.web.lan import lan_address, reachable_origin
 
 from .conftest import issue, make_config
 from .test_admin import admin_session

@@ -8,8 +8,8 @@ import pytest
 from escpos.printer import File, Network
 
 from printers.connectors import MemoryPrinters, PrinterConfig, open_connector, paper_status
-from printers.escpos_bytes import write_ticket
-from printers.layout import TicketLayout
+from printers.ticket.escpos_bytes import write_ticket
+from printers.ticket.layout import TicketLayout
 from tests.test_printer_layout import make_slip
 
 

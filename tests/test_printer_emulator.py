@@ -1,4 +1,4 @@
-"""Specs for printers/emulator.py and printers/escpos_stream.py: a faithful stand-in for a network printer."""
+"""Specs for the ESC/POS emulator (printers/emulator/): a faithful stand-in for a network printer."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from printers.emulator import PAPER_OK, PAPER_OUT, PrinterEmulator
-from printers.escpos_bytes import ticket_bytes
-from printers.escpos_stream import Cut, EscposStream, Raster, StatusQuery, TextLine
-from printers.layout import TicketLayout
+from printers.emulator.escpos_stream import Cut, EscposStream, Raster, StatusQuery, TextLine
+from printers.emulator.server import PAPER_OK, PAPER_OUT, PrinterEmulator
+from printers.ticket.escpos_bytes import ticket_bytes
+from printers.ticket.layout import TicketLayout
 from tests.test_printer_layout import make_slip
 
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr not installed")

@@ -7,8 +7,8 @@ import unicodedata
 import pytest
 from escpos.capabilities import get_profile
 
-from printers.escpos_bytes import cp1258_form, ticket_bytes
-from printers.layout import TicketLayout
+from printers.ticket.escpos_bytes import cp1258_form, ticket_bytes
+from printers.ticket.layout import TicketLayout
 from tests.test_printer_layout import make_slip
 
 GS_V_0 = b"\x1dv0"

@@ -17,8 +17,8 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from printers.connectors import PrinterConfig, open_connector, paper_status
-from printers.emulator import PrinterEmulator
-from printers.readback import read_number
+from printers.emulator.readback import read_number
+from printers.emulator.server import PrinterEmulator
 from printers.service import service_of
 from server.app import create_app
 from server.domain.clock import FakeClock

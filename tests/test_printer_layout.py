@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from PIL import Image
 
-from printers.layout import TicketLayout, TicketSlip, render_ticket
-from printers.readback import ocr, read_number
-from printers.typeface import font, text_width, wrap
+from printers.emulator.readback import ocr, read_number
+from printers.ticket.layout import TicketLayout, TicketSlip, render_ticket
+from printers.ticket.typeface import font, text_width, wrap
 
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr not installed")
 

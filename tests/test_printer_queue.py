@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from printers.connectors import MemoryPrinters, PrinterConfig, open_connector
-from printers.emulator import PrinterEmulator
-from printers.escpos_stream import EscposStream, TextLine
+from printers.emulator.escpos_stream import EscposStream, TextLine
+from printers.emulator.readback import ocr, read_number
+from printers.emulator.server import PrinterEmulator
 from printers.jobs import PrinterState
 from printers.queue import PrinterManager, PrinterWorker
-from printers.readback import ocr, read_number
 from tests.test_printer_emulator import needs_tesseract, wait_until
 from tests.test_printer_layout import make_slip
 

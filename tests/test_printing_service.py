@@ -11,7 +11,7 @@ import pytest
 from aiohttp import WSMsgType, web
 from aiohttp.test_utils import TestClient
 
-from printers.emulator import PrinterEmulator
+from printers.emulator.server import PrinterEmulator
 from printers.service import PrintService, service_of
 from server.app import create_app
 from server.config import Config, ConfigError, from_dict

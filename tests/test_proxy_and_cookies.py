@@ -17,7 +17,7 @@ from server.auth import LoginThrottle
 from server.config import ConfigError
 from server.domain.clock import FakeClock
 from server.domain.errors import DomainError
-from server.security import settings
+from server.web.security import settings
 
 from .conftest import make_config, use_demo_db
 

@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from server.domain.queue_policy import CounterScope, QueuePolicy, Streaks, next_for
 from server.domain.tickets import Status, Ticket
-from server.store import schema, tickets
+from server.store import migrations, tickets
 from server.store.db import connect
 
 POLICY = QueuePolicy(priority_burst=2, appointment_burst=1, normal_max_wait_s=600, appointment_early_s=900)
@@ -17,7 +17,7 @@ POLICY = QueuePolicy(priority_burst=2, appointment_burst=1, normal_max_wait_s=60
 
 def test_heads_choose_like_the_full_queue(tmp_path: Path) -> None:
     conn = connect(tmp_path / "q.db")
-    schema.apply(Database(conn))
+    migrations.apply(Database(conn))
     rng = random.Random(7)
     scope = CounterScope(counter_id=3, field_ids=frozenset({1, 2}), procedure_ids=frozenset({9}))
     all_tickets = []
@@ -42,7 +42,7 @@ def test_heads_choose_like_the_full_queue(tmp_path: Path) -> None:
 def test_insert_keeps_every_column_of_new_and_already_called_tickets(tmp_path: Path) -> None:
     """A just-issued ticket binds only the columns it has; one merged in already served binds them all."""
     conn = connect(tmp_path / "q.db")
-    schema.apply(Database(conn))
+    migrations.apply(Database(conn))
     new = Ticket(id="N1", day="2026-11-23", number="1001", series="HT", seq=1, procedure_id=1, field_id=1,
                  status=Status.WAITING, arrival_at=10.0, issued_at=10.0, public_token="pn", priority="elderly",
                  kiosk_id="k1", session_id="s1", slot_at=99.0)
@@ -100,7 +100,7 @@ def test_waiting_counts_and_position_match_the_whole_queue(tmp_path: Path, monke
 
     monkeypatch.setattr(tickets, "_TAIL", 5)  # exercise the count-from-the-head path in a small hall too
     conn = connect(tmp_path / "q.db")
-    schema.apply(Database(conn))
+    migrations.apply(Database(conn))
     rng = random.Random(11)
     live: dict[str, Ticket] = {}
     for i in range(400):

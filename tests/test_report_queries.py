@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
+from server.demo.simulate import simulate
 from server.reports.definitions import GROUP_NAMES
 from server.reports.queries import Sql, report_queries
-from server.simulate import simulate
 from tests.pg import pg_dsn, pg_server  # noqa: F401  (fixtures)
 
 GROUPS = ("all", *GROUP_NAMES)  # the office's groupings (the hub adds its own to the builders' tables)

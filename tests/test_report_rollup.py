@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
+from server.demo.simulate import simulate
 from server.keys import READER
 from server.reports import rollup as ru
 from server.reports.definitions import COUNTS, EVENT_COUNTS, GROUP_NAMES, PERCENTILES, RATINGS
 from server.reports.queries import report_queries
 from server.reports.refresh import refresh
-from server.simulate import simulate
 from server.store import rollup
 from server.store.db import connect
 from tests.test_mobile import KIOSK, admin_of, pair, upload  # noqa: F401  (the pair fixture)

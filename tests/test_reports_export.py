@@ -14,10 +14,10 @@ from openpyxl import load_workbook
 
 from server.cli import main
 from server.config import from_dict
+from server.demo.simulate import simulate
 from server.domain.clock import FakeClock
 from server.reports import export, service
 from server.reports.monthly import make_monthly
-from server.simulate import simulate
 from tests.conftest import TZ
 
 START, END = date(2026, 10, 1), date(2026, 10, 31)

@@ -14,14 +14,14 @@ from aiohttp.test_utils import TestClient
 
 from server.app import create_app
 from server.auth import LoginThrottle
-from server.backup import ServerRunning, restore_database
 from server.config import Config, ConfigError
-from server.devices import TRACKER
 from server.domain.clock import FakeClock
 from server.domain.errors import DomainError
 from server.keys import SERVICES
-from server.middleware import API_SECURITY_HEADERS, SECURITY_HEADERS
-from server.security import Bucket, settings
+from server.ops.backup import ServerRunning, restore_database
+from server.ops.devices import TRACKER
+from server.web.middleware import API_SECURITY_HEADERS, SECURITY_HEADERS
+from server.web.security import Bucket, settings
 
 from .conftest import DISPLAY, KIOSK, make_config, staff_at
 

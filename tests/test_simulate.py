@@ -13,10 +13,11 @@ import pytest
 from server.app import policy_from
 from server.cli import main
 from server.config import from_dict
-from server.demo import seed_catalog
-from server.reports import simulation
+from server.demo import office_model as simulation
+from server.demo.catalogue import seed_catalog
+from server.demo.simulate import simulate
 from server.services import queue
-from server.simulate import simulate
+from server.services.context import Ctx
 from server.store import tickets as ticket_store
 from server.store.db import open_database
 from server.store.tx import Tx
@@ -39,7 +40,7 @@ def live_event_data(tmp_path: Path) -> dict[str, set[str]]:
     conn.execute("BEGIN")
     tx = Tx(conn, "office")
     seed_catalog(tx, "demo", "Demo")
-    ctx = queue.Ctx(now=MONDAY_9AM.timestamp(), tz=TZ, policy=policy_from(from_dict({})))
+    ctx = Ctx(now=MONDAY_9AM.timestamp(), tz=TZ, policy=policy_from(from_dict({})))
     t = queue.issue(tx, ctx, queue.IssueRequest(procedure_id=4))["ticket"]
     queue.call_next(tx, ctx, 3)
     queue.recall(tx, ctx, 3, t.id)

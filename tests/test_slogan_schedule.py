@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from display.slogan_trigger import build_apscheduler_trigger
-from display.slogans import SloganSchedule, fire_times, next_fire
+from display.slogans.schedule import SloganSchedule, fire_times, next_fire
+from display.slogans.trigger import build_apscheduler_trigger
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 SLOGAN = "CCHC góp phần mang lại sự hài lòng của tổ chức, cá nhân"

@@ -12,7 +12,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from display.led.emulator import LedEmulator
-from display.slogans import fire_times
+from display.slogans.schedule import fire_times
 from server.config import Config
 from server.keys import SCHEDULER
 from server.services.slogans import schedule_of

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from server import sync_client
-from server.store import schema
+from server.hub import push as sync_client
+from server.store import migrations
 from server.store.db import connect
 
 
@@ -21,7 +21,7 @@ async def test_stopping_while_a_batch_is_read_closes_the_connection_after_the_re
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "centre.db"
     conn = connect(db)
-    schema.apply(Database(conn))
+    migrations.apply(Database(conn))
     conn.close()
     reading, release = threading.Event(), threading.Event()
     seen: dict[str, Any] = {}

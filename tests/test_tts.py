@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from display.phrases import phrase_for
 from display.settings import voice_config
-from display.tts import PYTTSX3, VOICES, Pyttsx3Engine, SpeechRenderer, VoiceSettings
+from display.voice.phrases import phrase_for
+from display.voice.tts import PYTTSX3, VOICES, Pyttsx3Engine, SpeechRenderer, VoiceSettings
 from server.config import ConfigError
 
 from .conftest import make_config
@@ -36,7 +36,7 @@ def rms(path: Path) -> float:
 
 
 def warnings_in(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "display.tts" and r.levelno == logging.WARNING]
+    return [r.getMessage() for r in caplog.records if r.name == "display.voice.tts" and r.levelno == logging.WARNING]
 
 
 def test_pyttsx3_is_the_default_backend(tmp_path: Path) -> None:
@@ -93,7 +93,7 @@ def test_a_voice_pyttsx3_refuses_falls_back_to_the_command_line_with_one_warning
 ) -> None:
     renderer = SpeechRenderer(tmp_path)
     monkeypatch.setitem(VOICES, "north", ("aav/no-such-voice", "vi"))  # libespeak-ng really refuses this id
-    with caplog.at_level(logging.WARNING, logger="display.tts"):
+    with caplog.at_level(logging.WARNING, logger="display.voice.tts"):
         first = renderer.render("số một", VoiceSettings())
         second = renderer.render("số hai", VoiceSettings())
     assert wav_seconds(first) > 0.3 and wav_seconds(second) > 0.3
@@ -112,7 +112,7 @@ def test_without_pyttsx3_the_command_line_speaks_and_the_log_says_what_to_instal
     monkeypatch.setitem(sys.modules, "pyttsx3", None)  # what `import pyttsx3` meets when it is not installed
     engine = Pyttsx3Engine()  # a fresh one: the process's engine has long been started
     renderer = SpeechRenderer(tmp_path, engine=engine)
-    with caplog.at_level(logging.WARNING, logger="display.tts"):
+    with caplog.at_level(logging.WARNING, logger="display.voice.tts"):
         for text in ("số một", "số hai"):
             assert wav_seconds(renderer.render(text, VoiceSettings())) > 0.3
     assert renderer.rendered_with == {"espeak-ng": 2}

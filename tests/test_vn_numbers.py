@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from display.vn_numbers import DIGITS, read_digits, read_number
+from display.voice.vn_numbers import DIGITS, read_digits, read_number
 
 ALL = range(10_000)
 

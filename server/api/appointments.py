@@ -14,19 +14,21 @@ from aiohttp import web
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field, model_validator
 
-from .. import auth
-from ..auth import Principal
-from ..domain import appointments as rules
-from ..domain.clock import epoch
-from ..domain.errors import Invalid, NotFound
-from ..keys import AFTER_ISSUE, CONFIG, READER, RECEIVED_AT, SCHEDULER, SERVICES, WRITER
-from ..security import CHECKIN_GUARD
-from ..services import appointments as service
-from ..services.views import local_now, ticket_detail
-from ..store import appointments as store
-from .calendar import HHMM, job_ctx
-from .common import decide, ok
-from .registry import Body, Query, operation
+from server import auth
+from server.api.calendar import HHMM, job_ctx
+from server.api.common import decide, ok
+from server.api.registry import Api, Body, Query
+from server.auth import Principal
+from server.domain import appointments as rules
+from server.domain.clock import epoch
+from server.domain.errors import Invalid, NotFound
+from server.keys import AFTER_ISSUE, CONFIG, READER, RECEIVED_AT, SCHEDULER, SERVICES, WRITER
+from server.services import appointments as service
+from server.services.views import local_now, ticket_detail
+from server.store import appointments as store
+from server.web.security import CHECKIN_GUARD
+
+api = Api()
 
 log = logging.getLogger(__name__)
 SETTINGS = web.AppKey("appointment_settings", service.Settings)
@@ -87,8 +89,8 @@ class SlotsQuery(Query):
     days: int = Field(default=14, ge=1, le=62)
 
 
-@operation("listAppointmentSlots", "GET", "/api/appointments/slots", "Free appointment slots (no personal data)",
-           tag="appointments", query=SlotsQuery, roles=auth.ANY, response={"type": "object", "required": ["slots"]})
+@api.operation("listAppointmentSlots", "GET", "/api/appointments/slots", "Free appointment slots (no personal data)",
+               tag="appointments", query=SlotsQuery, roles=auth.ANY, response={"type": "object", "required": ["slots"]})
 async def list_slots(request: web.Request, principal: Principal, query: SlotsQuery) -> web.Response:
     tz, now = request.app[CONFIG].tz, local_now(request.app)
     first = datetime.combine(query.day_from or now.date(), time(0), tzinfo=tz)
@@ -116,8 +118,8 @@ class SlotGridBody(Body):
         return self
 
 
-@operation("createAppointmentSlots", "POST", "/api/appointments/slots", "Create slots where the calendar is open",
-           tag="appointments", body=SlotGridBody, roles=frozenset({"admin"}), success=201)
+@api.operation("createAppointmentSlots", "POST", "/api/appointments/slots", "Create slots where the calendar is open",
+               tag="appointments", body=SlotGridBody, roles=frozenset({"admin"}), success=201)
 async def create_slots(request: web.Request, principal: Principal, body: SlotGridBody) -> web.Response:
     made = await decide(request, principal, service.create_slots, body.procedure_id, body.day_from, body.day_to,
                         body.weekdays, time.fromisoformat(body.start), time.fromisoformat(body.end), body.length_min,
@@ -144,8 +146,8 @@ def _answer(request: web.Request, a: dict[str, Any], status: int = 200) -> web.R
               status=status)
 
 
-@operation("bookAppointment", "POST", "/api/appointments", "Book a slot (public page, or staff for a caller)",
-           tag="appointments", body=BookBody, roles=auth.ANY, success=201, response=APPT)
+@api.operation("bookAppointment", "POST", "/api/appointments", "Book a slot (public page, or staff for a caller)",
+               tag="appointments", body=BookBody, roles=auth.ANY, success=201, response=APPT)
 async def book(request: web.Request, principal: Principal, body: BookBody) -> web.Response:
     channel = body.channel if principal.is_person else "web"
     a = await decide(request, principal, service.book, request.app[SETTINGS], body.slot_id, body.name, body.phone,
@@ -166,8 +168,8 @@ def _phone(principal: Principal, phone: str | None) -> str | None:
     return phone
 
 
-@operation("getAppointment", "GET", "/api/appointments/{code:[A-Za-z0-9]+}", "A booking (masked)",
-           tag="appointments", path_schemas=CODE_IN_PATH, query=PhoneQuery, roles=auth.ANY, response=APPT)
+@api.operation("getAppointment", "GET", "/api/appointments/{code:[A-Za-z0-9]+}", "A booking (masked)",
+               tag="appointments", path_schemas=CODE_IN_PATH, query=PhoneQuery, roles=auth.ANY, response=APPT)
 async def get_appointment(request: web.Request, principal: Principal, code: str, query: PhoneQuery) -> web.Response:
     return _answer(request, service.find(request.app[READER], code, _phone(principal, query.phone)))
 
@@ -177,15 +179,15 @@ class ChangeBody(Body):
     slot_id: int | None = Field(default=None, ge=1)
 
 
-@operation("cancelAppointment", "POST", "/api/appointments/{code:[A-Za-z0-9]+}/cancel", "Cancel a booking",
-           tag="appointments", path_schemas=CODE_IN_PATH, body=ChangeBody, roles=auth.ANY, response=APPT)
+@api.operation("cancelAppointment", "POST", "/api/appointments/{code:[A-Za-z0-9]+}/cancel", "Cancel a booking",
+               tag="appointments", path_schemas=CODE_IN_PATH, body=ChangeBody, roles=auth.ANY, response=APPT)
 async def cancel(request: web.Request, principal: Principal, code: str, body: ChangeBody) -> web.Response:
     a = await decide(request, principal, service.cancel, code, _phone(principal, body.phone), quick=True)
     return _answer(request, a)
 
 
-@operation("rescheduleAppointment", "POST", "/api/appointments/{code:[A-Za-z0-9]+}/reschedule", "Move a booking",
-           tag="appointments", path_schemas=CODE_IN_PATH, body=ChangeBody, roles=auth.ANY, response=APPT)
+@api.operation("rescheduleAppointment", "POST", "/api/appointments/{code:[A-Za-z0-9]+}/reschedule", "Move a booking",
+               tag="appointments", path_schemas=CODE_IN_PATH, body=ChangeBody, roles=auth.ANY, response=APPT)
 async def reschedule(request: web.Request, principal: Principal, code: str, body: ChangeBody) -> web.Response:
     if body.slot_id is None:
         raise Invalid("invalid_input", detail="slot_id is required")
@@ -199,9 +201,9 @@ class CheckInBody(Body):
                       " its QR", json_schema_extra={"pattern": f"^{rules.TYPED_CODE.pattern}$"})
 
 
-@operation("checkInAppointment", "POST", "/api/appointments/check-in", "Check in a booking: issues its ticket",
-           tag="appointments", body=CheckInBody, roles=KIOSK_OR_STAFF, success=201,
-           response={"type": "object", "required": ["id", "number", "procedure", "issued_at", "waiting_ahead"]})
+@api.operation("checkInAppointment", "POST", "/api/appointments/check-in", "Check in a booking: issues its ticket",
+               tag="appointments", body=CheckInBody, roles=KIOSK_OR_STAFF, success=201,
+               response={"type": "object", "required": ["id", "number", "procedure", "issued_at", "waiting_ahead"]})
 async def check_in(request: web.Request, principal: Principal, body: CheckInBody) -> web.Response:
     guard, now = request.app[CHECKIN_GUARD], request[RECEIVED_AT]
     guard.attempt(principal, now)
@@ -235,8 +237,8 @@ class DayQuery(Query):
     day: date | None = None
 
 
-@operation("listAppointments", "GET", "/api/appointments", "A day's bookings for the staff console (unmasked)",
-           tag="appointments", query=DayQuery, roles=auth.STAFF, response={"type": "object",
+@api.operation("listAppointments", "GET", "/api/appointments", "A day's bookings for the staff console (unmasked)",
+               tag="appointments", query=DayQuery, roles=auth.STAFF, response={"type": "object",
                                                                           "required": ["appointments", "counts"]})
 async def list_appointments(request: web.Request, principal: Principal, query: DayQuery) -> web.Response:
     day = (query.day or local_now(request.app).date()).isoformat()
@@ -245,18 +247,18 @@ async def list_appointments(request: web.Request, principal: Principal, query: D
     return ok({"day": day, "appointments": rows, "counts": store.counts(conn, day)})
 
 
-@operation("exportAppointmentData", "GET", "/api/appointments/{code:[A-Za-z0-9]+}/personal-data",
-           "Everything held about one booking code (a data subject's request)", tag="appointments",
-           path_schemas=CODE_IN_PATH, roles=frozenset({"admin"}))
+@api.operation("exportAppointmentData", "GET", "/api/appointments/{code:[A-Za-z0-9]+}/personal-data",
+               "Everything held about one booking code (a data subject's request)", tag="appointments",
+               path_schemas=CODE_IN_PATH, roles=frozenset({"admin"}))
 async def export_data(request: web.Request, principal: Principal, code: str) -> web.Response:
     conn = request.app[READER]
     a = service.find(conn, code, None)
     return ok({"appointment": a, "events": store.events_of(conn, a["id"])})
 
 
-@operation("getAppointmentQr", "GET", "/api/appointments/{code:[A-Za-z0-9]+}/qr.svg", "The booking code as a QR",
-           tag="appointments", path_schemas=CODE_IN_PATH, roles=auth.ANY, response={"type": "string"},
-           media=("image/svg+xml",))
+@api.operation("getAppointmentQr", "GET", "/api/appointments/{code:[A-Za-z0-9]+}/qr.svg", "The booking code as a QR",
+               tag="appointments", path_schemas=CODE_IN_PATH, roles=auth.ANY, response={"type": "string"},
+               media=("image/svg+xml",))
 async def qr(request: web.Request, principal: Principal, code: str) -> web.Response:
     import qrcode.image.svg  # loaded on the first QR drawn, not with the server
 

@@ -13,20 +13,22 @@ from aiohttp import web
 from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field, field_validator, model_validator
 
-from .. import auth
-from ..auth import Principal
-from ..domain.clock import epoch
-from ..domain.errors import DomainError, Invalid, NotFound
-from ..keys import CLOCK, CONFIG, LIVE, POLICY, READER, SCHEDULER, WRITER
-from ..services import calendar as service
-from ..services import mobile
-from ..services.queue import Ctx
-from ..services.views import local_now
-from ..store import accounts
-from ..store import calendar as store
-from ..store.tx import Tx
-from .common import decide, ok
-from .registry import Body, Query, operation
+from server import auth
+from server.api.common import decide, ok
+from server.api.registry import Api, Body, Query
+from server.auth import Principal
+from server.domain.clock import epoch
+from server.domain.errors import DomainError, Invalid, NotFound
+from server.keys import CLOCK, CONFIG, LIVE, POLICY, READER, SCHEDULER, WRITER
+from server.services import calendar as service
+from server.services import mobile
+from server.services.context import Ctx
+from server.services.views import local_now
+from server.store import accounts
+from server.store import calendar as store
+from server.store.tx import Tx
+
+api = Api()
 
 log = logging.getLogger(__name__)
 ADMIN = frozenset({"admin"})
@@ -74,20 +76,20 @@ NOW_SCHEMA = {"type": "object", "required": ["open", "session", "opens_at", "clo
                                              "procedures_next_open"]}
 
 
-@operation("getCalendarNow", "GET", "/api/calendar/now", "Open now? The session, next opening, offered procedures",
-           tag="calendar", roles=auth.ANY,
-           response=NOW_SCHEMA)
+@api.operation("getCalendarNow", "GET", "/api/calendar/now", "Open now? The session, next opening, offered procedures",
+               tag="calendar", roles=auth.ANY,
+               response=NOW_SCHEMA)
 async def get_now(request: web.Request, principal: Principal) -> web.Response:
     return ok(service.calendar_now(request.app[READER], local_now(request.app)))
 
 
-@operation("getCalendar", "GET", "/api/calendar", "The calendar rules", tag="calendar", roles=READERS)
+@api.operation("getCalendar", "GET", "/api/calendar", "The calendar rules", tag="calendar", roles=READERS)
 async def get_calendar(request: web.Request, principal: Principal) -> web.Response:
     return ok(store.rules(request.app[READER]))
 
 
-@operation("getSession", "GET", "/api/sessions/{session}", "A session: type, tags, place and ticket counts",
-           tag="calendar", roles=READERS)
+@api.operation("getSession", "GET", "/api/sessions/{session}", "A session: type, tags, place and ticket counts",
+               tag="calendar", roles=READERS)
 async def get_session(request: web.Request, principal: Principal, session: str) -> web.Response:
     found = store.session(request.app[READER], session)
     if found is None:
@@ -129,8 +131,8 @@ class HoursBody(Body):
     hours: list[HoursRow] = Field(max_length=50)
 
 
-@operation("putCalendarHours", "PUT", "/api/calendar/hours", "Replace the weekly opening hours", tag="calendar",
-           body=HoursBody, roles=ADMIN)
+@api.operation("putCalendarHours", "PUT", "/api/calendar/hours", "Replace the weekly opening hours", tag="calendar",
+               body=HoursBody, roles=ADMIN)
 async def put_hours(request: web.Request, principal: Principal, body: HoursBody) -> web.Response:
     rows = [h.model_dump() for h in body.hours]
     await decide(request, principal, _audited("calendar.hours", store.replace_hours), rows)
@@ -148,14 +150,14 @@ def _day(raw: str) -> str:
         raise Invalid("calendar_invalid", detail=f"{raw!r} is not a date YYYY-MM-DD") from exc
 
 
-@operation("putHoliday", "PUT", "/api/calendar/holidays/{day}", "Close a whole day (public holiday)",
-           tag="calendar", body=HolidayBody, roles=ADMIN)
+@api.operation("putHoliday", "PUT", "/api/calendar/holidays/{day}", "Close a whole day (public holiday)",
+               tag="calendar", body=HolidayBody, roles=ADMIN)
 async def put_holiday(request: web.Request, principal: Principal, day: str, body: HolidayBody) -> web.Response:
     await decide(request, principal, _audited("calendar.holiday", store.put_holiday), _day(day), body.name)
     return ok({"day": _day(day), "name": body.name})
 
 
-@operation("deleteHoliday", "DELETE", "/api/calendar/holidays/{day}", "Reopen a day", tag="calendar", roles=ADMIN)
+@api.operation("deleteHoliday", "DELETE", "/api/calendar/holidays/{day}", "Reopen a day", tag="calendar", roles=ADMIN)
 async def delete_holiday(request: web.Request, principal: Principal, day: str) -> web.Response:
     if not await decide(request, principal, _audited("calendar.holiday_delete", store.delete_holiday), _day(day)):
         raise NotFound("calendar_rule_not_found", rule=day)
@@ -216,15 +218,15 @@ def _rule_json(body: Body) -> dict[str, Any]:
     return body.model_dump(mode="json")
 
 
-@operation("addSpecialDay", "POST", "/api/calendar/special-days", "Add a special day (tags, own hours)",
-           tag="calendar", body=SpecialDayBody, roles=ADMIN, success=201)
+@api.operation("addSpecialDay", "POST", "/api/calendar/special-days", "Add a special day (tags, own hours)",
+               tag="calendar", body=SpecialDayBody, roles=ADMIN, success=201)
 async def add_special(request: web.Request, principal: Principal, body: SpecialDayBody) -> web.Response:
     rid = await decide(request, principal, _audited("calendar.special", store.add_special_day), _rule_json(body))
     return ok({"id": rid, **_rule_json(body)}, status=201)
 
 
-@operation("addMobileSession", "POST", "/api/calendar/mobile-sessions", "Add a mobile session at a place",
-           tag="calendar", body=MobileBody, roles=ADMIN, success=201)
+@api.operation("addMobileSession", "POST", "/api/calendar/mobile-sessions", "Add a mobile session at a place",
+               tag="calendar", body=MobileBody, roles=ADMIN, success=201)
 async def add_mobile(request: web.Request, principal: Principal, body: MobileBody) -> web.Response:
     rid = await decide(request, principal, _audited("calendar.mobile", store.add_mobile), _rule_json(body))
     return ok({"id": rid, **_rule_json(body)}, status=201)
@@ -237,14 +239,15 @@ async def _delete(request: web.Request, principal: Principal, kind: str, rule_id
     return ok({"deleted": rule_id})
 
 
-@operation("deleteSpecialDay", "DELETE", "/api/calendar/special-days/{rule_id:\\d+}", "Remove a special day",
-           tag="calendar", roles=ADMIN)
+@api.operation("deleteSpecialDay", "DELETE", "/api/calendar/special-days/{rule_id:\\d+}", "Remove a special day",
+               tag="calendar", roles=ADMIN)
 async def delete_special(request: web.Request, principal: Principal, rule_id: int) -> web.Response:
     return await _delete(request, principal, "special", rule_id)
 
 
-@operation("deleteMobileSession", "DELETE", "/api/calendar/mobile-sessions/{rule_id:\\d+}", "Remove a mobile session",
-           tag="calendar", roles=ADMIN)
+@api.operation("deleteMobileSession", "DELETE", "/api/calendar/mobile-sessions/{rule_id:\\d+}",
+               "Remove a mobile session",
+               tag="calendar", roles=ADMIN)
 async def delete_mobile(request: web.Request, principal: Principal, rule_id: int) -> web.Response:
     return await _delete(request, principal, "mobile", rule_id)
 
@@ -254,15 +257,15 @@ class ClosingBody(Body):
         description="serve_all: counters serve until the hall is empty; close_waiting: cancel the waiting at close")
 
 
-@operation("putCalendarClosing", "PUT", "/api/calendar/closing", "What happens to the waiting at closing time",
-           tag="calendar", body=ClosingBody, roles=ADMIN)
+@api.operation("putCalendarClosing", "PUT", "/api/calendar/closing", "What happens to the waiting at closing time",
+               tag="calendar", body=ClosingBody, roles=ADMIN)
 async def put_closing(request: web.Request, principal: Principal, body: ClosingBody) -> web.Response:
     await decide(request, principal, _audited("calendar.at_close", service.set_at_close), body.at_close)
     return ok({"at_close": service.load_settings(request.app[READER]).at_close})
 
 
-@operation("closeWaitingTickets", "POST", "/api/calendar/close-waiting", "Close today's waiting tickets now",
-           tag="calendar", roles=frozenset({"admin", "leader"}))
+@api.operation("closeWaitingTickets", "POST", "/api/calendar/close-waiting", "Close today's waiting tickets now",
+               tag="calendar", roles=frozenset({"admin", "leader"}))
 async def close_waiting(request: web.Request, principal: Principal) -> web.Response:
     day = local_now(request.app).date().isoformat()
     closed = await decide(request, principal, service.close_waiting, day)
@@ -272,9 +275,9 @@ async def close_waiting(request: web.Request, principal: Principal) -> web.Respo
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
-@operation("importMobileSession", "POST", "/api/mobile/import",
-           "Merge a mobile-session file (JSON Lines, as uploaded) into this office; idempotent", tag="mobile",
-           roles=ADMIN, response={"type": "object", "required": ["changed", "rows", "first_import"]})
+@api.operation("importMobileSession", "POST", "/api/mobile/import",
+               "Merge a mobile-session file (JSON Lines, as uploaded) into this office; idempotent", tag="mobile",
+               roles=ADMIN, response={"type": "object", "required": ["changed", "rows", "first_import"]})
 async def import_mobile(request: web.Request, principal: Principal) -> web.Response:
     raw = await request.content.read(MAX_IMPORT_BYTES + 1)  # beyond the API's small body limit, on purpose
     if len(raw) > MAX_IMPORT_BYTES:
@@ -291,8 +294,9 @@ class ExportQuery(Query):
     session: str | None = Field(default=None, max_length=80)
 
 
-@operation("exportMobileSession", "GET", "/api/mobile/export", "A session's file for the office (JSON Lines)",
-           tag="mobile", query=ExportQuery, roles=ADMIN, response={"type": "string"}, media=("application/x-ndjson",))
+@api.operation("exportMobileSession", "GET", "/api/mobile/export", "A session's file for the office (JSON Lines)",
+               tag="mobile", query=ExportQuery, roles=ADMIN, response={"type": "string"},
+               media=("application/x-ndjson",))
 async def export_mobile(request: web.Request, principal: Principal, query: ExportQuery) -> web.Response:
     conn, cfg = request.app[READER], request.app[CONFIG]
     day = (query.day or local_now(request.app).date()).isoformat()

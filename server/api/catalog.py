@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..auth import Principal
-from ..keys import CONFIG, READER
-from ..store import catalog
-from .common import ok
-from .registry import operation
+from server.api.common import ok
+from server.api.registry import Api
+from server.auth import Principal
+from server.keys import CONFIG, READER
+from server.store import catalog
+
+api = Api()
 
 
-@operation("getOffice", "GET", "/api/office", "The office's name and settings shown to the public", tag="catalogue",
-           response={"type": "object", "required": ["name", "timezone"]})
+@api.operation("getOffice", "GET", "/api/office", "The office's name and settings shown to the public", tag="catalogue",
+               response={"type": "object", "required": ["name", "timezone"]})
 async def get_office(request: web.Request, principal: Principal) -> web.Response:
     cfg = request.app[CONFIG]
     row = catalog.office(request.app[READER]) or {}
@@ -20,14 +22,14 @@ async def get_office(request: web.Request, principal: Principal) -> web.Response
                "address": row.get("address", ""), "hotline": cfg.office.hotline, "timezone": cfg.office.timezone})
 
 
-@operation("listFields", "GET", "/api/fields", "Fields (lĩnh vực) in kiosk order", tag="catalogue",
-           response={"type": "object", "required": ["fields"]})
+@api.operation("listFields", "GET", "/api/fields", "Fields (lĩnh vực) in kiosk order", tag="catalogue",
+               response={"type": "object", "required": ["fields"]})
 async def list_fields(request: web.Request, principal: Principal) -> web.Response:
     return ok({"fields": catalog.fields(request.app[READER])})
 
 
-@operation("listProcedures", "GET", "/api/procedures", "Active procedures with their field and step targets",
-           tag="catalogue", response={"type": "object", "required": ["procedures"]})
+@api.operation("listProcedures", "GET", "/api/procedures", "Active procedures with their field and step targets",
+               tag="catalogue", response={"type": "object", "required": ["procedures"]})
 async def list_procedures(request: web.Request, principal: Principal) -> web.Response:
     rows = catalog.procedures(request.app[READER], only_active=True)
     if principal.role in ("kiosk", "public"):
@@ -35,7 +37,7 @@ async def list_procedures(request: web.Request, principal: Principal) -> web.Res
     return ok({"procedures": rows})
 
 
-@operation("listPriorityCategories", "GET", "/api/priority-categories", "Priority groups (ưu tiên)",
-           tag="catalogue", response={"type": "object", "required": ["categories"]})
+@api.operation("listPriorityCategories", "GET", "/api/priority-categories", "Priority groups (ưu tiên)",
+               tag="catalogue", response={"type": "object", "required": ["categories"]})
 async def list_priority(request: web.Request, principal: Principal) -> web.Response:
     return ok({"categories": catalog.priority_categories(request.app[READER])})

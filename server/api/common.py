@@ -7,12 +7,12 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from .. import jsonio
-from ..auth import SUPERVISORS, Principal
-from ..keys import CONFIG, POLICY, RECEIVED_AT, SESSIONS, WRITER
-from ..middleware import JSON_HEADERS
-from ..services import counters
-from ..services.queue import Ctx
+from server.auth import SUPERVISORS, Principal
+from server.keys import CONFIG, POLICY, RECEIVED_AT, SESSIONS, WRITER
+from server.services import counters
+from server.services.context import Ctx
+from server.web import jsonio
+from server.web.middleware import JSON_HEADERS
 
 T = TypeVar("T")
 

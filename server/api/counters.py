@@ -5,21 +5,23 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import Field, model_validator
 
-from ..auth import Principal
-from ..domain.tickets import Outcome
-from ..keys import READER, SESSIONS
-from ..services import counters as counter_service
-from ..services import queue
-from ..store import catalog
-from .common import decide, decide_at, ok
-from .registry import Body, operation
-from .tickets import TICKET
+from server.api.common import decide, decide_at, ok
+from server.api.registry import Api, Body
+from server.api.tickets import TICKET
+from server.auth import Principal
+from server.domain.tickets import Outcome
+from server.keys import READER, SESSIONS
+from server.services import counters as counter_service
+from server.services import queue
+from server.store import catalog
+
+api = Api()
 
 TICKET_OR_NULL = {"type": "object", "required": ["ticket"], "properties": {"ticket": {"type": ["object", "null"]}}}
 
 
-@operation("listCounters", "GET", "/api/counters", "Counters, what they serve and who is signed in",
-           tag="counters", response={"type": "object", "required": ["counters"]})
+@api.operation("listCounters", "GET", "/api/counters", "Counters, what they serve and who is signed in",
+               tag="counters", response={"type": "object", "required": ["counters"]})
 async def list_counters(request: web.Request, principal: Principal) -> web.Response:
     rows = catalog.counters(request.app[READER])
     if not principal.is_person:
@@ -33,12 +35,12 @@ class SignInBody(Body):
     force: bool = Field(default=False, description="Admins and leaders may take a counter someone else holds")
 
 
-@operation("signInCounter", "POST", "/api/counters/{counter_id:\\d+}/signin", "Take a counter for the day",
-           tag="counters", body=SignInBody, response={"type": "object", "required": ["counter_id"]})
+@api.operation("signInCounter", "POST", "/api/counters/{counter_id:\\d+}/signin", "Take a counter for the day",
+               tag="counters", body=SignInBody, response={"type": "object", "required": ["counter_id"]})
 async def sign_in(request: web.Request, principal: Principal, counter_id: str, body: SignInBody) -> web.Response:
     cid = int(counter_id)
     if principal.user_id is None:
-        from ..domain.errors import Forbidden
+        from server.domain.errors import Forbidden
         raise Forbidden("forbidden_role", role=principal.role)
     force = body.force and principal.role in ("admin", "leader")
     displaced = await decide(request, principal, counter_service.sign_in, cid, principal.user_id, force, quick=True)
@@ -46,8 +48,8 @@ async def sign_in(request: web.Request, principal: Principal, counter_id: str, b
     return ok({"counter_id": cid, "user": principal.display_name})
 
 
-@operation("signOutCounter", "POST", "/api/counters/signout", "Leave the counter", tag="counters",
-           response={"type": "object"})
+@api.operation("signOutCounter", "POST", "/api/counters/signout", "Leave the counter", tag="counters",
+               response={"type": "object"})
 async def sign_out(request: web.Request, principal: Principal) -> web.Response:
     if principal.user_id is not None:
         await decide(request, principal, counter_service.sign_out, principal.user_id, quick=True)
@@ -55,13 +57,14 @@ async def sign_out(request: web.Request, principal: Principal) -> web.Response:
     return ok({"signed_out": True})
 
 
-@operation("callNext", "POST", "/api/counters/{counter_id:\\d+}/call-next", "Call the next citizen for this counter",
-           tag="calling", response=TICKET_OR_NULL)
+@api.operation("callNext", "POST", "/api/counters/{counter_id:\\d+}/call-next",
+               "Call the next citizen for this counter",
+               tag="calling", response=TICKET_OR_NULL)
 async def call_next(request: web.Request, principal: Principal, counter_id: str) -> web.Response:
     cid = int(counter_id)
     t = await decide_at(request, principal, cid, queue.call_next, cid)
     if t is None:
-        from ..messages import text
+        from server.messages import text
         return ok({"ticket": None, "message": text("queue_empty", "vi", counter=cid),
                    "message_en": text("queue_empty", "en", counter=cid)})
     return ok({"ticket": queue.ticket_view(t)})
@@ -78,8 +81,8 @@ class CallTicketBody(Body):
         return self
 
 
-@operation("callTicket", "POST", "/api/counters/{counter_id:\\d+}/call", "Call a given ticket to this counter",
-           tag="calling", body=CallTicketBody, response={"type": "object", "required": ["ticket"]})
+@api.operation("callTicket", "POST", "/api/counters/{counter_id:\\d+}/call", "Call a given ticket to this counter",
+               tag="calling", body=CallTicketBody, response={"type": "object", "required": ["ticket"]})
 async def call_ticket(request: web.Request, principal: Principal, counter_id: str,
                       body: CallTicketBody) -> web.Response:
     cid = int(counter_id)
@@ -93,7 +96,7 @@ def _ticket_action(op_id: str, path: str, summary: str, fn: object) -> None:
         t = await decide_at(request, principal, cid, fn, cid, ticket_id)
         return ok(queue.ticket_view(t))
 
-    operation(op_id, "POST", "/api/counters/{counter_id:\\d+}/tickets/{ticket_id}/" + path, summary,
+    api.operation(op_id, "POST", "/api/counters/{counter_id:\\d+}/tickets/{ticket_id}/" + path, summary,
               tag="calling", response=TICKET)(handler)
 
 
@@ -107,9 +110,9 @@ class TransferBody(Body):
     to_procedure_id: int | None = Field(default=None, ge=1)
 
 
-@operation("transferTicket", "POST", "/api/counters/{counter_id:\\d+}/tickets/{ticket_id}/transfer",
-           "Send the ticket to another counter or procedure (it keeps its arrival time)", tag="calling",
-           body=TransferBody, response=TICKET)
+@api.operation("transferTicket", "POST", "/api/counters/{counter_id:\\d+}/tickets/{ticket_id}/transfer",
+               "Send the ticket to another counter or procedure (it keeps its arrival time)", tag="calling",
+               body=TransferBody, response=TICKET)
 async def transfer(request: web.Request, principal: Principal, counter_id: str, ticket_id: str,
                    body: TransferBody) -> web.Response:
     cid = int(counter_id)
@@ -124,8 +127,8 @@ class FinishBody(Body):
     wrote_forms: bool = Field(default=False, description="Staff filled in the forms for the citizen")
 
 
-@operation("finishService", "POST", "/api/counters/{counter_id:\\d+}/tickets/{ticket_id}/finish",
-           "End the service with an outcome", tag="calling", body=FinishBody, response=TICKET)
+@api.operation("finishService", "POST", "/api/counters/{counter_id:\\d+}/tickets/{ticket_id}/finish",
+               "End the service with an outcome", tag="calling", body=FinishBody, response=TICKET)
 async def finish(request: web.Request, principal: Principal, counter_id: str, ticket_id: str,
                  body: FinishBody) -> web.Response:
     cid = int(counter_id)

@@ -7,14 +7,16 @@ from typing import Any
 from aiohttp import web
 from pydantic import Field
 
-from ..auth import Principal
-from ..client_address import client_address
-from ..domain.clock import epoch
-from ..keys import CLOCK, CONFIG, LIVE, READER
-from ..services.queue import ticket_view
-from ..services.views import local_now
-from ..store import catalog, tickets
-from .registry import Query, operation
+from server.api.registry import Api, Query
+from server.auth import Principal
+from server.domain.clock import epoch
+from server.keys import CLOCK, CONFIG, LIVE, READER
+from server.services.queue import ticket_view
+from server.services.views import local_now
+from server.store import catalog, tickets
+from server.web.client_address import client_address
+
+api = Api()
 
 
 class LiveQuery(Query):
@@ -42,8 +44,8 @@ def build_snapshot(app: web.Application, view: str) -> dict[str, Any]:
             "office": app[CONFIG].office.name}
 
 
-@operation("liveEvents", "GET", "/api/live", "WebSocket: snapshot + sequence number, then ordered events",
-           tag="live", query=LiveQuery, response={"type": "object"})
+@api.operation("liveEvents", "GET", "/api/live", "WebSocket: snapshot + sequence number, then ordered events",
+               tag="live", query=LiveQuery, response={"type": "object"})
 async def live(request: web.Request, principal: Principal, query: LiveQuery) -> web.StreamResponse:
     view = "staff" if principal.is_person else "public"
     topics = frozenset(t.strip() for t in query.topics.split(",") if t.strip())

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..keys import SERVICES, WRITER
-from .common import ok
-from .registry import openapi_document
-
-VERSION = "0.1.0"
+from server import __version__
+from server.api.common import ok
+from server.api.registry import OPERATIONS, openapi_document
+from server.keys import SERVICES, WRITER
 
 
 async def openapi(request: web.Request) -> web.Response:
-    return ok(openapi_document("motcua", VERSION))
+    return ok(openapi_document("motcua", __version__, request.app[OPERATIONS]))
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -6,15 +6,17 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import Field, model_validator
 
-from ..auth import ANY, Principal
-from ..domain.errors import DomainError, Forbidden, NotFound
-from ..keys import READER
-from ..services import ratings as service
-from ..services.queue import ticket_view
-from ..store import ratings as store
-from ..store import tickets
-from .common import ctx_for, decide, ok
-from .registry import Body, operation
+from server.api.common import ctx_for, decide, ok
+from server.api.registry import Api, Body
+from server.auth import ANY, Principal
+from server.domain.errors import DomainError, Forbidden, NotFound
+from server.keys import READER
+from server.services import ratings as service
+from server.services.queue import ticket_view
+from server.store import ratings as store
+from server.store import tickets
+
+api = Api()
 
 RATERS = frozenset({"rating", "public"})
 PROMPT_FRESH_S = 120  # a tablet (re)started within this long after a finish still asks
@@ -33,9 +35,9 @@ class RatingBody(Body):
         return self
 
 
-@operation("rateService", "POST", "/api/ratings", "Rate the service of a finished ticket (once, anonymously)",
-           tag="ratings", body=RatingBody, success=201, roles=RATERS,
-           response={"type": "object", "required": ["ticket", "score"]})
+@api.operation("rateService", "POST", "/api/ratings", "Rate the service of a finished ticket (once, anonymously)",
+               tag="ratings", body=RatingBody, success=201, roles=RATERS,
+               response={"type": "object", "required": ["ticket", "score"]})
 async def rate_service(request: web.Request, principal: Principal, body: RatingBody) -> web.Response:
     if principal.role == "rating":
         if body.ticket_id is None:
@@ -49,8 +51,9 @@ async def rate_service(request: web.Request, principal: Principal, body: RatingB
     return ok(await decide(request, principal, service.rate, req, quick=True), status=201)
 
 
-@operation("getRatingPrompt", "GET", "/api/ratings/prompt", "The rating tablet: the ticket its counter just finished",
-           tag="ratings", roles=frozenset({"rating"}), response={"type": "object", "required": ["ticket"]})
+@api.operation("getRatingPrompt", "GET", "/api/ratings/prompt",
+               "The rating tablet: the ticket its counter just finished",
+               tag="ratings", roles=frozenset({"rating"}), response={"type": "object", "required": ["ticket"]})
 async def rating_prompt(request: web.Request, principal: Principal) -> web.Response:
     ctx = ctx_for(request, principal)
     last = store.last_finished(request.app[READER], ctx.day, principal.device_counter_id or 0)
@@ -58,9 +61,9 @@ async def rating_prompt(request: web.Request, principal: Principal) -> web.Respo
     return ok({"ticket": last if fresh else None, "counter_id": principal.device_counter_id, "now": ctx.now})
 
 
-@operation("getRatingState", "GET", "/api/public/ratings/{token}", "May this ticket be rated from the phone?",
-           tag="public", roles=ANY,
-           response={"type": "object", "required": ["can_rate", "rated"]})
+@api.operation("getRatingState", "GET", "/api/public/ratings/{token}", "May this ticket be rated from the phone?",
+               tag="public", roles=ANY,
+               response={"type": "object", "required": ["can_rate", "rated"]})
 async def rating_state(request: web.Request, principal: Principal, token: str) -> web.Response:
     conn = request.app[READER]
     t = tickets.get_by_token(conn, token)

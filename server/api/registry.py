@@ -5,7 +5,7 @@ routes and the OpenAPI document are both built from this table, so they cannot d
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, get_args
@@ -14,10 +14,10 @@ import orjson
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from .. import auth
-from ..domain.errors import DomainError
-from ..keys import PRINCIPAL
-from .errors import describe_validation
+from server import auth
+from server.domain.errors import DomainError
+from server.keys import PRINCIPAL
+from server.web.errors import describe_validation
 
 Handler = Callable[..., Awaitable[web.StreamResponse]]
 
@@ -123,36 +123,51 @@ class Operation:
     success: int
     media: tuple[str, ...] = ("application/json",)
     path_schemas: dict[str, dict[str, Any]] = field(default_factory=dict)
+    roles: frozenset[str] = frozenset()
 
 
-OPERATIONS: list[Operation] = []
+OPERATIONS = web.AppKey("operations", list[Operation])
+"""Every operation of the app, as `create_app` added them (the OpenAPI document and the admin forms read it)."""
 
 
-def operation(
-    op_id: str, method: str, path: str, summary: str, *, tag: str, body: type[BaseModel] | None = None,
-    query: type[BaseModel] | None = None, response: dict[str, Any] | None = None, success: int = 200,
-    roles: frozenset[str] | None = None, media: tuple[str, ...] = ("application/json",),
-    path_schemas: dict[str, dict[str, Any]] | None = None,
-) -> Callable[[Handler], Handler]:
-    """Declare an operation. Parts outside the spine pass `roles`; they join `auth.PERMISSIONS`. `media`: every
-    content type a success may have (a file export's). `path_schemas`: a path parameter's document when its
-    route pattern says too little (the handler's check must agree; tests/test_input_checks.py compares)."""
-    if roles is not None:
-        unknown = set(roles) - set(auth.ROLES)
+def operation_of(app: web.Application, op_id: str) -> Operation:
+    return next(op for op in app[OPERATIONS] if op.op_id == op_id)
+
+
+class Api:
+    """One module's API operations: declared with `@api.operation(...)`, added to the app by `create_app`."""
+
+    def __init__(self) -> None:
+        self.operations: list[Operation] = []
+
+    def operation(
+        self, op_id: str, method: str, path: str, summary: str, *, tag: str, body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None, response: dict[str, Any] | None = None, success: int = 200,
+        roles: frozenset[str] | None = None, media: tuple[str, ...] = ("application/json",),
+        path_schemas: dict[str, dict[str, Any]] | None = None,
+    ) -> Callable[[Handler], Handler]:
+        """Declare an operation. Who may call it: `roles`, else its row in `auth.PERMISSIONS` (the spine's
+        table). `media`: every content type a success may have (a file export's). `path_schemas`: a path
+        parameter's document when its route pattern says too little (the handler's check must agree;
+        tests/test_input_checks.py compares)."""
+        allowed = frozenset(roles) if roles is not None else auth.PERMISSIONS.get(op_id)
+        if allowed is None:
+            raise KeyError(f"{op_id} needs roles= or an entry in auth.PERMISSIONS")
+        unknown = allowed - set(auth.ROLES)
         if unknown:
             raise KeyError(f"{op_id}: unknown roles {unknown}")
-        auth.PERMISSIONS.setdefault(op_id, frozenset(roles))
-    if op_id not in auth.PERMISSIONS:
-        raise KeyError(f"{op_id} needs roles= or an entry in auth.PERMISSIONS")
 
-    def deco(fn: Handler) -> Handler:
-        OPERATIONS.append(
-            Operation(op_id, method, path, fn, summary, tag, body, query, response or {"type": "object"}, success,
-                      media, path_schemas or {})
-        )
-        return fn
+        def deco(fn: Handler) -> Handler:
+            self.operations.append(
+                Operation(op_id, method, path, fn, summary, tag, body, query, response or {"type": "object"},
+                          success, media, path_schemas or {}, roles=allowed)
+            )
+            return fn
 
-    return deco
+        return deco
+
+    def find(self, op_id: str) -> Operation:
+        return next(op for op in self.operations if op.op_id == op_id)
 
 
 def principal_of(request: web.Request) -> auth.Principal:
@@ -188,7 +203,7 @@ def refuse_miswritten(model: type[BaseModel], data: Any, text: bool) -> None:
 def _wrap(op: Operation) -> Handler:
     async def handle(request: web.Request) -> web.StreamResponse:
         principal = principal_of(request)
-        auth.require(principal, op.op_id)
+        auth.require(principal, op.roles)
         kwargs: dict[str, Any] = {}
         if op.body is not None:
             kwargs["body"] = await _parse_body(request, op.body)
@@ -206,8 +221,9 @@ def _wrap(op: Operation) -> Handler:
     return handle
 
 
-def add_routes(app: web.Application) -> None:
-    for op in OPERATIONS:
+def add_routes(app: web.Application, operations: Sequence[Operation]) -> None:
+    app[OPERATIONS] = list(operations)
+    for op in operations:
         app.router.add_route(op.method, op.path, _wrap(op), name=op.op_id)
 
 
@@ -257,10 +273,10 @@ ERROR_STATUSES = {"400": "Malformed request", "401": "Sign-in required", "403": 
                   "422": "Invalid input", "429": "Too many requests"}
 
 
-def openapi_document(title: str, version: str) -> dict[str, Any]:
+def openapi_document(title: str, version: str, operations: Sequence[Operation]) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
-    for op in OPERATIONS:
+    for op in operations:
         path = PATH_PARAM.sub(lambda m: "{" + m.group(1) + "}", op.path)
         params: list[dict[str, Any]] = []
         for name, _ in PATH_PARAM.findall(op.path):
@@ -283,9 +299,9 @@ def openapi_document(title: str, version: str) -> dict[str, Any]:
             "tags": [op.tag],
             "parameters": params,
             "responses": responses,
-            "x-roles": sorted(auth.PERMISSIONS[op.op_id]),
+            "x-roles": sorted(op.roles),
         }
-        if "public" not in auth.PERMISSIONS[op.op_id]:
+        if "public" not in op.roles:
             entry["security"] = [{"bearer": []}]
         if op.body is not None:
             schema = op.body.model_json_schema(ref_template="#/components/schemas/{model}")

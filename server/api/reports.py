@@ -10,14 +10,16 @@ from typing import Literal
 from aiohttp import web
 from pydantic import ConfigDict, Field
 
-from ..auth import Principal
-from ..domain.errors import Invalid
-from ..keys import CLOCK, CONFIG, SCHEDULER
-from ..reports import charts, export, service
-from ..reports.definitions import GROUP_NAMES
-from ..reports.period import check_period, settings
-from .common import ok
-from .registry import Query, operation
+from server.api.common import ok
+from server.api.registry import Api, Query
+from server.auth import Principal
+from server.domain.errors import Invalid
+from server.keys import CLOCK, CONFIG, SCHEDULER
+from server.reports import charts, export, service
+from server.reports.definitions import GROUP_NAMES
+from server.reports.period import check_period, settings
+
+api = Api()
 
 log = logging.getLogger(__name__)
 LEADERS = frozenset({"leader", "admin"})
@@ -62,16 +64,16 @@ def _file(data: bytes, fmt: str, name: str) -> web.Response:
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@operation("getReport", "GET", "/api/reports", "Waits, outcomes and satisfaction for a period, by a grouping",
-           tag="reports", query=ReportQuery, response=REPORT, roles=LEADERS)
+@api.operation("getReport", "GET", "/api/reports", "Waits, outcomes and satisfaction for a period, by a grouping",
+               tag="reports", query=ReportQuery, response=REPORT, roles=LEADERS)
 async def get_report(request: web.Request, principal: Principal, query: ReportQuery) -> web.Response:
     db, target, now = _ctx(request, query)
     return ok(await service.in_thread(service.report, db, query.from_, query.to, query.group, target, now))
 
 
-@operation("exportReport", "GET", "/api/reports/export", "The same report as an XLSX or CSV file",
-           tag="reports", query=ExportQuery, response={"type": "string", "format": "binary"}, roles=LEADERS,
-           media=FILES)
+@api.operation("exportReport", "GET", "/api/reports/export", "The same report as an XLSX or CSV file",
+               tag="reports", query=ExportQuery, response={"type": "string", "format": "binary"}, roles=LEADERS,
+               media=FILES)
 async def export_report(request: web.Request, principal: Principal, query: ExportQuery) -> web.Response:
     db, target, now = _ctx(request, query)
     since = settings(request.app[CONFIG].section("reports")).letters_since
@@ -80,9 +82,10 @@ async def export_report(request: web.Request, principal: Principal, query: Expor
     return _file(data, query.format, service.filename(query.from_, query.to, query.format))
 
 
-@operation("getReportChart", "GET", "/api/reports/charts/{chart}", "One chart of the report (PNG or SVG)",
-           tag="reports", query=ChartQuery, response={"type": "string", "format": "binary"}, roles=LEADERS,
-           media=(MIME["png"], MIME["svg"]), path_schemas={"chart": {"type": "string", "enum": list(charts.CHARTS)}})
+@api.operation("getReportChart", "GET", "/api/reports/charts/{chart}", "One chart of the report (PNG or SVG)",
+               tag="reports", query=ChartQuery, response={"type": "string", "format": "binary"}, roles=LEADERS,
+               media=(MIME["png"], MIME["svg"]),
+               path_schemas={"chart": {"type": "string", "enum": list(charts.CHARTS)}})
 async def get_chart(request: web.Request, principal: Principal, chart: str, query: ChartQuery) -> web.Response:
     if chart not in charts.CHARTS:
         raise Invalid("report_chart_unknown", chart=chart, known=", ".join(charts.CHARTS))
@@ -95,10 +98,10 @@ async def get_chart(request: web.Request, principal: Principal, chart: str, quer
     return web.Response(body=data, content_type=MIME[query.format], headers={"Cache-Control": "private, max-age=60"})
 
 
-@operation("getLettersReport", "GET", "/api/reports/letters",
-           "Letters report (Hành chính phục vụ người dân): congratulation and condolence letters",
-           tag="reports", query=LettersQuery, response={"type": "object"}, roles=LEADERS,
-           media=("application/json", *FILES))
+@api.operation("getLettersReport", "GET", "/api/reports/letters",
+               "Letters report (Hành chính phục vụ người dân): congratulation and condolence letters",
+               tag="reports", query=LettersQuery, response={"type": "object"}, roles=LEADERS,
+               media=("application/json", *FILES))
 async def get_letters(request: web.Request, principal: Principal, query: LettersQuery) -> web.Response:
     db, _, _ = _ctx(request, query)
     since = settings(request.app[CONFIG].section("reports")).letters_since
@@ -113,7 +116,7 @@ async def get_letters(request: web.Request, principal: Principal, query: Letters
 
 
 async def _monthly(app: web.Application) -> None:
-    from ..reports.monthly import make_monthly
+    from server.reports.monthly import make_monthly
 
     try:
         await service.in_thread(make_monthly, app[CONFIG], app[CLOCK])
@@ -140,7 +143,7 @@ def setup(app: web.Application) -> None:
     if SCHEDULER in app:
         from apscheduler.triggers.interval import IntervalTrigger
 
-        from ..reports.refresh import scheduled
+        from server.reports.refresh import scheduled
 
         # The per-day summary: changed past days summed every 10 minutes, the first time 2 minutes after
         # start (a new build of a large office's history runs then, a week per writer job).

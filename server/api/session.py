@@ -7,15 +7,17 @@ import asyncio
 from aiohttp import web
 from pydantic import Field
 
-from .. import auth
-from ..auth import Principal
-from ..client_address import client_address, reached_over_https
-from ..domain.clock import epoch
-from ..domain.errors import DomainError
-from ..keys import CLOCK, CONFIG, READER, SESSIONS, THROTTLE, WRITER
-from ..store import accounts
-from .common import ok
-from .registry import Body, operation
+from server import auth
+from server.api.common import ok
+from server.api.registry import Api, Body
+from server.auth import Principal
+from server.domain.clock import epoch
+from server.domain.errors import DomainError
+from server.keys import CLOCK, CONFIG, READER, SESSIONS, THROTTLE, WRITER
+from server.store import accounts
+from server.web.client_address import client_address, reached_over_https
+
+api = Api()
 
 COOKIE = "motcua_token"
 
@@ -37,9 +39,9 @@ def clear_session_cookie(resp: web.StreamResponse, request: web.Request) -> None
     resp.del_cookie(COOKIE, path="/", secure=reached_over_https(request), httponly=True, samesite="Strict")
 
 
-@operation("login", "POST", "/api/login", "Sign in with username and password; answers a bearer token",
-           tag="session", body=LoginBody,
-           response={"type": "object", "required": ["token", "user"], "properties": {"token": {"type": "string"}}})
+@api.operation("login", "POST", "/api/login", "Sign in with username and password; answers a bearer token",
+               tag="session", body=LoginBody,
+               response={"type": "object", "required": ["token", "user"], "properties": {"token": {"type": "string"}}})
 async def login(request: web.Request, principal: Principal, body: LoginBody) -> web.Response:
     app = request.app
     ip = client_address(request)
@@ -62,8 +64,8 @@ async def login(request: web.Request, principal: Principal, body: LoginBody) -> 
     return resp
 
 
-@operation("logout", "POST", "/api/logout", "Sign out: the token stops working", tag="session",
-           response={"type": "object"})
+@api.operation("logout", "POST", "/api/logout", "Sign out: the token stops working", tag="session",
+               response={"type": "object"})
 async def logout(request: web.Request, principal: Principal) -> web.Response:
     if principal.token_hash:
         h = principal.token_hash
@@ -74,8 +76,8 @@ async def logout(request: web.Request, principal: Principal) -> web.Response:
     return resp
 
 
-@operation("whoAmI", "GET", "/api/me", "The signed-in person or device", tag="session",
-           response={"type": "object", "required": ["role"]})
+@api.operation("whoAmI", "GET", "/api/me", "The signed-in person or device", tag="session",
+               response={"type": "object", "required": ["role"]})
 async def who_am_i(request: web.Request, principal: Principal) -> web.Response:
     counter = request.app[SESSIONS].counter_of.get(principal.user_id) if principal.user_id else None
     return ok({"role": principal.role, "username": principal.username, "display_name": principal.display_name,

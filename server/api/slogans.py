@@ -8,12 +8,14 @@ from typing import Annotated, Any
 from aiohttp import web
 from pydantic import Field
 
-from ..auth import Principal
-from ..keys import READER, SERVICES
-from ..services import slogans as service
-from ..store import slogans as store
-from .common import decide, ok
-from .registry import Body, operation
+from server.api.common import decide, ok
+from server.api.registry import Api, Body
+from server.auth import Principal
+from server.keys import READER, SERVICES
+from server.services import slogans as service
+from server.store import slogans as store
+
+api = Api()
 
 ADMIN = frozenset({"admin"})
 READERS = frozenset({"admin", "leader"})
@@ -60,24 +62,24 @@ def _reschedule(request: web.Request, row: dict[str, Any] | None, slogan_id: int
         jobs.schedule(row)
 
 
-@operation("listSlogans", "GET", "/api/slogans", "Slogans for the hall's screens, with their schedules",
-           tag="display", roles=READERS,
-           response={"type": "object", "required": ["slogans"],
+@api.operation("listSlogans", "GET", "/api/slogans", "Slogans for the hall's screens, with their schedules",
+               tag="display", roles=READERS,
+               response={"type": "object", "required": ["slogans"],
                      "properties": {"slogans": {"type": "array", "items": SLOGAN}}})
 async def list_slogans(request: web.Request, principal: Principal) -> web.Response:
     return ok({"slogans": store.all_slogans(request.app[READER])})
 
 
-@operation("createSlogan", "POST", "/api/slogans", "Add a slogan and schedule it", tag="display", roles=ADMIN,
-           body=SloganBody, response=SLOGAN, success=201)
+@api.operation("createSlogan", "POST", "/api/slogans", "Add a slogan and schedule it", tag="display", roles=ADMIN,
+               body=SloganBody, response=SLOGAN, success=201)
 async def create_slogan(request: web.Request, principal: Principal, body: SloganBody) -> web.Response:
     row = await decide(request, principal, service.create, body.fields())
     _reschedule(request, row, row["id"])
     return ok(row, status=201)
 
 
-@operation("updateSlogan", "PUT", "/api/slogans/{slogan_id:\\d+}", "Replace a slogan's text and schedule",
-           tag="display", roles=ADMIN, body=SloganBody, response=SLOGAN)
+@api.operation("updateSlogan", "PUT", "/api/slogans/{slogan_id:\\d+}", "Replace a slogan's text and schedule",
+               tag="display", roles=ADMIN, body=SloganBody, response=SLOGAN)
 async def update_slogan(request: web.Request, principal: Principal, slogan_id: int,
                         body: SloganBody) -> web.Response:
     row = await decide(request, principal, service.update, slogan_id, body.fields())
@@ -85,8 +87,8 @@ async def update_slogan(request: web.Request, principal: Principal, slogan_id: i
     return ok(row)
 
 
-@operation("deleteSlogan", "DELETE", "/api/slogans/{slogan_id:\\d+}", "Delete a slogan and its schedule",
-           tag="display", roles=ADMIN, response={"type": "object", "required": ["deleted"]})
+@api.operation("deleteSlogan", "DELETE", "/api/slogans/{slogan_id:\\d+}", "Delete a slogan and its schedule",
+               tag="display", roles=ADMIN, response={"type": "object", "required": ["deleted"]})
 async def delete_slogan(request: web.Request, principal: Principal, slogan_id: int) -> web.Response:
     await decide(request, principal, service.delete, slogan_id)
     _reschedule(request, None, slogan_id)

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from ..auth import STAFF, SUPERVISORS, Principal
-from ..domain import steps as rules
-from ..domain.clock import epoch
-from ..domain.errors import NotFound
-from ..keys import CLOCK, CONFIG, READER, SCHEDULER
-from ..services import steps as service
-from ..store import steps as store
-from ..store import tickets
-from .common import ctx_for, decide, decide_at, ok
-from .registry import operation
+from server.api.common import ctx_for, decide, decide_at, ok
+from server.api.registry import Api
+from server.auth import STAFF, SUPERVISORS, Principal
+from server.domain import steps as rules
+from server.domain.clock import epoch
+from server.domain.errors import NotFound
+from server.keys import CLOCK, CONFIG, READER, SCHEDULER
+from server.services import steps as service
+from server.store import steps as store
+from server.store import tickets
+
+api = Api()
 
 STEP_PATH = "/api/counters/{counter_id:\\d+}/tickets/{ticket_id}/steps/{step}/"
 STEP = {"type": "object", "required": ["id", "step", "started_at"]}
@@ -26,8 +28,8 @@ def _view(log: rules.StepLog) -> dict[str, object]:
             "started_at": log.started_at}
 
 
-@operation("listTicketSteps", "GET", "/api/tickets/{ticket_id}/steps", "A ticket's workflow and each step's state",
-           tag="steps", response=STEPS, roles=STAFF)
+@api.operation("listTicketSteps", "GET", "/api/tickets/{ticket_id}/steps", "A ticket's workflow and each step's state",
+               tag="steps", response=STEPS, roles=STAFF)
 async def list_ticket_steps(request: web.Request, principal: Principal, ticket_id: str) -> web.Response:
     conn = request.app[READER]
     t = tickets.get(conn, ticket_id)
@@ -37,8 +39,8 @@ async def list_ticket_steps(request: web.Request, principal: Principal, ticket_i
     return ok(service.ticket_steps(conn, t, epoch(request.app[CLOCK].now()), th))
 
 
-@operation("startStep", "POST", STEP_PATH + "start", "Start a step (in the procedure's order)", tag="steps",
-           response=STEP, roles=STAFF)
+@api.operation("startStep", "POST", STEP_PATH + "start", "Start a step (in the procedure's order)", tag="steps",
+               response=STEP, roles=STAFF)
 async def start_step(request: web.Request, principal: Principal, counter_id: str, ticket_id: str,
                      step: str) -> web.Response:
     cid = int(counter_id)
@@ -46,8 +48,8 @@ async def start_step(request: web.Request, principal: Principal, counter_id: str
     return ok(_view(log))
 
 
-@operation("endStep", "POST", STEP_PATH + "end", "End a step (approval: leaders and admins only)", tag="steps",
-           response=STEP, roles=STAFF)
+@api.operation("endStep", "POST", STEP_PATH + "end", "End a step (approval: leaders and admins only)", tag="steps",
+               response=STEP, roles=STAFF)
 async def end_step(request: web.Request, principal: Principal, counter_id: str, ticket_id: str,
                    step: str) -> web.Response:
     cid = int(counter_id)
@@ -55,15 +57,16 @@ async def end_step(request: web.Request, principal: Principal, counter_id: str, 
     return ok(_view(log))
 
 
-@operation("approveStep", "POST", "/api/tickets/{ticket_id}/approve", "Approve (phê duyệt) from the leader's screen",
-           tag="steps", response=STEP, roles=SUPERVISORS)
+@api.operation("approveStep", "POST", "/api/tickets/{ticket_id}/approve",
+               "Approve (phê duyệt) from the leader's screen",
+               tag="steps", response=STEP, roles=SUPERVISORS)
 async def approve(request: web.Request, principal: Principal, ticket_id: str) -> web.Response:
     log = await decide(request, principal, service.approve, ticket_id, principal.role, quick=True)
     return ok(_view(log))
 
 
-@operation("listOpenSteps", "GET", "/api/steps/open", "Open steps today: waiting for approval and overdue",
-           tag="steps", response={"type": "object", "required": ["steps", "now", "thresholds"]}, roles=STAFF)
+@api.operation("listOpenSteps", "GET", "/api/steps/open", "Open steps today: waiting for approval and overdue",
+               tag="steps", response={"type": "object", "required": ["steps", "now", "thresholds"]}, roles=STAFF)
 async def list_open_steps(request: web.Request, principal: Principal) -> web.Response:
     ctx = ctx_for(request, principal)
     th, _ = service.settings(request.app[CONFIG])

@@ -7,14 +7,16 @@ from typing import Any
 from aiohttp import web
 from pydantic import Field
 
-from ..auth import Principal
-from ..domain.errors import NotFound
-from ..keys import AFTER_ISSUE, READER, SESSIONS
-from ..services import queue
-from ..services.views import ticket_detail, ticket_status
-from ..store import catalog, tickets
-from .common import ctx_for, decide, decide_at, ok
-from .registry import Body, Query, operation
+from server.api.common import ctx_for, decide, decide_at, ok
+from server.api.registry import Api, Body, Query
+from server.auth import Principal
+from server.domain.errors import NotFound
+from server.keys import AFTER_ISSUE, READER, SESSIONS
+from server.services import queue
+from server.services.views import ticket_detail, ticket_status
+from server.store import catalog, tickets
+
+api = Api()
 
 TICKET = {"type": "object", "required": ["id", "number", "status"],
           "properties": {"id": {"type": "string"}, "number": {"type": "string"}, "status": {"type": "string"}}}
@@ -25,9 +27,9 @@ class IssueBody(Body):
     priority: str | None = Field(default=None, max_length=40, description="Priority group code, if any")
 
 
-@operation("issueTicket", "POST", "/api/tickets", "Issue a numbered ticket for a procedure", tag="tickets",
-           body=IssueBody, success=201,
-           response={"type": "object", "required": ["id", "number", "procedure", "issued_at", "waiting_ahead"]})
+@api.operation("issueTicket", "POST", "/api/tickets", "Issue a numbered ticket for a procedure", tag="tickets",
+               body=IssueBody, success=201,
+               response={"type": "object", "required": ["id", "number", "procedure", "issued_at", "waiting_ahead"]})
 async def issue_ticket(request: web.Request, principal: Principal, body: IssueBody) -> web.Response:
     req = queue.IssueRequest(procedure_id=body.procedure_id, priority=body.priority, kiosk_id=principal.device_id)
     result = await decide(request, principal, queue.issue, req, quick=True)
@@ -38,9 +40,9 @@ async def issue_ticket(request: web.Request, principal: Principal, body: IssueBo
     return ok(payload, status=201)
 
 
-@operation("getTicket", "GET", "/api/tickets/{ticket_id}",
-           "A ticket's full state for staff; a device gets the public view (no receipt, no status token)",
-           tag="tickets", response=TICKET)
+@api.operation("getTicket", "GET", "/api/tickets/{ticket_id}",
+               "A ticket's full state for staff; a device gets the public view (no receipt, no status token)",
+               tag="tickets", response=TICKET)
 async def get_ticket(request: web.Request, principal: Principal, ticket_id: str) -> web.Response:
     t = tickets.get(request.app[READER], ticket_id)
     if t is None:
@@ -55,8 +57,8 @@ async def get_ticket(request: web.Request, principal: Principal, ticket_id: str)
                "issued_at": t.issued_at, "done_at": t.done_at, "first_called_at": t.first_called_at})
 
 
-@operation("getTicketStatus", "GET", "/api/public/tickets/{token}", "A citizen's live position (no personal data)",
-           tag="public", response={"type": "object", "required": ["number", "status", "position"]})
+@api.operation("getTicketStatus", "GET", "/api/public/tickets/{token}", "A citizen's live position (no personal data)",
+               tag="public", response={"type": "object", "required": ["number", "status", "position"]})
 async def get_ticket_status(request: web.Request, principal: Principal, token: str) -> web.Response:
     t = tickets.get_by_token(request.app[READER], token)
     if t is None:
@@ -68,8 +70,8 @@ class CancelBody(Body):
     reason: str | None = Field(default=None, max_length=200)
 
 
-@operation("cancelTicket", "POST", "/api/tickets/{ticket_id}/cancel", "Cancel a ticket", tag="tickets",
-           body=CancelBody, response=TICKET)
+@api.operation("cancelTicket", "POST", "/api/tickets/{ticket_id}/cancel", "Cancel a ticket", tag="tickets",
+               body=CancelBody, response=TICKET)
 async def cancel_ticket(request: web.Request, principal: Principal, ticket_id: str, body: CancelBody) -> web.Response:
     at = request.app[SESSIONS].held_counter(principal)  # staff cancel only from the counter they hold
     if at is None:
@@ -84,9 +86,9 @@ class QueueQuery(Query):
     field_id: int | None = Field(default=None, ge=1)
 
 
-@operation("listQueue", "GET", "/api/queue", "Today's open tickets, in the order they would be called",
-           tag="tickets", query=QueueQuery,
-           response={"type": "object", "required": ["day", "tickets"]})
+@api.operation("listQueue", "GET", "/api/queue", "Today's open tickets, in the order they would be called",
+               tag="tickets", query=QueueQuery,
+               response={"type": "object", "required": ["day", "tickets"]})
 async def list_queue(request: web.Request, principal: Principal, query: QueueQuery) -> web.Response:
     conn = request.app[READER]
     ctx = ctx_for(request, principal)

@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from .errors import DomainError, Invalid
+from server.domain.errors import DomainError, Invalid
 
 # No 0/O, 1/I/L, 5/S or 8/B: a code read over the phone or typed on a kiosk cannot be mistaken.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY2345679"

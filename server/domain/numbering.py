@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .errors import DomainError
+from server.domain.errors import DomainError
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .frozen import fast_init
-from .tickets import Status, Ticket
+from server.domain.tickets import Status, Ticket
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,6 @@ class QueuePolicy:
             raise ValueError("priority_burst and appointment_burst must be at least 1")
 
 
-@fast_init
 @dataclass(frozen=True)
 class CounterScope:
     """What a counter serves: whole fields and/or single procedures."""
@@ -47,7 +45,6 @@ class CounterScope:
         return self.serves(ticket.procedure_id, ticket.field_id)
 
 
-@fast_init
 @dataclass(frozen=True)
 class Streaks:
     """How many appointment and priority tickets this counter called in a row."""

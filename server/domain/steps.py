@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import DomainError, Forbidden, Invalid
+from server.domain.errors import DomainError, Forbidden, Invalid
 
 APPROVE = "approve"
 APPROVERS = frozenset({"leader", "admin"})

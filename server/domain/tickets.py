@@ -10,12 +10,11 @@ Every accepted transition returns a `Transition` that the store logs as an event
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from .errors import DomainError, Forbidden, Invalid
-from .frozen import fast_init, replace
+from server.domain.errors import DomainError, Forbidden, Invalid
 
 
 class Status(StrEnum):
@@ -96,7 +95,6 @@ AT_COUNTER = (Status.CALLED, Status.SERVING)
 OPEN_STATUSES = (Status.WAITING, Status.CALLED, Status.SERVING)
 
 
-@fast_init
 @dataclass(frozen=True)
 class Ticket:
     id: str
@@ -142,7 +140,6 @@ class Ticket:
         return self.status in OPEN_STATUSES
 
 
-@fast_init
 @dataclass(frozen=True)
 class Transition:
     """What happened: the store writes the new ticket and logs the event."""

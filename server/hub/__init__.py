@@ -1,2 +1,2 @@
 """The province hub: one PostgreSQL holding every commune centre's queue history, fed by each
-centre's sync client (server/sync_client.py) through the protocol in `protocol.py` (docs/hub.md)."""
+centre's sync client (server/hub/push.py) through the protocol in `protocol.py` (docs/hub.md)."""

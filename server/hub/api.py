@@ -12,13 +12,13 @@ from typing import Any, Literal
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .. import auth
-from ..api.errors import describe_validation
-from ..domain.errors import DomainError
-from . import queries
-from .app import ADMINS, COOKIE, SETTINGS, STORE, admin_token, now_of, require_admin, today_of
-from .figures import period
-from .protocol import PROTOCOL_VERSION, Batch, parse_batch, validated
+from server import __version__, auth
+from server.domain.errors import DomainError
+from server.hub import queries
+from server.hub.app import ADMINS, COOKIE, SETTINGS, STORE, admin_token, now_of, require_admin, today_of
+from server.hub.figures import period
+from server.hub.protocol import PROTOCOL_VERSION, Batch, parse_batch, validated
+from server.web.errors import describe_validation
 
 
 def ok(data: Any, status: int = 200) -> web.Response:
@@ -216,7 +216,7 @@ def openapi_document() -> dict[str, Any]:
             entry["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{o.body.__name__}"}}}}
         paths.setdefault(o.path, {})[o.method.lower()] = entry
-    return {"openapi": "3.1.0", "info": {"title": "motcua hub", "version": "0.1.0"}, "paths": paths,
+    return {"openapi": "3.1.0", "info": {"title": "motcua hub", "version": __version__}, "paths": paths,
             "components": {"schemas": schemas, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}}}
 
 

@@ -14,13 +14,13 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from .. import auth
-from ..api.errors import error_body, lang_of
-from ..config import Config, ConfigError
-from ..domain.clock import Clock, SystemClock, epoch
-from ..domain.errors import DomainError
-from ..middleware import security_headers
-from .store import HubStore
+from server import auth
+from server.config import Config, ConfigError
+from server.domain.clock import Clock, SystemClock, epoch
+from server.domain.errors import DomainError
+from server.hub.store import HubStore
+from server.web.errors import error_body, lang_of
+from server.web.middleware import security_headers
 
 COOKIE = "motcua_hub"
 
@@ -115,7 +115,7 @@ async def hub_errors(request: web.Request, handler: Any) -> web.StreamResponse:
 
 
 def create_hub_app(config: Config, *, clock: Clock | None = None) -> web.Application:
-    from . import api, pages
+    from server.hub import api, pages
 
     settings = HubSettings.from_config(config)
     app = web.Application(middlewares=[hub_errors, security_headers], client_max_size=64 * 1024 * 1024)

@@ -16,10 +16,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ..domain.errors import Invalid
-from ..reports import queries as rq
-from ..reports import rollup
-from ..reports.definitions import COUNTS, EVENT_COUNTS, PERCENTILES, RATINGS, SATISFIED_MIN_SCORE, SCORES, SHARES
+from server.domain.errors import Invalid
+from server.reports import queries as rq
+from server.reports import rollup
+from server.reports.definitions import COUNTS, EVENT_COUNTS, PERCENTILES, RATINGS, SATISFIED_MIN_SCORE, SCORES, SHARES
 
 rq.GROUPS.setdefault("centre", "t.centre_id")
 # The builder's "all" groups by the literal 'all', which PostgreSQL refuses ("non-integer constant in

@@ -68,7 +68,7 @@ STEPS: list[tuple[int, str, str]] = [
 
 def _rollup() -> str:
     """The office's per-day summary (`server.reports.rollup`), one per centre, kept at ingest."""
-    from ..reports.rollup import rollup_ddl
+    from server.reports.rollup import rollup_ddl
 
     ddl = rollup_ddl(key_type="BIGINT", prefix="centre_id INTEGER NOT NULL REFERENCES centres(id), ", steps=False)
     return ";\n".join([*ddl, "CREATE INDEX report_rollup_centre ON report_rollup(centre_id, day)"]) + ";"

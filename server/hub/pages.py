@@ -11,14 +11,14 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
-from ..domain.errors import DomainError
-from ..reports.definitions import all_figures
-from ..templating import page_templates
-from . import queries
-from .api import centre_dashboard_summary, centre_detail, dashboard_rows, set_cookie, sign_in
-from .app import ADMINS, COOKIE, SETTINGS, STORE, TZ, admin_token, now_of, require_admin, today_of
-from .figures import period
-from .xlsx import workbook
+from server.domain.errors import DomainError
+from server.hub import queries
+from server.hub.api import centre_dashboard_summary, centre_detail, dashboard_rows, set_cookie, sign_in
+from server.hub.app import ADMINS, COOKIE, SETTINGS, STORE, TZ, admin_token, now_of, require_admin, today_of
+from server.hub.figures import period
+from server.hub.xlsx import workbook
+from server.reports.definitions import all_figures
+from server.web.templating import page_templates
 
 # The centre page's columns: (figure key, Vietnamese, English, unit) from the report's definitions.
 SHOWN = ("issued", "served", "no_show", "wait_mean", "wait_max", "within_service_target_share", "ratings",

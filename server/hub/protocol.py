@@ -17,9 +17,9 @@ from typing import Annotated, Any, NotRequired, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
-from ..api.errors import describe_validation
-from ..domain.errors import DomainError
-from ..messages import register
+from server.domain.errors import DomainError
+from server.messages import register
+from server.web.errors import describe_validation
 
 PROTOCOL_VERSION = 1
 M = TypeVar("M", bound=BaseModel)

@@ -8,9 +8,9 @@ from typing import Any
 
 import asyncpg
 
-from ..domain.errors import NotFound
-from ..reports.letters import letters_query, shape
-from .figures import hub_report, merge
+from server.domain.errors import NotFound
+from server.hub.figures import hub_report, merge
+from server.reports.letters import letters_query, shape
 
 _NAMES = {
     "centre": "SELECT id AS g, code AS centre, name AS centre_name FROM centres",

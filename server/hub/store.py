@@ -16,11 +16,19 @@ from typing import Any
 import asyncpg
 from pydantic_core import to_json
 
-from ..auth import token_hash
-from ..domain.errors import DomainError
-from . import migrations
-from .figures import ID_SPAN, rebuild_rollup
-from .protocol import EVENT_COLUMNS, FIELD_COLUMNS, PROCEDURE_COLUMNS, ROW_TABLES, Batch, actor_kind, strip_personal
+from server.auth import token_hash
+from server.domain.errors import DomainError
+from server.hub import migrations
+from server.hub.figures import ID_SPAN, rebuild_rollup
+from server.hub.protocol import (
+    EVENT_COLUMNS,
+    FIELD_COLUMNS,
+    PROCEDURE_COLUMNS,
+    ROW_TABLES,
+    Batch,
+    actor_kind,
+    strip_personal,
+)
 
 # Per-centre integer ids made province-wide (figures.ID_SPAN), so report joins never cross centres.
 GLOBAL_IDS = {"tickets": ("procedure_id", "field_id"), "ratings": ("procedure_id",),

@@ -8,8 +8,8 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from ..reports.definitions import Figure, all_figures
-from ..reports.export import letters_sheets
+from server.reports.definitions import Figure, all_figures
+from server.reports.export import letters_sheets
 
 KEYS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "all": (),

@@ -12,11 +12,11 @@ import sqlite3
 from datetime import date
 from typing import Any
 
-from ..domain.tickets import OUTCOME_LABELS
-from ..store import reports as store
-from . import definitions as d
-from . import rollup
-from .letters import shape
+from server.domain.tickets import OUTCOME_LABELS
+from server.reports import definitions as d
+from server.reports import rollup
+from server.reports.letters import shape
+from server.store import reports as store
 
 TREND_DAYS = 62  # up to two months the trend is per day, beyond per month; a single day's is per hour
 

@@ -11,7 +11,7 @@ import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .definitions import WEEKDAYS
+from server.reports.definitions import WEEKDAYS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -12,8 +12,8 @@ import io
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from . import definitions as d
-from .letters import table_rows
+from server.reports import definitions as d
+from server.reports.letters import table_rows
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -139,7 +139,7 @@ def letters_sheets(wb: Workbook, letters: dict[str, Any], intro: list[str]) -> N
 def _chart_sheet(wb: Workbook, charts: Callable[[str], bytes]) -> None:
     from openpyxl.drawing.image import Image
 
-    from .charts import CHARTS
+    from server.reports.charts import CHARTS
 
     ws = wb.create_sheet("Biểu đồ")
     for i, name in enumerate(CHARTS):

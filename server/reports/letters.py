@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .queries import Dialect, Sql
+from server.reports.queries import Dialect, Sql
 
 KINDS = ("birth", "marriage", "death")
 HEAD_1 = ("STT", "Tên cơ quan, đơn vị", "Thời gian bắt đầu triển khai",

@@ -10,11 +10,11 @@ import logging
 from datetime import date
 from pathlib import Path
 
-from ..config import Config
-from ..domain.clock import Clock
-from ..store import reports as store
-from . import service
-from .period import ReportSettings, previous_month, settings
+from server.config import Config
+from server.domain.clock import Clock
+from server.reports import service
+from server.reports.period import ReportSettings, previous_month, settings
+from server.store import reports as store
 
 log = logging.getLogger(__name__)
 

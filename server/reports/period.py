@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from ..domain.errors import Invalid
-from ..messages import register
+from server.domain.errors import Invalid
+from server.messages import register
 
 MAX_DAYS = 1200  # a bit over three years: the longest period one request may cover
 FORMATS = ("xlsx", "csv", "json")
@@ -51,8 +51,8 @@ class ReportSettings:
 
 def settings(section: dict[str, Any]) -> ReportSettings:
     """Validate the [reports] section of motcua.toml (see docs/reports.md)."""
-    from ..config import ConfigError
-    from .definitions import GROUP_NAMES
+    from server.config import ConfigError
+    from server.reports.definitions import GROUP_NAMES
 
     known = {"wait_target_min", "monthly", "monthly_group", "folder", "letters_since"}
     unknown = sorted(set(section) - known)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .definitions import COUNTS, EVENT_COUNTS, PERCENTILES, RATINGS, STEP_FIGURES, STEP_PERCENTILES
+from server.reports.definitions import COUNTS, EVENT_COUNTS, PERCENTILES, RATINGS, STEP_FIGURES, STEP_PERCENTILES
 
 Dialect = Literal["sqlite", "postgres"]
 _PARAM = re.compile(r"(?<![:\w]):([a-z_][a-z0-9_]*)")

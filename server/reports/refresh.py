@@ -14,9 +14,9 @@ from pathlib import Path
 
 from aiohttp import web
 
-from ..keys import CLOCK, CONFIG, WRITER
-from ..store import rollup
-from ..store.reports import open_reader
+from server.keys import CLOCK, CONFIG, WRITER
+from server.store import rollup
+from server.store.reports import open_reader
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .definitions import COUNTS, SATISFIED_MIN_SCORE, SCORES, SHARES, STEP_LABELS
-from .queries import Dialect, Sql, _same, base_cte, group_expr
+from server.reports.definitions import COUNTS, SATISFIED_MIN_SCORE, SCORES, SHARES, STEP_LABELS
+from server.reports.queries import Dialect, Sql, _same, base_cte, group_expr
 
 JSON_OBJECT = {"sqlite": "json_group_object({k}, {v})", "postgres": "CAST(json_object_agg({k}, {v}) AS TEXT)"}
 CONCAT = {"sqlite": "group_concat({x}, ',')", "postgres": "string_agg({x}, ',')"}

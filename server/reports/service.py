@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..store.reports import Reader, open_reader
-from . import charts, export
-from .build import build_letters, build_report
+from server.reports import charts, export
+from server.reports.build import build_letters, build_report
+from server.store.reports import Reader, open_reader
 
 
 def report(db: Path, start: date, end: date, group: str, wait_target_min: float,

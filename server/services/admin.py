@@ -13,13 +13,13 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from .. import auth, messages
-from ..domain.errors import DomainError, Invalid, NotFound
-from ..domain.numbering import NumberSeries, overlapping
-from ..store import accounts, catalog
-from ..store import admin as store
-from ..store.tx import Tx
-from .queue import Ctx
+from server import auth, messages
+from server.domain.errors import DomainError, Invalid, NotFound
+from server.domain.numbering import NumberSeries, overlapping
+from server.services.context import Ctx
+from server.store import accounts, catalog
+from server.store import admin as store
+from server.store.tx import Tx
 
 messages.register({
     "admin_required_field": ("Cần nhập {label}.", "{label} is required."),

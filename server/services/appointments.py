@@ -8,17 +8,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
-from ..config import Config, ConfigError
-from ..domain import appointments as rules
-from ..domain import calendar as cal
-from ..domain.clock import from_epoch
-from ..domain.errors import DomainError, Invalid, NotFound
-from ..messages import register
-from ..store import accounts, catalog
-from ..store import appointments as store
-from ..store import calendar as calendar_store
-from ..store.tx import Tx, new_id
-from . import queue
+from server.config import Config, ConfigError
+from server.domain import appointments as rules
+from server.domain import calendar as cal
+from server.domain.clock import from_epoch
+from server.domain.errors import DomainError, Invalid, NotFound
+from server.messages import register
+from server.services import queue
+from server.services.context import Ctx
+from server.store import accounts, catalog
+from server.store import appointments as store
+from server.store import calendar as calendar_store
+from server.store.tx import Tx, new_id
 
 register({
     "appointment_code_invalid": ("Mã đặt lịch '{given}' không đúng dạng (6 ký tự).",
@@ -81,12 +82,12 @@ class Reminder(Protocol):
     def send(self, phone: str, text: str) -> None: ...
 
 
-def _emit(tx: Tx, ctx: queue.Ctx, kind: str, a: dict[str, Any], **extra: Any) -> None:
+def _emit(tx: Tx, ctx: Ctx, kind: str, a: dict[str, Any], **extra: Any) -> None:
     tx.emit(f"appointment.{kind}", at=ctx.now, day=a["day"], actor=ctx.actor,
             data={"appointment_id": a["id"], "procedure_id": a["procedure_id"], "slot_at": a["slot_at"], **extra})
 
 
-def create_slots(tx: Tx, ctx: queue.Ctx, procedure_id: int, first: date, last: date, weekdays: list[int],
+def create_slots(tx: Tx, ctx: Ctx, procedure_id: int, first: date, last: date, weekdays: list[int],
                  start: time, end: time, length_min: int, capacity: int) -> int:
     """Slots on the chosen weekdays, kept only where the calendar is open and offers the procedure."""
     if catalog.procedure(tx, procedure_id) is None:
@@ -130,7 +131,7 @@ def stranded(conn: Any, tz: Any, start: float, end: float) -> list[dict[str, Any
     return out
 
 
-def _free_slot(tx: Tx, ctx: queue.Ctx, slot_id: int) -> dict[str, Any]:
+def _free_slot(tx: Tx, ctx: Ctx, slot_id: int) -> dict[str, Any]:
     s = store.slot(tx, slot_id)
     if s is None:
         raise NotFound("appointment_slot_not_found", slot=slot_id)
@@ -144,7 +145,7 @@ def _free_slot(tx: Tx, ctx: queue.Ctx, slot_id: int) -> dict[str, Any]:
     return s
 
 
-def book(tx: Tx, ctx: queue.Ctx, cfg: Settings, slot_id: int, name: str, phone: str, channel: str,
+def book(tx: Tx, ctx: Ctx, cfg: Settings, slot_id: int, name: str, phone: str, channel: str,
          consent: bool) -> dict[str, Any]:
     if not consent:
         raise Invalid("appointment_consent_required")
@@ -173,7 +174,7 @@ def find(tx: Any, code: str, phone: str | None) -> dict[str, Any]:
     return a
 
 
-def cancel(tx: Tx, ctx: queue.Ctx, code: str, phone: str | None) -> dict[str, Any]:
+def cancel(tx: Tx, ctx: Ctx, code: str, phone: str | None) -> dict[str, Any]:
     a = find(tx, code, phone)
     rules.may_change(a["status"])
     store.update(tx, a["id"], status="cancelled", cancelled_at=ctx.now)
@@ -181,7 +182,7 @@ def cancel(tx: Tx, ctx: queue.Ctx, code: str, phone: str | None) -> dict[str, An
     return {**a, "status": "cancelled", "cancelled_at": ctx.now}
 
 
-def reschedule(tx: Tx, ctx: queue.Ctx, code: str, phone: str | None, slot_id: int) -> dict[str, Any]:
+def reschedule(tx: Tx, ctx: Ctx, code: str, phone: str | None, slot_id: int) -> dict[str, Any]:
     a = find(tx, code, phone)
     rules.may_change(a["status"])
     s = _free_slot(tx, ctx, slot_id)
@@ -192,7 +193,7 @@ def reschedule(tx: Tx, ctx: queue.Ctx, code: str, phone: str | None, slot_id: in
     return {**a, **moved}
 
 
-def check_in(tx: Tx, ctx: queue.Ctx, cfg: Settings, code: str, kiosk_id: str | None) -> dict[str, Any]:
+def check_in(tx: Tx, ctx: Ctx, cfg: Settings, code: str, kiosk_id: str | None) -> dict[str, Any]:
     """Issue the booked citizen's ticket: it carries the appointment and its slot, so the queue policy calls
     it at the slot ahead of walk-ins (within `appointment_burst`)."""
     a = find(tx, code, None)
@@ -208,12 +209,12 @@ def check_in(tx: Tx, ctx: queue.Ctx, cfg: Settings, code: str, kiosk_id: str | N
     return {**result, "appointment": {**a, "status": "checked_in", "ticket_id": result["ticket"].id}}
 
 
-def note_checkin_misses(tx: Tx, ctx: queue.Ctx, detail: dict[str, Any], ip: str | None) -> None:
+def note_checkin_misses(tx: Tx, ctx: Ctx, detail: dict[str, Any], ip: str | None) -> None:
     """A kiosk's burst of codes that matched no booking, for the admin's audit log."""
     accounts.audit(tx, ctx.now, ctx.actor, "appointment.checkin_misses", detail, ip)
 
 
-def mark_no_shows(tx: Tx, ctx: queue.Ctx, cfg: Settings) -> int:
+def mark_no_shows(tx: Tx, ctx: Ctx, cfg: Settings) -> int:
     missed = store.booked_before(tx, ctx.now - cfg.late_min * 60)
     for a in missed:
         store.update(tx, a["id"], status="no_show", no_show_at=ctx.now)
@@ -221,7 +222,7 @@ def mark_no_shows(tx: Tx, ctx: queue.Ctx, cfg: Settings) -> int:
     return len(missed)
 
 
-def take_reminders(tx: Tx, ctx: queue.Ctx, cfg: Settings) -> list[dict[str, Any]]:
+def take_reminders(tx: Tx, ctx: Ctx, cfg: Settings) -> list[dict[str, Any]]:
     """Bookings whose slot is within `reminder_hours`, marked as reminded (each is reminded once)."""
     due = store.to_remind(tx, ctx.now, ctx.now + cfg.reminder_hours * 3600)
     for a in due:
@@ -229,7 +230,7 @@ def take_reminders(tx: Tx, ctx: queue.Ctx, cfg: Settings) -> list[dict[str, Any]
     return due
 
 
-def purge(tx: Tx, ctx: queue.Ctx, cfg: Settings) -> int:
+def purge(tx: Tx, ctx: Ctx, cfg: Settings) -> int:
     n = store.purge(tx, ctx.now - cfg.purge_days * 86400, ctx.now)
     if n:
         tx.emit("appointment.purged", at=ctx.now, day=ctx.day, actor=ctx.actor, data={"count": n})

@@ -11,17 +11,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..config import Config, ConfigError
-from ..domain import calendar as cal
-from ..domain import frozen
-from ..domain.errors import DomainError
-from ..domain.tickets import Outcome, Ticket
-from ..messages import register, text
-from ..store import calendar as store
-from ..store import catalog
-from ..store import tickets as ticket_store
-from ..store.tx import Tx
-from . import queue
+from server.config import Config, ConfigError
+from server.domain import calendar as cal
+from server.domain.errors import DomainError
+from server.domain.tickets import Outcome, Ticket
+from server.messages import register, text
+from server.services import queue
+from server.services.context import Ctx
+from server.store import calendar as store
+from server.store import catalog
+from server.store import tickets as ticket_store
+from server.store.tx import Tx
 
 register({
     "procedure_not_offered": (
@@ -111,7 +111,7 @@ def fmt(at: datetime | None) -> str:
     return at.strftime("%H:%M %d/%m/%Y") if at else "—"
 
 
-def _status(tx: Tx, ctx: queue.Ctx, s: MachineSettings) -> cal.Now:
+def _status(tx: Tx, ctx: Ctx, s: MachineSettings) -> cal.Now:
     """`status_at(now)`, kept while the calendar says it cannot change (until the window closes or another
     opens); the writer's cache forgets it when the calendar or the settings are edited."""
     memo: dict[str, Any] = tx.cache.get(tx, "open_now", lambda _conn: {})
@@ -124,7 +124,7 @@ def _status(tx: Tx, ctx: queue.Ctx, s: MachineSettings) -> cal.Now:
     return now
 
 
-def stamp_session(tx: Tx, ctx: queue.Ctx, req: queue.IssueRequest) -> tuple[str, str, str | None]:
+def stamp_session(tx: Tx, ctx: Ctx, req: queue.IssueRequest) -> tuple[str, str, str | None]:
     """The session a new ticket belongs to, its type and the number series it takes (None: its field's);
     refuses when closed (unless configured not to) or not offered."""
     s = tx.cache.get(tx, "calendar_settings", load_settings)
@@ -170,16 +170,16 @@ def check_own_ticket(tx: Tx, ticket: Ticket) -> None:
         raise DomainError("mobile_foreign_ticket", number=ticket.number, origin=ticket.origin or "?")
 
 
-def close_waiting(tx: Tx, ctx: queue.Ctx, up_to_day: str) -> int:
+def close_waiting(tx: Tx, ctx: Ctx, up_to_day: str) -> int:
     """Cancel every still-waiting ticket up to `up_to_day`, each with its event and the end-of-day outcome."""
     ids = store.open_ticket_ids(tx, up_to_day)
     for tid in ids:
         t = queue.cancel(tx, ctx, tid, CLOSED_REASON)
-        ticket_store.update(tx, frozen.replace(t, outcome=CLOSED_REASON))
+        ticket_store.update(tx, replace(t, outcome=CLOSED_REASON))
     return len(ids)
 
 
-def close_day_if_due(tx: Tx, ctx: queue.Ctx) -> int | None:
+def close_day_if_due(tx: Tx, ctx: Ctx) -> int | None:
     """After the day's last window, under `at_close = close_waiting`: close the waiting queue once."""
     s = load_settings(tx)
     if s.at_close != "close_waiting":
@@ -190,7 +190,7 @@ def close_day_if_due(tx: Tx, ctx: queue.Ctx) -> int | None:
     return close_waiting(tx, ctx, ctx.day)
 
 
-def rollover(tx: Tx, ctx: queue.Ctx) -> bool:
+def rollover(tx: Tx, ctx: Ctx) -> bool:
     """Once per local day: streaks start from zero, yesterday's forgotten waiting tickets are closed.
     Numbering needs nothing: `number_seq` is keyed by the local day."""
     if not store.claim_job(tx, "rollover", ctx.day, ctx.now):

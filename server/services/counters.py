@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from ..domain.errors import DomainError, Forbidden
-from ..store import accounts, catalog
-from ..store.tx import Tx
-from .queue import Ctx, _counter
+from server.domain.errors import DomainError, Forbidden
+from server.services.context import Ctx
+from server.services.queue import _counter
+from server.store import accounts, catalog
+from server.store.tx import Tx
 
 T = TypeVar("T")
 

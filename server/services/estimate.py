@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 from statistics import fmean
 
-from ..store import tickets
-from ..store.tickets import Conn
-from ..store.tx import Published
+from server.store import tickets
+from server.store.tickets import Conn
+from server.store.tx import Published
 
 WEEK_S = 7 * 86400
 SAMPLES_TTL_S = 60.0

@@ -25,14 +25,14 @@ from typing import Any
 
 from ulid import ULID
 
-from ..domain.errors import DomainError, Invalid
-from ..domain.tickets import OPEN_STATUSES, Outcome, Status
-from ..messages import register
-from ..store import calendar as store
-from ..store import catalog
-from ..store import tickets as ticket_store
-from ..store.tx import Tx
-from .queue import Ctx
+from server.domain.errors import DomainError, Invalid
+from server.domain.tickets import OPEN_STATUSES, Outcome, Status
+from server.messages import register
+from server.services.context import Ctx
+from server.store import calendar as store
+from server.store import catalog
+from server.store import tickets as ticket_store
+from server.store.tx import Tx
 
 FORMAT = "motcua-mobile-session"
 VERSION = 1

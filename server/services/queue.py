@@ -10,58 +10,21 @@ from __future__ import annotations
 import logging
 import secrets
 import sqlite3
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from ..domain import queue_policy
-from ..domain import tickets as tk
-from ..domain.clock import local_at
-from ..domain.errors import DomainError, Invalid, NotFound
-from ..domain.frozen import fast_init, replace
-from ..domain.tickets import Outcome, Status, Ticket, Transition
-from ..store import catalog
-from ..store import tickets as store
-from ..store.tx import Tx, new_id
-from . import calendar as office_calendar  # it calls back into this module only inside its functions
+from server.domain import queue_policy
+from server.domain import tickets as tk
+from server.domain.errors import DomainError, Invalid, NotFound
+from server.domain.tickets import Outcome, Status, Ticket, Transition
+from server.services import calendar as office_calendar  # it calls back into this module only inside its functions
+from server.services import steps
+from server.services.context import Ctx
+from server.store import catalog
+from server.store import tickets as store
+from server.store.tx import Tx, new_id
 
 log = logging.getLogger(__name__)
-
-
-class _once:  # noqa: N801  (a decorator, named like one)
-    """functools.cached_property without its lock (Python 3.11 takes one per read; a decision has one
-    thread): computed at first use and kept in the instance's __dict__, which a frozen dataclass still has."""
-
-    def __init__(self, fn: Callable[[Any], Any]) -> None:
-        self.fn, self.name = fn, fn.__name__
-
-    def __get__(self, obj: Any, owner: type | None = None) -> Any:
-        if obj is None:
-            return self
-        value = obj.__dict__[self.name] = self.fn(obj)
-        return value
-
-
-@fast_init
-@dataclass(frozen=True)
-class Ctx:
-    """Everything a decision needs besides the database: when, who, and the office's rules."""
-
-    now: float
-    tz: ZoneInfo
-    policy: queue_policy.QueuePolicy
-    actor: str = "system"
-    user_id: int | None = None
-
-    @_once
-    def local(self) -> datetime:
-        return local_at(self.now, self.tz)
-
-    @_once
-    def day(self) -> str:
-        return self.local.date().isoformat()
 
 
 def ticket_view(t: Ticket) -> dict[str, Any]:
@@ -86,15 +49,10 @@ def ticket_view(t: Ticket) -> dict[str, Any]:
     }
 
 
-# Parts may check or extend a ticket's transition inside its transaction (the steps part refuses
-# "result returned" before the workflow is done, and closes open steps when service ends).
-# A hook raises a DomainError to refuse; it is registered once, at the part's import.
-TRANSITION_HOOKS: list[Callable[[Tx, Ctx, Transition], None]] = []
-
-
 def _log(tx: Tx, ctx: Ctx, tr: Transition) -> None:
-    for hook in TRANSITION_HOOKS:
-        hook(tx, ctx, tr)
+    # The "4 tại chỗ" steps may refuse the transition (result returned before the workflow is done) and
+    # close the ticket's open steps when its service ends: in the same transaction.
+    steps.on_transition(tx, ctx, tr)
     store.update(tx, tr.ticket, tr.previous)
     tx.emit(
         tr.event_type,
@@ -132,7 +90,6 @@ def _ensure_free(tx: Tx, ctx: Ctx, counter: dict[str, Any]) -> None:
         raise DomainError("counter_busy", counter=counter["number"], ticket=busy.number)
 
 
-@fast_init
 @dataclass(frozen=True)
 class IssueRequest:
     procedure_id: int

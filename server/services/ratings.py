@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .. import messages
-from ..domain.errors import DomainError, Forbidden, NotFound
-from ..domain.tickets import STATUS_LABELS, Status, Ticket
-from ..store import ratings as store
-from ..store import tickets
-from ..store.tx import Tx, new_id
-from .queue import Ctx
+from server import messages
+from server.domain.errors import DomainError, Forbidden, NotFound
+from server.domain.tickets import STATUS_LABELS, Status, Ticket
+from server.services.context import Ctx
+from server.store import ratings as store
+from server.store import tickets
+from server.store.tx import Tx, new_id
 
 # Score -> (vi, en). 4 and 3 count as "đạt yêu cầu"; 4 alone as "tốt".
 SCORES: dict[int, tuple[str, str]] = {

@@ -14,15 +14,14 @@ from collections.abc import Awaitable, Callable
 from datetime import date, time, tzinfo
 from typing import Any
 
-from display.slogan_trigger import build_apscheduler_trigger
-from display.slogans import SloganSchedule
-
-from ..domain.errors import Invalid, NotFound
-from ..messages import register
-from ..store import accounts
-from ..store import slogans as store
-from ..store.tx import Tx
-from .queue import Ctx
+from display.slogans.schedule import SloganSchedule
+from display.slogans.trigger import build_apscheduler_trigger
+from server.domain.errors import Invalid, NotFound
+from server.messages import register
+from server.services.context import Ctx
+from server.store import accounts
+from server.store import slogans as store
+from server.store.tx import Tx
 
 log = logging.getLogger(__name__)
 

@@ -7,19 +7,18 @@ from typing import Any
 
 from aiohttp import web
 
-from .. import messages
-from ..config import ConfigError
-from ..domain import steps as rules
-from ..domain.clock import epoch
-from ..domain.errors import DomainError, NotFound
-from ..domain.steps import StepLog, Thresholds
-from ..domain.tickets import Action, Outcome, Status, Ticket, Transition
-from ..keys import CLOCK, CONFIG, POLICY, WRITER
-from ..store import catalog, tickets
-from ..store import steps as store
-from ..store.tx import Tx, new_id
-from . import queue
-from .queue import Ctx
+from server import messages
+from server.config import ConfigError
+from server.domain import steps as rules
+from server.domain.clock import epoch
+from server.domain.errors import DomainError, NotFound
+from server.domain.steps import StepLog, Thresholds
+from server.domain.tickets import Action, Outcome, Status, Ticket, Transition
+from server.keys import CLOCK, CONFIG, POLICY, WRITER
+from server.services.context import Ctx
+from server.store import catalog, tickets
+from server.store import steps as store
+from server.store.tx import Tx, new_id
 
 messages.register({
     "step_unknown": ("Thủ tục này không có bước '{step}'. Các bước: {steps}.",
@@ -103,7 +102,7 @@ def end_step(tx: Tx, ctx: Ctx, counter_id: int | None, ticket_id: str, step: str
     return log
 
 
-def _on_transition(tx: Tx, ctx: Ctx, tr: Transition) -> None:
+def on_transition(tx: Tx, ctx: Ctx, tr: Transition) -> None:
     """Refuse 'result returned' on a same-day procedure before its steps are done; close open steps
     when service ends (finish keeps them as history; a transfer removes them so the next counter
     can run them again)."""
@@ -124,8 +123,6 @@ def _on_transition(tx: Tx, ctx: Ctx, tr: Transition) -> None:
                 store.end(tx, log.id, ctx.now, ctx.user_id, tr.action.value)
             _emit(tx, ctx, "end", t, log, closed=tr.action.value)
 
-
-queue.TRANSITION_HOOKS.append(_on_transition)
 
 
 def approve(tx: Tx, ctx: Ctx, ticket_id: str, role: str) -> StepLog:

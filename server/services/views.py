@@ -8,15 +8,15 @@ from typing import Any
 
 from aiohttp import web
 
-from ..domain.clock import epoch, iso_seconds_at
-from ..domain.queue_policy import position_in_queue
-from ..domain.tickets import STATUS_LABELS, Ticket
-from ..keys import CLOCK, CONFIG, READ_CACHE, READER, SERVICE_TIMES
-from ..lan import reachable_origin
-from ..store import catalog, tickets
-from ..store.catalog import Catalog
-from .estimate import estimate_wait_min
-from .queue import ticket_view
+from server.domain.clock import epoch, iso_seconds_at
+from server.domain.queue_policy import position_in_queue
+from server.domain.tickets import STATUS_LABELS, Ticket
+from server.keys import CLOCK, CONFIG, READ_CACHE, READER, SERVICE_TIMES
+from server.services.estimate import estimate_wait_min
+from server.services.queue import ticket_view
+from server.store import catalog, tickets
+from server.store.catalog import Catalog
+from server.web.lan import reachable_origin
 
 
 def _estimate(app: web.Application, t: Ticket, ahead: int, now: float, cat: Catalog | None = None) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .tickets import Conn
+from server.store.tickets import Conn
 
 
 def user_by_name(conn: Conn, username: str) -> dict[str, Any] | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .tickets import Conn
+from server.store.tickets import Conn
 
 # table -> (key column, editable columns). The key is generated (INTEGER PRIMARY KEY) unless it is
 # itself listed as editable (number_series.key, priority_categories.code).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .tickets import Conn
+from server.store.tickets import Conn
 
 APPT_COLUMNS = ("id", "code", "slot_id", "procedure_id", "day", "slot_at", "slot_end", "name", "phone", "channel",
                 "status", "created_at", "created_by", "consent_at", "checked_in_at", "ticket_id", "cancelled_at",

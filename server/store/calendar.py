@@ -6,8 +6,8 @@ import json
 from datetime import date, time
 from typing import Any
 
-from ..domain.calendar import Calendar, Hours, MobileSession, SpecialDay
-from .tickets import Conn
+from server.domain.calendar import Calendar, Hours, MobileSession, SpecialDay
+from server.store.tickets import Conn
 
 
 def _ids(raw: str | None) -> frozenset[int] | None:

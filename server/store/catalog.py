@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..domain.numbering import NumberSeries
-from .catalog_cache import CatalogCache
-from .tickets import Conn
+from server.domain.numbering import NumberSeries
+from server.store.catalog_cache import CatalogCache
+from server.store.tickets import Conn
 
 
 def _dicts(cur: Any) -> list[dict[str, Any]]:

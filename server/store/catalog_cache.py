@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from .tickets import Conn
+from server.store.tickets import Conn
 
 T = TypeVar("T")
 

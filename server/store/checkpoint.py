@@ -24,7 +24,7 @@ import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .db import connect
+from server.store.db import connect
 
 log = logging.getLogger(__name__)
 BACKSTOP_PAGES = 50_000

@@ -1,55 +1,18 @@
-"""Opening the SQLite file: WAL, synchronous=FULL, foreign keys, and the migrations."""
+"""Opening the SQLite file: WAL, foreign keys, and the migrations.
+
+Connections opened here use `synchronous=FULL`. The writer's own connection runs `synchronous=NORMAL` and
+fsyncs the WAL itself before it answers a decision (store/writer.py says why): durable either way."""
 
 from __future__ import annotations
 
-import ctypes
 import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from . import schema
-
-# CPython's sqlite3 binds int, float, str and bytes at once; any other value, None and bool included, goes
-# through its adapter protocol, which (with no adapter registered) looks up `__adapt__` and `__conform__`,
-# formats an AttributeError and throws it away: ~1.5 µs a NULL, and a ticket binds about twenty. A
-# registered adapter is found first and binds the same values: NULL for None (an empty dict's `get` is a
-# callable in C that answers None), 0 or 1 for a bool.
-sqlite3.register_adapter(type(None), {}.get)
-sqlite3.register_adapter(bool, int)
+from server.store import migrations
 
 BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another connection's lock before it fails
-_SQLITE_CONFIG_MEMSTATUS = 9  # sqlite3.h
-_memory_statistics_off = False
-
-
-def without_memory_statistics() -> bool:
-    """Turn off SQLite's memory statistics for this process: kept by default under a global mutex at every
-    allocation of every connection (~200 locks and ~20,000 CPU instructions a ticket, `bench/bench_cost.py`),
-    and nothing here reads them. SQLite takes the setting only while it holds nothing, which
-    `sqlite3_memory_used()` tells (0 with no connection open, as long as it counts): then it is shut
-    down, set and started again. For `motcua serve`, before its first connection and its threads. False,
-    and nothing changed, when a connection is open or the library is out of reach (a Python whose sqlite3
-    module has SQLite built in and hidden). Once off, SQLite counts nothing and could not tell an open
-    connection any more: a second call does nothing."""
-    global _memory_statistics_off
-    import _sqlite3
-
-    if _memory_statistics_off:
-        return True
-    try:
-        lib = ctypes.CDLL(_sqlite3.__file__)  # symbols resolve to the SQLite this module uses
-        memory_used, shutdown, configure, initialize = (
-            lib.sqlite3_memory_used, lib.sqlite3_shutdown, lib.sqlite3_config, lib.sqlite3_initialize)
-    except (OSError, AttributeError):
-        return False
-    memory_used.restype = ctypes.c_int64
-    if memory_used() != 0 or shutdown() != 0:
-        return False
-    _memory_statistics_off = configure(_SQLITE_CONFIG_MEMSTATUS, ctypes.c_int(0)) == 0
-    if initialize() != 0:
-        raise RuntimeError("SQLite did not start again after its memory statistics were turned off")
-    return _memory_statistics_off
 
 
 def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
@@ -79,5 +42,5 @@ def open_database(path: str | Path) -> Database:
     """Open (creating if needed) and migrate; used at start and by the CLI."""
     conn = connect(path)
     db = Database(conn)
-    schema.apply(db)
+    migrations.apply(db)
     return db

@@ -21,8 +21,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .db import connect
-from .integrity import quick_check
+from server.store.db import connect
+from server.store.integrity import quick_check
 
 log = logging.getLogger(__name__)
 

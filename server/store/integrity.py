@@ -15,7 +15,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from .db import BUSY_TIMEOUT_MS
+from server.store.db import BUSY_TIMEOUT_MS
 
 # A table every motcua database has from its first migration: a database without it belongs to something else.
 MARKER_TABLE = "tickets"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from .tx import Tx
+from server.store.tx import Tx
 
 CATALOGUE_TABLES = (
     "office", "number_series", "fields", "procedures", "counters", "counter_services", "priority_categories",

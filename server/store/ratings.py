@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .tickets import Conn
+from server.store.tickets import Conn
 
 
 def exists(conn: Conn, ticket_id: str) -> bool:

@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ..reports.letters import letters_query
-from . import rollup
+from server.reports.letters import letters_query
+from server.store import rollup
 
 
 def open_reader(path: str | Path) -> sqlite3.Connection:

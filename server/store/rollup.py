@@ -22,7 +22,7 @@ import sqlite3
 from datetime import date, timedelta
 from typing import Any
 
-from ..reports import rollup as ru
+from server.reports import rollup as ru
 
 DIRTY_SINCE = """SELECT DISTINCT COALESCE(t.day, e.day) FROM events e LEFT JOIN tickets t ON t.id = e.ticket_id
 WHERE e.seq > ?"""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .tickets import Conn
+from server.store.tickets import Conn
 
 COLUMNS = ("text", "every_n_minutes", "times_per_hour", "start_date", "end_date", "weekdays", "window_start",
            "window_end", "enabled")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain.steps import StepLog
-from .tickets import Conn
+from server.domain.steps import StepLog
+from server.store.tickets import Conn
 
 _COLS = "id, ticket_id, step, target_min, started_at, started_by, ended_at, ended_by, overdue_level"
 

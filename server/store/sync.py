@@ -8,7 +8,7 @@ import json
 import sqlite3
 from typing import Any
 
-from ..hub.protocol import FIELD_COLUMNS, PROCEDURE_COLUMNS, ROW_TABLES, actor_kind, strip_personal
+from server.hub.protocol import FIELD_COLUMNS, PROCEDURE_COLUMNS, ROW_TABLES, actor_kind, strip_personal
 
 _EVENTS = ("SELECT seq, id, at, day, type, ticket_id, counter_id, actor, from_status, to_status, data, origin"
            " FROM events WHERE seq > ? ORDER BY seq LIMIT ?")

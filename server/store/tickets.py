@@ -7,8 +7,8 @@ from dataclasses import fields
 from operator import attrgetter
 from typing import Any, Protocol
 
-from ..domain.queue_policy import CounterScope, Streaks
-from ..domain.tickets import Status, Ticket
+from server.domain.queue_policy import CounterScope, Streaks
+from server.domain.tickets import Status, Ticket
 
 
 class Conn(Protocol):

@@ -9,8 +9,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import jsonio
-from .catalog_cache import CatalogCache
+from server.store.catalog_cache import CatalogCache
+from server.web import jsonio
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]  # 10 bits -> two characters

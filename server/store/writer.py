@@ -42,15 +42,14 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
+from server.store import migrations
+from server.store.catalog_cache import CatalogCache
+from server.store.checkpoint import BACKSTOP_PAGES, Checkpointer
+from server.store.db import BUSY_TIMEOUT_MS, connect
+from server.store.health import StoreHealth
+from server.store.integrity import is_disk_full
+from server.store.tx import Published, Tx
 from server.tasks import cancel_and_wait
-
-from . import schema
-from .catalog_cache import CatalogCache
-from .checkpoint import BACKSTOP_PAGES, Checkpointer
-from .db import BUSY_TIMEOUT_MS, connect
-from .health import StoreHealth
-from .integrity import is_disk_full
-from .tx import Published, Tx
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -107,7 +106,7 @@ class Writer:
                 raise RuntimeError(f"SQLite could not put {self.path} in WAL mode (it is in {mode!r} mode); "
                                    "keep the database on a local disk")
             conn.execute("PRAGMA wal_autocheckpoint = 0")  # COMMITs never checkpoint: see checkpoint.py
-            applied = schema.apply(Database(conn))
+            applied = migrations.apply(Database(conn))
             self._cache.watch(conn)  # after the migrations: catalog_version exists
             # The module's docstring: NORMAL, plus our own fsync of the WAL before anyone is answered.
             conn.execute("PRAGMA synchronous = NORMAL")

@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web
 from playwright.async_api import Browser, expect
 
-from server.devices import TRACKER
+from server.ops.devices import TRACKER
 from tests.browser.conftest import SHOTS, new_page
 from tests.conftest import DISPLAY, KIOSK, MONDAY_9AM, seed
 

@@ -23,7 +23,7 @@ from server.config import Config
 from server.domain.clock import FakeClock, epoch
 from server.keys import CONFIG, POLICY, WRITER
 from server.services import admin
-from server.services.queue import Ctx
+from server.services.context import Ctx
 from tests import remote
 from tests.browser.conftest import AUTOPLAY, SHOTS, new_page
 from tests.conftest import KIOSK, issue, login, seed, staff_at

@@ -10,9 +10,9 @@ from playwright.async_api import Browser, expect
 
 from server.auth import hash_password
 from server.config import from_dict
+from server.demo.simulate import simulate
 from server.domain.clock import FakeClock
 from server.hub.app import STORE, create_hub_app
-from server.simulate import simulate
 from tests.browser.conftest import SHOTS, new_page
 from tests.conftest import TZ
 from tests.hub_fixtures import push_all

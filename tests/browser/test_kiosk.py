@@ -17,8 +17,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, Page, expect
 
-from printers.emulator import PrinterEmulator
-from printers.readback import read_number
+from printers.emulator.readback import read_number
+from printers.emulator.server import PrinterEmulator
 from printers.service import service_of
 from server.app import create_app
 from server.config import Config, from_dict

@@ -11,7 +11,7 @@ from aiohttp import WSMsgType, web
 from playwright.async_api import Browser
 
 pytestmark = pytest.mark.browser
-LIVE_JS = Path(__file__).resolve().parents[2] / "server" / "static" / "live.js"
+LIVE_JS = Path(__file__).resolve().parents[2] / "server" / "web" / "static" / "live.js"
 PAGE = """<!doctype html><html><body><p id="status">-</p><p id="snaps">0</p>
 <script type="module" src="/page.js"></script></body></html>"""
 SCRIPT = """import { LiveClient } from "/static/live.js";

@@ -17,9 +17,9 @@ from openpyxl import load_workbook
 from playwright.async_api import Browser, expect
 
 from server.app import create_app
+from server.demo.simulate import simulate
 from server.domain.clock import FakeClock
 from server.reports import charts, service
-from server.simulate import simulate
 from tests.browser.conftest import SHOTS
 from tests.conftest import MONDAY_9AM, make_config
 

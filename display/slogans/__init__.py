@@ -1,0 +1,1 @@
+"""Slogans: the rotation schedule and the triggers that show one."""

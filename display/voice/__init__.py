@@ -1,0 +1,1 @@
+"""The voice: the call phrase, Vietnamese number reading, speech rendering, the chime."""

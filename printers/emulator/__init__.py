@@ -1,0 +1,1 @@
+"""The ESC/POS emulator: a TCP printer that decodes the stream to PNG, and its readback."""

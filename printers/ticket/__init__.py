@@ -1,0 +1,1 @@
+"""The ticket: layout (Pillow), ESC/POS bytes, the typeface."""

@@ -1,0 +1,47 @@
+"""What every command shares: reading the config with the command line's overrides, ending with a sentence,
+and running one decision through the writer outside the server."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Callable
+from typing import NoReturn
+
+from server import config as config_mod
+from server.domain.errors import DomainError
+from server.messages import text
+from server.store.writer import Writer
+
+
+def load_config(args: argparse.Namespace) -> config_mod.Config:
+    try:
+        cfg = config_mod.load(args.config)
+    except config_mod.ConfigError as exc:
+        sys.exit(f"motcua: {exc}")
+    if getattr(args, "port", None):
+        cfg.server.port = args.port
+    if getattr(args, "host", None):
+        cfg.server.host = args.host
+    if getattr(args, "data_dir", None):
+        cfg.server.data_dir = args.data_dir
+        cfg.server.db_path = ""
+    return cfg
+
+
+def fail(exc: DomainError) -> NoReturn:
+    """End a command with the refusal's sentence in Vietnamese, then English, and status 1."""
+    sys.exit(f"motcua: {text(exc.code, 'vi', **exc.params)}\n        {text(exc.code, 'en', **exc.params)}")
+
+
+def run_db_op(cfg: config_mod.Config, fn: Callable[..., object]) -> object:
+    async def go() -> object:
+        writer = Writer(cfg.db_file, origin=cfg.server.machine_id)
+        await writer.start()
+        try:
+            return await writer.run(fn)
+        finally:
+            await writer.stop()
+
+    return asyncio.run(go())

@@ -1,0 +1,1 @@
+"""The demo office, its run, and the office simulation."""

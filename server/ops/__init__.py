@@ -1,0 +1,1 @@
+"""Housekeeping: backup and restore, device health, the health text."""

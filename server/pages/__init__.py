@@ -1,0 +1,1 @@
+"""HTML pages, one package per surface: admin, counter console, booking, reports."""

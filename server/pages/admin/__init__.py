@@ -1,0 +1,1 @@
+"""The admin pages: catalogue and accounts, calendar, appointments."""

@@ -1,0 +1,1 @@
+"""The counter console, the leader page and the rating tablet."""

@@ -1,0 +1,1 @@
+"""What every surface shares: middleware, rate limits, errors, JSON, templating, base static files."""

@@ -9,8 +9,8 @@ import sys
 
 from aiohttp import web
 
+from server import __version__, passwords
 from server import config as config_mod
-from server import passwords
 from server.app import create_app
 from server.cli import hub, mobile, report
 from server.cli.common import fail, load_config, run_db_op
@@ -85,6 +85,7 @@ def cmd_demo(args: argparse.Namespace) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="motcua", description="Queue and appointment system for one-stop offices")
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--version", action="version", version=f"motcua {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:

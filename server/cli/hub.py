@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -17,7 +18,15 @@ from server.messages import text
 from server.passwords import add_cli_options, from_cli
 
 
+def _require_hub_extra() -> None:
+    """The hub's PostgreSQL driver is an extra: an office PC never needs it."""
+    if importlib.util.find_spec("asyncpg") is None:
+        sys.exit("motcua hub: thiếu gói asyncpg; cài bằng: pip install 'motcua[hub]'\n"
+                 "            the asyncpg package is missing; install it with: pip install 'motcua[hub]'")
+
+
 def _settings(args: argparse.Namespace) -> tuple[config_mod.Config, Any]:
+    _require_hub_extra()
     from server.hub.app import HubSettings
 
     try:

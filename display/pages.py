@@ -22,7 +22,6 @@ from server.api.common import ok
 from server.api.registry import Api, Body, principal_of
 from server.domain.errors import DomainError, Invalid, NotFound
 from server.keys import CONFIG, READER
-from server.messages import register
 from server.store import catalog
 from server.store import slogans as slogan_store
 from server.web.middleware import COOKIE
@@ -34,12 +33,6 @@ JINJA = web.AppKey("display.jinja", jinja2.Environment)
 LAYOUTS = ("hall", "group", "floor")
 VIEWERS = frozenset({"display", *auth.STAFF})
 _COUNTER_LIST = re.compile(r"^\d{1,3}(,\d{1,3})*$")
-
-register({
-    "voice_disabled": ("Giọng đọc đang tắt trong cấu hình ([voice] enabled).", "The voice is off ([voice] enabled)."),
-    "voice_failed": ("Không tạo được giọng đọc: {detail}", "Speech could not be rendered: {detail}"),
-    "ticket_unreadable": ("Số thứ tự '{number}' không đọc được.", "Ticket number '{number}' cannot be read aloud."),
-})
 
 
 def _layout(request: web.Request, device_layout: str) -> dict[str, str]:

@@ -21,12 +21,10 @@ from printers.settings import PrinterConfig
 from server.api.common import ok
 from server.api.registry import Api, Body
 from server.auth import Principal
-from server.config import ConfigError
 from server.domain.clock import from_epoch
 from server.domain.errors import DomainError, NotFound
 from server.domain.tickets import Ticket
 from server.keys import AFTER_ISSUE, CONFIG, LIVE, READ_CACHE, READER, SERVICES
-from server.messages import register
 from server.services.views import status_url, ticket_status
 from server.store import accounts, catalog, tickets
 
@@ -38,25 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 PRINTERS = "printers"
 STAFF_ROLES = frozenset({"admin", "leader", "staff"})
-
-register({
-    "printer_not_configured": (
-        "Không có máy in {printer}. Hãy kiểm tra mục [[printers]] trong cấu hình.",
-        "There is no printer {printer}. Check the [[printers]] tables in the configuration.",
-    ),
-    "printer_choose": (
-        "Hãy chọn máy in để in lại (có {count} máy in).",
-        "Choose the printer to reprint on ({count} printers are configured).",
-    ),
-})
-
-
-def printer_configs(raw: list[dict[str, Any]]) -> list[PrinterConfig]:
-    """Validate every `[[printers]]` table at start-up, so a typo stops the server with its name, not a kiosk."""
-    try:
-        return [PrinterConfig.from_dict(dict(table)) for table in raw]
-    except (ValueError, TypeError) as exc:
-        raise ConfigError(f"[[printers]]: {exc}") from exc
 
 
 class PrintService:
@@ -243,7 +222,7 @@ async def _printers_ctx(app: web.Application) -> Any:
 
 
 def setup(app: web.Application) -> None:
-    service = PrintService(app, printer_configs(app[CONFIG].printers))
+    service = PrintService(app, app[CONFIG].printers)
     app[SERVICES][PRINTERS] = service
     app[AFTER_ISSUE].append(service.after_issue)
     app.cleanup_ctx.append(_printers_ctx)

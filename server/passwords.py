@@ -16,36 +16,19 @@ import sys
 from pathlib import Path
 
 from server.domain.errors import Invalid
-from server.messages import register, text
+from server.messages import text
 
 MIN_LENGTH = 8
 MAX_LENGTH = 256  # the sign-in form takes no longer one: a longer password could never be used
 PROMPT_TRIES = 3
 
-register({
-    "password_short": (f"Mật khẩu cần ít nhất {MIN_LENGTH} ký tự (không tính khoảng trắng ở hai đầu).",
-                       f"The password needs at least {MIN_LENGTH} characters (not counting spaces at either end)."),
-    "password_long": (f"Mật khẩu dài quá {MAX_LENGTH} ký tự.", f"The password is longer than {MAX_LENGTH} characters."),
-    "password_mismatch": ("Hai lần nhập mật khẩu không khớp nhau.", "The two passwords typed differ."),
-    "password_file_unreadable": ("Không đọc được tệp mật khẩu {file}: {reason}.",
-                                 "Cannot read the password file {file}: {reason}."),
-    "password_on_command_line": (
-        "Cảnh báo: mật khẩu gõ sau --password còn lưu trong lịch sử lệnh và ai cũng thấy qua ps; "
-        "lần sau dùng --password-file hoặc để lệnh tự hỏi.",
-        "Warning: a password after --password stays in the shell history and shows in ps; "
-        "next time use --password-file or let the command ask.",
-    ),
-    "password_prompt": ("Mật khẩu mới (để trống: tự tạo): ", "New password (empty: generate one): "),
-    "password_prompt_again": ("Nhập lại mật khẩu: ", "Type it again: "),
-})
-
 
 def check_new_password(password: str) -> None:
     """Refuse a password that is too short to resist guessing or too long to sign in with."""
     if len(password.strip()) < MIN_LENGTH:
-        raise Invalid("password_short")
+        raise Invalid("password_short", min=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        raise Invalid("password_long")
+        raise Invalid("password_long", max=MAX_LENGTH)
 
 
 def generated() -> str:
@@ -84,7 +67,7 @@ def _prompted() -> str:
         except Invalid as exc:
             if attempt == PROMPT_TRIES - 1:
                 raise
-            print(f"{text(exc.code, 'vi')} / {text(exc.code, 'en')}", file=sys.stderr)
+            print(f"{text(exc.code, 'vi', **exc.params)} / {text(exc.code, 'en', **exc.params)}", file=sys.stderr)
             continue
         if getpass.getpass(_both("password_prompt_again")) != password:
             raise Invalid("password_mismatch")

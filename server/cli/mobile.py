@@ -25,7 +25,7 @@ from typing import Any
 
 from server.domain.clock import SystemClock, epoch
 from server.domain.errors import DomainError
-from server.messages import register, text
+from server.messages import text
 
 
 def _config(args: argparse.Namespace) -> Any:
@@ -103,24 +103,6 @@ def cmd_import(args: argparse.Namespace) -> None:
         return
     print(json.dumps(result, ensure_ascii=False))
 
-
-register({
-    "mobile_left_out": (
-        "Chú ý: tệp không mang theo việc máy này đã làm trên {n} vé của máy khác: {numbers}. "
-        "Hãy ghi lại các vé này ở bộ phận; lần sau chuẩn bị máy bằng motcua mobile prepare.",
-        "Note: the file leaves out what this machine did on {n} ticket(s) of other machines: {numbers}. "
-        "Record them at the office by hand; next time prepare the laptop with motcua mobile prepare.",
-    ),
-    "mobile_prepare_exists": ("{path} đã có; không làm gì. Hãy chọn thư mục mới cho máy lưu động.",
-                              "{path} already exists; nothing done. Choose a new folder for the laptop."),
-    "mobile_prepare_same_machine": (
-        "Mã máy {machine} trùng với mã máy của bộ phận: máy lưu động cần mã riêng (ví dụ laptop-nvh4).",
-        "Machine id {machine} is the office's own: the laptop needs an id of its own (e.g. laptop-nvh4).",
-    ),
-    "mobile_prepare_no_office": ("Không có cơ sở dữ liệu của bộ phận tại {path}.", "No office database at {path}."),
-    "mobile_prepare_bad_config": ("Cấu hình máy lưu động không hợp lệ: {detail}",
-                                  "Invalid laptop configuration: {detail}"),
-})
 
 
 def _toml(sections: dict[str, dict[str, Any]]) -> str:

@@ -22,11 +22,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from server.config import Config
+from server.config import Config, LedBoard, LedSection, PrinterConfig, VoiceSection
 from server.demo.catalogue import COUNTERS, DEMO_OFFICE_NAME, is_demo_office, seed_demo
 from server.domain.clock import SystemClock, epoch
 from server.domain.errors import DomainError
-from server.messages import register
 from server.ops.backup import ServerRunning, hold_server_lock, lock_path
 from server.store import catalog
 from server.store.db import connect
@@ -36,23 +35,6 @@ log = logging.getLogger("motcua.demo")
 DEMO_MARK = "motcua-demo.txt"
 # What the demo's server makes in its folder besides the database: the only folders a fresh run removes.
 DEMO_FOLDERS = ("printed", "audio", "reports")
-_NOT_TOUCHED = "Bản demo không xóa và không dùng nó: hãy chạy demo với --data-dir là một thư mục mới."
-_NOT_TOUCHED_EN = "The demo neither deletes nor uses it: run the demo with --data-dir set to a new folder."
-
-register({
-    "demo_folder_in_use": (
-        "Thư mục {folder} đang được một máy chủ motcua đang chạy sử dụng (khóa {lock}). " + _NOT_TOUCHED,
-        "The folder {folder} is in use by a running motcua server (lock {lock}). " + _NOT_TOUCHED_EN,
-    ),
-    "demo_folder_office_db": (
-        "Thư mục {folder} chứa cơ sở dữ liệu {db}, không phải dữ liệu demo do lệnh motcua demo tạo. " + _NOT_TOUCHED,
-        "The folder {folder} holds the database {db}, not a demo database made by motcua demo. " + _NOT_TOUCHED_EN,
-    ),
-    "demo_folder_not_ours": (
-        "Thư mục {folder} chứa tệp không do bản demo tạo ({names}). " + _NOT_TOUCHED,
-        "The folder {folder} holds files the demo did not make ({names}). " + _NOT_TOUCHED_EN,
-    ),
-})
 
 
 def _free_port() -> int:
@@ -64,13 +46,15 @@ def _free_port() -> int:
 def emulated_devices(cfg: Config, data: Path) -> tuple[int, int]:
     """Point the demo's printer and LED boards at emulators on free local ports."""
     printer_port, led_port = _free_port(), _free_port()
-    cfg.printers = [{"id": "kiosk1", "kind": "network", "host": "127.0.0.1", "port": printer_port,
-                     "paper_mm": 80, "footer": "Hotline: 1900 0000 — Cảm ơn quý công dân!"}]
-    boards = [{"address": "MAIN", "transport": "tcp", "host": "127.0.0.1", "port": led_port}]
-    boards += [{"address": f"Q{n}", "counter": n, "transport": "tcp", "host": "127.0.0.1", "port": led_port}
+    cfg.printers = [PrinterConfig(id="kiosk1", kind="network", host="127.0.0.1", port=printer_port, paper_mm=80,
+                                  footer="Hotline: 1900 0000 — Cảm ơn quý công dân!")]
+    boards = [LedBoard(address="MAIN", transport="tcp", host="127.0.0.1", port=led_port)]
+    boards += [LedBoard(address=f"Q{n}", counter=str(n), transport="tcp", host="127.0.0.1", port=led_port)
                for n, *_ in COUNTERS]
-    cfg.extra.setdefault("led", {"boards": boards})
-    cfg.extra.setdefault("voice", {"player": "none", "cache_dir": str(data / "audio")})
+    if "led" not in cfg.model_fields_set:  # the office's own boards, when its config names them, stay
+        cfg.led = LedSection(boards=boards)
+    if "voice" not in cfg.model_fields_set:
+        cfg.voice = VoiceSection(player="none", cache_dir=str(data / "audio"))
     return printer_port, led_port
 
 

@@ -13,16 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from server.domain.errors import DomainError, Forbidden, Invalid
+from server.messages import labels
 
 APPROVE = "approve"
 APPROVERS = frozenset({"leader", "admin"})
 
-STEP_LABELS: dict[str, tuple[str, str]] = {
-    "receive": ("Tiếp nhận", "Receive"),
-    "appraise": ("Thẩm định", "Appraise"),
-    "approve": ("Phê duyệt", "Approve"),
-    "return": ("Trả kết quả", "Return result"),
-}
+STEP_LABELS = labels.STEPS  # the one table, server/messages/labels.py
 
 # Overdue levels: 0 on time, 1 amber (past amber_pct of the target), 2 red (past red_pct).
 ON_TIME, AMBER, RED = 0, 1, 2

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from server.domain.errors import DomainError, Forbidden, Invalid
+from server.messages import labels
 
 
 class Status(StrEnum):
@@ -46,33 +47,10 @@ class Outcome(StrEnum):
     CLOSED_AT_END_OF_DAY = "closed_at_end_of_day"
 
 
-OUTCOME_LABELS: dict[Outcome, tuple[str, str]] = {
-    Outcome.RESULT_RETURNED: ("Đã trả kết quả", "Result returned"),
-    Outcome.DOSSIER_RECEIVED: ("Đã tiếp nhận hồ sơ", "Dossier received"),
-    Outcome.GUIDANCE_ONLY: ("Chỉ hướng dẫn", "Guidance only"),
-    Outcome.INCOMPLETE: ("Hồ sơ chưa đầy đủ, cần bổ sung", "Incomplete dossier, needs supplement"),
-    Outcome.REFUSED: ("Từ chối tiếp nhận", "Refused"),
-    Outcome.CLOSED_AT_END_OF_DAY: ("Đóng khi hết giờ làm việc", "Closed at end of day"),
-}
-
-STATUS_LABELS: dict[Status, tuple[str, str]] = {
-    Status.WAITING: ("đang chờ", "waiting"),
-    Status.CALLED: ("đã gọi", "called"),
-    Status.SERVING: ("đang phục vụ", "being served"),
-    Status.DONE: ("đã xong", "done"),
-    Status.NO_SHOW: ("vắng mặt", "no-show"),
-    Status.CANCELLED: ("đã hủy", "cancelled"),
-}
-
-ACTION_LABELS: dict[Action, tuple[str, str]] = {
-    Action.CALL: ("gọi", "call"),
-    Action.RECALL: ("gọi lại", "recall"),
-    Action.START: ("bắt đầu phục vụ", "start serving"),
-    Action.FINISH: ("kết thúc", "finish"),
-    Action.NO_SHOW: ("đánh dấu vắng mặt", "mark as no-show"),
-    Action.TRANSFER: ("chuyển", "transfer"),
-    Action.CANCEL: ("hủy", "cancel"),
-}
+# What each is called, Vietnamese first: the one label tables (server/messages/labels.py).
+OUTCOME_LABELS = labels.OUTCOMES
+STATUS_LABELS = labels.STATUSES
+ACTION_LABELS = labels.ACTIONS
 
 # (from status, action) -> to status. The single source of truth for what may happen.
 TRANSITIONS: dict[tuple[Status, Action], Status] = {

@@ -7,31 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.messages import MESSAGES, register, text
+from server.messages import MESSAGES, text
 
-register({f"health.{key}": pair for key, pair in {
-    "scheduler": ("Lịch chạy tự động", "Scheduler"),
-    "printers": ("Máy in", "Printers"),
-    "hall": ("Sảnh: giọng đọc và bảng LED", "Hall: voice and LED boards"),
-    "jobs": ("Việc hẹn giờ", "Scheduled jobs"),
-    "voice": ("Giọng đọc", "Voice"),
-    "led": ("Bảng LED", "LED boards"),
-    "pending": ("chờ đọc", "waiting"),
-    "played": ("đã đọc", "played"),
-    "last_error": ("lỗi gần nhất", "last error"),
-    "state": ("trạng thái", "state"),
-    "status": ("trạng thái", "status"),
-    "error": ("lỗi", "error"),
-    "storage": ("Cơ sở dữ liệu và ổ đĩa", "Database and disk"),
-    "file": ("tệp", "file"),
-    "disk_full": ("ổ đĩa đầy", "disk full"),
-    "free_mb": ("còn trống (MB)", "free (MB)"),
-    "low_space": ("sắp đầy", "nearly full"),
-    "quick_check": ("kiểm tra tệp (quick_check)", "file check (quick_check)"),
-    "checked_at": ("kiểm tra lúc", "checked at"),
-    "yes": ("có", "yes"),
-    "no": ("không", "no"),
-}.items()})
 NONE_TEXT = "—"
 
 

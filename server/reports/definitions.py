@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from server.messages import labels
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -62,12 +64,7 @@ PERCENTILES: tuple[tuple[Figure, str, float], ...] = (
 )
 
 # Ratings: 4 rất hài lòng, 3 hài lòng, 2 bình thường, 1 không hài lòng.
-SCORES: dict[int, tuple[str, str]] = {
-    4: ("Rất hài lòng", "Very satisfied"),
-    3: ("Hài lòng", "Satisfied"),
-    2: ("Bình thường", "Neutral"),
-    1: ("Không hài lòng", "Dissatisfied"),
-}
+SCORES = labels.SCORES
 SATISFIED_MIN_SCORE = 3  # "đạt yêu cầu" = hài lòng or rất hài lòng
 GOOD_SCORE = 4  # "mức độ tốt" = rất hài lòng
 RATINGS: tuple[Figure, ...] = (
@@ -93,12 +90,7 @@ STEP_FIGURES: tuple[Figure, ...] = (
            "SUM(CASE WHEN target_min IS NOT NULL AND d > target_min * 60 THEN 1 ELSE 0 END)"),
 )
 STEP_PERCENTILES: tuple[tuple[str, float], ...] = (("median", 0.5), ("p90", 0.9))
-STEP_LABELS: dict[str, tuple[str, str]] = {
-    "receive": ("Tiếp nhận", "Receive"),
-    "appraise": ("Thẩm định", "Appraise"),
-    "approve": ("Phê duyệt", "Approve"),
-    "return": ("Trả kết quả", "Return result"),
-}
+STEP_LABELS = labels.STEPS
 
 
 @dataclass(frozen=True)
@@ -135,17 +127,8 @@ GROUP_NAMES: dict[str, tuple[str, str]] = {
     "day": ("Ngày", "Day"),
     "month": ("Tháng", "Month"),
 }
-SESSION_TYPES: dict[str, tuple[str, str]] = {
-    "regular": ("Ngày thường", "Regular"),
-    "saturday": ("Thứ Bảy", "Saturday"),
-    "special": ("Ngày đặc biệt", "Special day"),
-    "mobile": ("Lưu động", "Mobile"),
-    "appointment": ("Đặt lịch hẹn", "Appointment"),
-}
-WEEKDAYS: dict[int, tuple[str, str]] = {
-    1: ("Thứ Hai", "Monday"), 2: ("Thứ Ba", "Tuesday"), 3: ("Thứ Tư", "Wednesday"), 4: ("Thứ Năm", "Thursday"),
-    5: ("Thứ Sáu", "Friday"), 6: ("Thứ Bảy", "Saturday"), 7: ("Chủ nhật", "Sunday"),
-}
+SESSION_TYPES = labels.SESSION_TYPES
+WEEKDAYS = labels.WEEKDAYS
 
 
 def all_figures() -> list[Figure]:

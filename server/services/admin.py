@@ -13,31 +13,14 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from server import auth, messages
+from server import auth
 from server.domain.errors import DomainError, Invalid, NotFound
 from server.domain.numbering import NumberSeries, overlapping
+from server.messages import labels
 from server.services.context import Ctx
 from server.store import accounts, catalog
 from server.store import admin as store
 from server.store.tx import Tx
-
-messages.register({
-    "admin_required_field": ("Cần nhập {label}.", "{label} is required."),
-    "admin_bad_number": ("{label} phải là một số.", "{label} must be a number."),
-    "admin_too_long": ("{label} dài quá {max} ký tự.", "{label} is longer than {max} characters."),
-    "admin_bad_choice": ("Giá trị của {label} không có trong danh sách.", "{label}: not one of the choices."),
-    "admin_bad_code": ("{label} chỉ gồm chữ không dấu, số, '.', '-' và '_'.",
-                       "{label} may hold only letters, digits, '.', '-' and '_'."),
-    "admin_last_admin": ("Không thể khóa hoặc hạ quyền quản trị viên cuối cùng.",
-                         "The last active admin cannot be deactivated or demoted."),
-    "admin_series_range": ("Số đầu phải nhỏ hơn số cuối.", "The first number must be below the last."),
-    "admin_series_overlap": ("Dãy số {key} ({start}–{end}) trùng với dãy {other} ({other_start}–{other_end}): hai "
-                             "lĩnh vực sẽ phát cùng một số. Hãy chọn khoảng số không trùng, hoặc một tiền tố khác.",
-                             "Series {key} ({start}–{end}) overlaps series {other} ({other_start}–{other_end}): two "
-                             "fields would issue the same number. Choose a block that does not overlap, or another "
-                             "prefix."),
-    "admin_not_found": ("Không tìm thấy {what} '{key}'.", "{what} '{key}' not found."),
-})
 
 CODE = re.compile(r"^[A-Za-z0-9._-]+$")
 
@@ -111,9 +94,9 @@ ENTITIES: dict[str, Entity] = {e.slug: e for e in (
         key="code"),
 )}
 
-ROLE_LABELS = {"admin": "Quản trị viên (Admin)", "leader": "Lãnh đạo (Leader)", "staff": "Cán bộ (Staff)"}
-KIND_LABELS = {"kiosk": "Ki-ốt lấy số (Kiosk)", "display": "Màn hình sảnh (Display)",
-               "rating": "Máy đánh giá (Rating tablet)"}
+# "Vietnamese (English)" for a form's choice, from the one label tables.
+ROLE_LABELS = {key: f"{vi} ({en})" for key, (vi, en) in labels.ROLES.items()}
+KIND_LABELS = {key: f"{vi} ({en})" for key, (vi, en) in labels.DEVICE_KINDS.items()}
 
 
 def parse(cols: tuple[Col, ...], form: dict[str, str], choices: dict[str, set[str]]) -> dict[str, Any]:

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
-from server.config import Config, ConfigError
+from server.config import Config
 from server.domain import appointments as rules
 from server.domain import calendar as cal
 from server.domain.clock import from_epoch
 from server.domain.errors import DomainError, Invalid, NotFound
-from server.messages import register
 from server.services import queue
 from server.services.context import Ctx
 from server.store import accounts, catalog
@@ -21,43 +20,16 @@ from server.store import appointments as store
 from server.store import calendar as calendar_store
 from server.store.tx import Tx, new_id
 
-register({
-    "appointment_code_invalid": ("Mã đặt lịch '{given}' không đúng dạng (6 ký tự).",
-                                 "Booking code '{given}' is not valid (6 characters)."),
-    "appointment_not_found": ("Không tìm thấy lịch hẹn với mã và số điện thoại này.",
-                              "No booking with this code and phone number."),
-    "appointment_phone_invalid": ("Số điện thoại không hợp lệ (10 hoặc 11 chữ số, bắt đầu bằng 0).",
-                                  "Invalid phone number (10 or 11 digits starting with 0)."),
-    "appointment_consent_required": ("Cần đồng ý với việc xử lý dữ liệu cá nhân để đặt lịch.",
-                                     "Your consent to the processing of personal data is needed to book."),
-    "appointment_slot_not_found": ("Không tìm thấy khung giờ {slot}.", "Time slot {slot} not found."),
-    "appointment_slot_full": ("Khung giờ này đã đủ người, vui lòng chọn giờ khác.",
-                              "This time slot is full: choose another one."),
-    "appointment_slot_past": ("Khung giờ này đã qua.", "This time slot has passed."),
-    "appointment_slot_closed": ("Văn phòng không làm việc vào giờ này, vui lòng chọn giờ khác.",
-                                "The office is closed at this time: choose another slot."),
-    "appointment_slot_no_appointments": ("Ngày này là ngày không hẹn, vui lòng chọn ngày khác.",
-                                         "This day takes no appointments: choose another day."),
-    "appointment_too_many": ("Số điện thoại này đã có {count} lịch hẹn chưa đến hạn.",
-                             "This phone number already holds {count} upcoming bookings."),
-    "appointment_too_early": ("Chưa đến giờ nhận số: chỉ nhận số trước giờ hẹn tối đa {minutes} phút.",
-                              "Too early: check in at most {minutes} minutes before your slot."),
-    "appointment_too_late": ("Đã quá giờ hẹn hơn {minutes} phút. Vui lòng lấy số thường.",
-                             "More than {minutes} minutes late: please take a normal ticket."),
-    "appointment_not_changeable": ("Lịch hẹn đang ở trạng thái {state}, không thể thay đổi.",
-                                   "This booking is {state} and cannot be changed."),
-    "appointment_already_checked_in": ("Lịch hẹn này đã nhận số {number}.",
-                                       "This booking already has ticket {number}."),
-})
-
 
 @dataclass(frozen=True)
 class Settings:
-    early_min: int = 60
-    late_min: int = 15
-    purge_days: int = 90
-    reminder_hours: int = 24
-    max_active_per_phone: int = 3
+    """`[appointments]` (keys, defaults and checks in server/config.py) with the windows the rules use."""
+
+    early_min: int
+    late_min: int
+    purge_days: int
+    reminder_hours: int
+    max_active_per_phone: int
 
     @property
     def windows(self) -> rules.Windows:
@@ -65,15 +37,7 @@ class Settings:
 
 
 def settings_from(config: Config) -> Settings:
-    raw = config.section("appointments")
-    known = set(Settings.__dataclass_fields__)
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise ConfigError(f"[appointments]: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-    for key, value in raw.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ConfigError(f"[appointments] {key} must be a whole number >= 0, got {value!r}")
-    return Settings(**raw)
+    return Settings(**config.appointments.model_dump())
 
 
 class Reminder(Protocol):

@@ -11,11 +11,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from server.config import Config, ConfigError
+from server.config import Config
 from server.domain import calendar as cal
 from server.domain.errors import DomainError
 from server.domain.tickets import Outcome, Ticket
-from server.messages import register, text
+from server.messages import text
 from server.services import queue
 from server.services.context import Ctx
 from server.store import calendar as store
@@ -23,71 +23,36 @@ from server.store import catalog
 from server.store import tickets as ticket_store
 from server.store.tx import Tx
 
-register({
-    "procedure_not_offered": (
-        "Thủ tục {procedure} không tiếp nhận trong phiên này. Lần tiếp nhận tới: {opens}.",
-        "{procedure} is not received in this session. Next time it is: {opens}.",
-    ),
-    "mobile_series_missing": (
-        "Chưa có dãy số {series} cho phiên lưu động: số in ra sẽ trùng với số của bộ phận. Hãy thêm dãy số này.",
-        "Number series {series} for the mobile session does not exist: numbers would collide with the office's.",
-    ),
-    "mobile_foreign_ticket": (
-        "Vé {number} do máy {origin} cấp, không thuộc phiên lưu động này: máy lưu động chỉ phục vụ vé do chính nó "
-        "cấp. Hãy chuẩn bị máy bằng lệnh motcua mobile prepare.",
-        "Ticket {number} was issued by {origin}, not by this mobile session: a mobile laptop serves only its own "
-        "tickets. Prepare the laptop with motcua mobile prepare.",
-    ),
-    "calendar_rule_not_found": ("Không tìm thấy quy tắc lịch {rule}.", "Calendar rule {rule} not found."),
-    "calendar_invalid": ("Lịch làm việc không hợp lệ: {detail}", "Invalid calendar: {detail}"),
-})
-
 AT_CLOSE = ("serve_all", "close_waiting")
 CLOSED_REASON = Outcome.CLOSED_AT_END_OF_DAY.value
 
 
 @dataclass(frozen=True)
 class MachineSettings:
-    """This machine's calendar behaviour, from its config (validated with messages naming the key)."""
+    """This machine's calendar behaviour: `[calendar]` and `[mobile]` (keys, defaults and checks in
+    server/config.py), kept together in the database for the decisions."""
 
-    refuse_when_closed: bool = True
-    at_close: str = "serve_all"
-    preset: str = ""
-    mobile: bool = False
-    place: str = ""
-    series: str = "LD"
+    refuse_when_closed: bool
+    at_close: str
+    preset: str
+    mobile: bool
+    place: str
+    series: str
 
     @property
     def mode(self) -> cal.Mode:
         return cal.Mode(mobile=self.mobile, place=self.place)
 
 
-def _check(section: str, values: dict[str, Any], spec: dict[str, type]) -> None:
-    unknown = sorted(set(values) - set(spec))
-    if unknown:
-        raise ConfigError(f"[{section}]: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(spec))}")
-    for key, kind in spec.items():
-        if key in values and not isinstance(values[key], kind):
-            raise ConfigError(f"[{section}] {key} must be {'true or false' if kind is bool else 'text'}")
-
-
 def settings_from(config: Config) -> MachineSettings:
-    c, m = config.section("calendar"), config.section("mobile")
-    _check("calendar", c, {"refuse_when_closed": bool, "at_close": str, "preset": str})
-    _check("mobile", m, {"enabled": bool, "place": str, "series": str})
-    if c.get("at_close", "serve_all") not in AT_CLOSE:
-        raise ConfigError(f"[calendar] at_close must be one of {', '.join(AT_CLOSE)}")
-    if c.get("preset", "") not in ("", "standard"):
-        raise ConfigError('[calendar] preset must be "" or "standard"')
-    if m.get("enabled") and not m.get("place"):
-        raise ConfigError("[mobile] place is required when enabled (e.g. \"Nhà văn hóa khu vực 4\")")
-    return MachineSettings(c.get("refuse_when_closed", True), c.get("at_close", "serve_all"), c.get("preset", ""),
-                           m.get("enabled", False), m.get("place", ""), m.get("series", "LD"))
+    c, m = config.calendar, config.mobile
+    return MachineSettings(c.refuse_when_closed, c.at_close, c.preset, m.enabled, m.place, m.series)
 
 
 def load_settings(conn: Any) -> MachineSettings:
     """The config's settings, with the admin's closing rule (set on /admin/calendar) winning over the config's."""
-    s = MachineSettings(**store.get_setting(conn, "machine", {}))
+    stored = store.get_setting(conn, "machine", None)
+    s = MachineSettings(**stored) if stored else settings_from(Config())  # before the first start
     chosen = store.get_setting(conn, "at_close")
     return replace(s, at_close=chosen) if chosen in AT_CLOSE else s
 

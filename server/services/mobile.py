@@ -27,7 +27,6 @@ from ulid import ULID
 
 from server.domain.errors import DomainError, Invalid
 from server.domain.tickets import OPEN_STATUSES, Outcome, Status
-from server.messages import register
 from server.services.context import Ctx
 from server.store import calendar as store
 from server.store import catalog
@@ -44,29 +43,6 @@ REMAP = {
     "steps": [("counter_id", "counters"), ("started_by", "users"), ("ended_by", "users")],
     "ratings": [("counter_id", "counters"), ("user_id", "users"), ("procedure_id", "procedures")],
 }
-
-register({
-    "mobile_file_invalid": ("Tệp phiên lưu động không hợp lệ: {detail}", "Invalid mobile-session file: {detail}"),
-    "mobile_wrong_office": (
-        "Tệp này của đơn vị {file_office}, không phải của đơn vị {office}. Không nhập gì.",
-        "This file belongs to office {file_office}, not {office}. Nothing was imported.",
-    ),
-    "mobile_same_machine": ("Tệp này được xuất từ chính máy này ({machine}).",
-                            "This file was exported from this very machine ({machine})."),
-    "mobile_unknown_procedure": (
-        "Thủ tục mã {code} trong tệp không có ở đơn vị này. Hãy thêm thủ tục trước khi nhập.",
-        "Procedure code {code} in the file is unknown here: add it before importing.",
-    ),
-    "mobile_number_clash": (
-        "Số {number} ngày {day} đã được dùng cho vé khác ở đơn vị (hai máy lưu động dùng chung dãy số?). "
-        "Không nhập gì.",
-        "Number {number} on {day} is already used by another ticket here (two laptops on one series?). "
-        "Nothing was imported.",
-    ),
-    "mobile_id_clash": ("Mã vé {ticket} đã có ở đơn vị nhưng do máy khác tạo. Không nhập gì.",
-                        "Ticket id {ticket} already exists here, made by another machine. Nothing was imported."),
-    "mobile_no_sessions": ("Không có phiên nào để xuất ({what}).", "No session to export ({what})."),
-})
 
 
 def export_lines(conn: Any, session_ids: list[str], machine_id: str, at: float) -> Iterator[str]:

@@ -7,37 +7,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from server import messages
 from server.domain.errors import DomainError, Forbidden, NotFound
 from server.domain.tickets import STATUS_LABELS, Status, Ticket
+from server.messages import labels
 from server.services.context import Ctx
 from server.store import ratings as store
 from server.store import tickets
 from server.store.tx import Tx, new_id
 
 # Score -> (vi, en). 4 and 3 count as "đạt yêu cầu"; 4 alone as "tốt".
-SCORES: dict[int, tuple[str, str]] = {
-    4: ("Rất hài lòng", "Very satisfied"),
-    3: ("Hài lòng", "Satisfied"),
-    2: ("Bình thường", "Neutral"),
-    1: ("Không hài lòng", "Dissatisfied"),
-}
+SCORES = labels.SCORES  # the one table, server/messages/labels.py
 LOW_SCORE = 2  # at or below: the tablet asks for a reason (as VNPT iQMS does)
-
-messages.register({
-    "rating_not_done": ("Vé {ticket} chưa phục vụ xong ({state}), chưa thể đánh giá.",
-                        "Ticket {ticket} is not finished yet ({state}); it cannot be rated."),
-    "rating_already_given": ("Vé {ticket} đã được đánh giá. Mỗi lượt phục vụ chỉ đánh giá một lần.",
-                             "Ticket {ticket} has already been rated: one rating per service."),
-    "rating_other_counter": ("Máy đánh giá của quầy {device_counter} không thể đánh giá vé của quầy {counter}.",
-                             "Counter {device_counter}'s rating tablet cannot rate a ticket of counter {counter}."),
-    "rating_not_latest": ("Máy đánh giá chỉ nhận đánh giá cho vé vừa phục vụ xong tại quầy ({ticket}).",
-                          "The tablet only rates the ticket its counter just finished ({ticket})."),
-    "rating_token_required": ("Hãy đánh giá từ trang theo dõi vé (mã trên vé).",
-                              "Rate from the ticket's status page (the code on the ticket)."),
-    "rating_one_of": ("Cần đúng một trong hai: ticket_id hoặc status_token.",
-                      "Give exactly one of ticket_id or status_token."),
-})
 
 
 @dataclass(frozen=True)

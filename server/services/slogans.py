@@ -1,36 +1,22 @@
-"""Slogan decisions (run by the one writer) and their place in the office's scheduler.
+"""Slogan decisions (run by the one writer).
 
 A slogan row is checked by building the library's ``SloganSchedule`` from it, so the API refuses exactly what
 the schedule logic cannot play ("7 times an hour", a window that ends before it starts, ...). Each enabled
-slogan is one APScheduler job ``slogan-<id>`` whose trigger fires when ``fire_times`` says; editing a slogan
-replaces its job, disabling or deleting removes it. What happens on a fire (the TV ticker, the main LED
-board) is the display service's business: it hands ``SloganJobs`` the function to call.
+slogan is one timed job ``slogan-<id>``, kept by ``server.scheduler.SloganJobs``; what happens on a fire (the
+TV ticker, the main LED board) is the display service's business.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Awaitable, Callable
-from datetime import date, time, tzinfo
+from datetime import date, time
 from typing import Any
 
 from display.slogans.schedule import SloganSchedule
-from display.slogans.trigger import build_apscheduler_trigger
 from server.domain.errors import Invalid, NotFound
-from server.messages import register
 from server.services.context import Ctx
 from server.store import accounts
 from server.store import slogans as store
 from server.store.tx import Tx
-
-log = logging.getLogger(__name__)
-
-register({
-    "slogan_not_found": ("Không tìm thấy khẩu hiệu số {slogan}.", "Slogan {slogan} was not found."),
-    "slogan_invalid": ("Lịch phát khẩu hiệu không hợp lệ: {detail}", "The slogan's schedule is not valid: {detail}"),
-})
-
-Fire = Callable[[int], Awaitable[None]]
 
 
 def _time(value: str | None) -> time | None:
@@ -85,38 +71,3 @@ def _load(tx: Tx, slogan_id: int) -> dict[str, Any]:
     assert row is not None
     return row
 
-
-def job_id(slogan_id: int) -> str:
-    return f"slogan-{slogan_id}"
-
-
-class SloganJobs:
-    """Keeps one scheduler job per enabled slogan; ``fire(slogan_id)`` runs on each of its fire times."""
-
-    def __init__(self, scheduler: Any, tz: tzinfo, fire: Fire) -> None:
-        self.scheduler = scheduler
-        self.tz = tz
-        self.fire = fire
-
-    def schedule(self, row: dict[str, Any]) -> None:
-        """(Re-)register a slogan after it was created or edited; a disabled one loses its job."""
-        trigger = build_apscheduler_trigger(schedule_of(row), self.tz)
-        if trigger is None:
-            self.unschedule(row["id"])
-            return
-        self.scheduler.add_job(
-            self.fire, trigger=trigger, args=[row["id"]], id=job_id(row["id"]), name=f"slogan {row['id']}",
-            replace_existing=True,
-        )
-
-    def unschedule(self, slogan_id: int) -> None:
-        if self.scheduler.get_job(job_id(slogan_id)) is not None:
-            self.scheduler.remove_job(job_id(slogan_id))
-
-    def load(self, rows: list[dict[str, Any]]) -> None:
-        """Register every slogan at start (jobs live in memory; the database is the truth)."""
-        for row in rows:
-            try:
-                self.schedule(row)
-            except Invalid:
-                log.error("slogan %s has a schedule that cannot play; skipped", row["id"])

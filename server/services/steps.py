@@ -7,8 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from server import messages
-from server.config import ConfigError
+from server.config import Config
 from server.domain import steps as rules
 from server.domain.clock import epoch
 from server.domain.errors import DomainError, NotFound
@@ -20,43 +19,13 @@ from server.store import catalog, tickets
 from server.store import steps as store
 from server.store.tx import Tx, new_id
 
-messages.register({
-    "step_unknown": ("Thủ tục này không có bước '{step}'. Các bước: {steps}.",
-                     "This procedure has no step '{step}'. Its steps: {steps}."),
-    "step_definition_bad": ("Cấu hình bước của thủ tục không hợp lệ: {definition}",
-                            "The procedure's step definition is invalid: {definition}"),
-    "step_already_started": ("Bước {step} đã được bắt đầu.", "Step {step} has already started."),
-    "step_previous_not_done": ("Chưa thể bắt đầu bước {step}: bước {previous} chưa hoàn thành.",
-                               "Step {step} cannot start yet: step {previous} is not finished."),
-    "step_not_started": ("Bước {step} chưa bắt đầu nên chưa thể kết thúc.",
-                         "Step {step} has not started, so it cannot end."),
-    "step_already_ended": ("Bước {step} đã hoàn thành.", "Step {step} is already finished."),
-    "step_approve_leader_only": ("Chỉ lãnh đạo (hoặc quản trị viên) mới được phê duyệt.",
-                                 "Only a leader (or an admin) may approve."),
-    "step_needs_serving": ("Vé {ticket} chưa được phục vụ: hãy bấm 'Bắt đầu phục vụ' trước.",
-                           "Ticket {ticket} is not being served: start service first."),
-    "steps_not_done": ("Chưa thể trả kết quả vé {ticket}: còn bước {steps} chưa hoàn thành.",
-                       "Cannot return the result of ticket {ticket}: step(s) {steps} not finished."),
-    "steps_config_bad": ("Cấu hình [steps] không hợp lệ: {detail}", "Invalid [steps] setting: {detail}"),
-})
-
 LEVEL_NAMES = {rules.ON_TIME: "on_time", rules.AMBER: "amber", rules.RED: "red"}
-_STEPS_KEYS = {"amber_pct", "red_pct", "check_seconds"}
 
 
-def settings(config: Any) -> tuple[Thresholds, int]:
-    """[steps] amber_pct (100), red_pct (150), check_seconds (30), validated with clear messages."""
-    raw = config.section("steps")
-    unknown = sorted(set(raw) - _STEPS_KEYS)
-    if unknown:
-        raise ConfigError(f"[steps]: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(_STEPS_KEYS))}")
-    for key in raw:
-        if not isinstance(raw[key], int | float) or isinstance(raw[key], bool) or raw[key] <= 0:
-            raise ConfigError(f"[steps] {key} must be a positive number, got {raw[key]!r}")
-    th = Thresholds(float(raw.get("amber_pct", 100)), float(raw.get("red_pct", 150)))
-    if th.red_pct <= th.amber_pct:
-        raise ConfigError("[steps] red_pct must be greater than amber_pct")
-    return th, int(raw.get("check_seconds", 30))
+def settings(config: Config) -> tuple[Thresholds, int]:
+    """[steps] (keys, defaults and checks in server/config.py) as the rules' thresholds and the check's interval."""
+    st = config.steps
+    return Thresholds(st.amber_pct, st.red_pct), int(st.check_seconds)
 
 
 def _ticket(tx: Tx, ticket_id: str) -> Ticket:
@@ -146,7 +115,8 @@ def system_ctx(app: web.Application) -> Ctx:
 
 
 async def check_overdue(app: web.Application) -> list[dict[str, Any]]:
-    """The scheduler's job (every `check_seconds`); tests call it directly under a FakeClock."""
+    """The overdue check, a timed job (every `check_seconds`, server/scheduler.py); tests call it directly
+    under a FakeClock."""
     th, _ = settings(app[CONFIG])
     return await app[WRITER].run(record_overdue, system_ctx(app), th)
 

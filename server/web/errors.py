@@ -12,14 +12,11 @@ from pydantic import ValidationError
 
 from server.domain.errors import DomainError
 from server.keys import WRITER
-from server.messages import register, text
+from server.messages import text
 from server.ops import storage_problems as db_problems  # noqa: F401  (db_problems registers the storage sentences: disk_full)
 from server.store.integrity import is_disk_full
 from server.web import jsonio
 from server.web.middleware import API_SECURITY_HEADERS
-
-register({"constraint_failed": ("Không lưu được: dữ liệu trái với một quy tắc của hệ thống. Vui lòng báo cán bộ.",
-                                "Not saved: the data breaks one of the system's rules. Please tell the staff.")})
 
 log = logging.getLogger(__name__)
 DISK_FULL_RETRY_S = 60  # a full disk is not freed in seconds: kiosks need not hammer it

@@ -16,63 +16,17 @@ from typing import Any
 from aiohttp import web
 
 from server.auth import LoginThrottle, Principal
-from server.config import Config, ConfigError
+from server.config import Config
 from server.domain.clock import epoch
 from server.domain.errors import DomainError
 from server.keys import CLOCK, CONFIG, PRINCIPAL, RECEIVED_AT, THROTTLE
-from server.messages import register
 from server.web.client_address import client_address
-
-register({"checkin_throttled": (
-    "Đã có quá nhiều mã đặt lịch không đúng. Vui lòng chờ {retry_after} giây, hoặc đến quầy để cán bộ nhận số giúp.",
-    "Too many booking codes that were not found. Please wait {retry_after} seconds, or ask at a counter.")})
-
-DEFAULTS: dict[str, Any] = {
-    "kiosk_issue_burst": 3,  # tickets a kiosk may print at once ...
-    "kiosk_issue_every_s": 5.0,  # ... then one more every this many seconds
-    "public_burst": 30,  # anonymous requests to public paths (ticket status, booking), per IP ...
-    "public_every_s": 0.5,  # ... then one more every this many seconds
-    "public_paths": ["/api/public/", "/book", "/api/appointments", "/api/booking"],
-    "login_fail_limit": 5,  # failed sign-ins per (IP, username) ...
-    "login_window_s": 300,  # ... within this window before sign-in waits
-    "device_flush_s": 60,  # how often device last-seen times are written (server/ops/devices.py)
-    # Booking check-in at a kiosk (a 6-character code is all it takes): tries per kiosk, misses over the whole
-    # code space (every kiosk together), and when a kiosk's misses are worth an alert in the audit log.
-    "checkin_burst": 5,  # check-in tries one kiosk may make at once ...
-    "checkin_every_s": 6.0,  # ... then one more every this many seconds
-    "checkin_miss_burst": 20,  # codes not found, all kiosks together ...
-    "checkin_miss_every_s": 30.0,  # ... then one more every this many seconds (staff at a counter never wait)
-    "checkin_alert_misses": 10,  # this many misses from one kiosk ...
-    "checkin_alert_window_s": 600,  # ... within this window: an audit-log line and a log warning, once a window
-    # The live feed (server/live.py). Every hall TV, kiosk and counter console holds one socket; a guest
-    # Wi-Fi behind one NAT, or a proxy not listed in [server] trusted_proxies, shows hundreds of phones as
-    # one address, so the cap is wide; its job is to stop one host from opening thousands.
-    "live_per_address": 500,  # open live sockets per client address; the next one gets 429
-    "live_send_timeout_s": 30.0,  # a client whose send stays blocked this long is dropped ...
-    "live_max_queued_kb": 512,  # ... as is one with this much waiting for it (queued text + socket buffer)
-}
-# Keys that moved elsewhere: a config written for an older motcua is told where, not just refused.
-MOVED = {"trusted_proxies": "[server] trusted_proxies"}
 
 
 def settings(config: Config) -> dict[str, Any]:
-    """`[security]` merged over the defaults, checked with messages that name the key."""
-    raw = config.section("security")
-    for key, where in MOVED.items():
-        if key in raw:
-            raise ConfigError(f"[security] {key} has moved: write it as {where}")
-    unknown = sorted(set(raw) - set(DEFAULTS))
-    if unknown:
-        raise ConfigError(f"[security]: unknown key(s) {', '.join(unknown)}; known: {', '.join(DEFAULTS)}")
-    merged = {**DEFAULTS, **raw}
-    for key, default in DEFAULTS.items():
-        value = merged[key]
-        if isinstance(default, list):
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f"[security] {key} must be a list of texts, got {value!r}")
-        elif isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise ConfigError(f"[security] {key} must be a number above 0, got {value!r}")
-    return merged
+    """The `[security]` section (keys, defaults and checks: SecuritySection in server/config.py) as a table,
+    for the limiter, the check-in guard, the live limits and the scheduler's device flush."""
+    return config.security.model_dump()
 
 
 @dataclass(slots=True)

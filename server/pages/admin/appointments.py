@@ -19,6 +19,7 @@ from server.api.registry import operation_of, principal_of
 from server.domain.clock import epoch
 from server.domain.errors import DomainError
 from server.keys import CONFIG, READER
+from server.messages import labels
 from server.pages.admin.calendar import WEEKDAYS, hhmm, run_op
 from server.pages.admin.site import error_text, render
 from server.services import appointments as service
@@ -27,10 +28,8 @@ from server.store import appointments as store
 from server.store import catalog
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-STATUS = {"booked": ("Đã đặt", "booked"), "checked_in": ("Đã lấy số", "checked in"),
-          "cancelled": ("Đã hủy", "cancelled"), "no_show": ("Không đến", "no-show")}
-CHANNELS = {"hotline": ("Gọi hotline", "hotline call"), "zalo": ("Nhắn Zalo", "Zalo message"),
-            "counter": ("Tại quầy", "at the counter"), "web": ("Trang đặt lịch", "booking page")}
+STATUS = labels.APPOINTMENT_STATUSES
+CHANNELS = labels.APPOINTMENT_CHANNELS
 BOOKABLE_DAYS = 14
 STRANDED_DAYS = 62  # how far ahead the page looks for bookings on days the calendar has closed since
 REFUSALS = {"closed": ("Văn phòng không làm việc giờ này", "the office is closed then"),

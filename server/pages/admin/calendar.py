@@ -19,26 +19,17 @@ from server import auth
 from server.api.registry import operation_of, path_value, principal_of, refuse_miswritten
 from server.domain.errors import DomainError, Invalid
 from server.keys import READER
-from server.messages import register
+from server.messages import labels
 from server.pages.admin.site import admin_only, error_text, render
 from server.services import calendar as service
 from server.services.views import local_now
 from server.store import calendar as store
 from server.store import catalog
 
-register({
-    "admin_form_invalid": ("Chưa lưu: {vi}", "Not saved: {en}"),
-    "admin_unknown_codes": ("Không có {what_vi} mã: {codes}.", "No {what_en} with code: {codes}."),
-})
-
-WEEKDAYS = {1: ("Thứ Hai", "Mon"), 2: ("Thứ Ba", "Tue"), 3: ("Thứ Tư", "Wed"), 4: ("Thứ Năm", "Thu"),
-            5: ("Thứ Sáu", "Fri"), 6: ("Thứ Bảy", "Sat"), 7: ("Chủ nhật", "Sun")}
-SESSION_TYPES = {"regular": ("Phiên thường", "regular"), "saturday": ("Phiên thứ Bảy", "Saturday"),
-                 "special": ("Ngày đặc biệt", "special day"), "mobile": ("Phiên lưu động", "mobile session")}
-TAGS = {"ngay_khong_viet": ("Ngày không viết", "no-writing day"),
-        "ngay_khong_hen": ("Ngày không hẹn", "no-appointment day")}
-AT_CLOSE = {"serve_all": ("Phục vụ hết người đang chờ", "serve everyone waiting"),
-            "close_waiting": ("Hủy các số còn chờ khi hết giờ", "cancel the waiting tickets at closing time")}
+WEEKDAYS = labels.WEEKDAYS
+SESSION_TYPES = labels.SESSION_TYPES
+TAGS = labels.DAY_TAGS
+AT_CLOSE = labels.AT_CLOSE
 BLANK_HOURS_ROWS = 3
 # Field names in the operations' bodies, as a person reads them in a refusal.
 LABELS = {"start": ("giờ bắt đầu", "start"), "end": ("giờ kết thúc", "end"), "weekday": ("thứ", "weekday"),

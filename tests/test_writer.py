@@ -1,9 +1,10 @@
-"""The writer's WAL is copied back into the database file by its own thread, not inside the COMMITs."""
+"""The one writer: group commit, a refusal rolled back alone, the fsync before the answer, checkpoints beside it."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -13,20 +14,20 @@ from server.store.writer import Writer
 async def test_wal_is_checkpointed_beside_the_writer(tmp_path: Path) -> None:
     writer = Writer(tmp_path / "w.db", origin="t", checkpoint_every=2)
     await writer.start()
+    rows = 0
     try:
-        for i in range(12):
-            await writer.run(lambda tx, i=i: tx.execute("INSERT INTO office_notes_probe VALUES (?)", (i,))
-                             if i else tx.execute("CREATE TABLE office_notes_probe (n INTEGER)"), quick=True)
+        await writer.run(lambda tx: tx.execute("CREATE TABLE office_notes_probe (n INTEGER)"))
         deadline = time.monotonic() + 10
-        while writer.checkpointer.done < 3:
+        while writer.checkpointer.done < 3:  # every 2nd commit starts one unless the last is still running
             assert time.monotonic() < deadline, "no checkpoint ran beside the writer"
-            await asyncio.sleep(0.01)  # polling a worker thread's counter, with a deadline
+            await writer.run(lambda tx, i=rows: tx.execute("INSERT INTO office_notes_probe VALUES (?)", (i,)))
+            rows += 1
         auto = await writer.run(lambda tx: tx.execute("PRAGMA wal_autocheckpoint").fetchone()[0])
-        assert auto == 0  # the writer's COMMITs never checkpoint (they run on the event loop)
+        assert auto == 0  # the writer's COMMITs never checkpoint: the checkpoint thread does
     finally:
         await writer.stop()
     with sqlite3.connect(tmp_path / "w.db") as conn:  # everything committed is in the file
-        assert conn.execute("SELECT COUNT(*) FROM office_notes_probe").fetchone()[0] == 11
+        assert conn.execute("SELECT COUNT(*) FROM office_notes_probe").fetchone()[0] == rows
 
 
 async def test_another_process_writing_never_freezes_the_event_loop(client) -> None:  # noqa: ANN001
@@ -56,7 +57,7 @@ async def test_another_process_writing_never_freezes_the_event_loop(client) -> N
 async def _probe_writer(tmp_path: Path) -> Writer:
     writer = Writer(tmp_path / "w.db", origin="t")
     await writer.start()
-    await writer.run(lambda tx: tx.execute("CREATE TABLE probe (n INTEGER)"), quick=True)
+    await writer.run(lambda tx: tx.execute("CREATE TABLE probe (n INTEGER)"))
     return writer
 
 
@@ -68,13 +69,12 @@ def _insert(tx, n: int, refuse: bool = False) -> int:  # noqa: ANN001
 
 
 async def test_a_refused_decision_in_a_batch_rolls_back_alone(tmp_path: Path) -> None:
-    """Quick batches run without a SAVEPOINT per decision; a refusal makes the writer undo the batch and
-    decide it again isolated: the others are committed, the refused one's row is not, each caller hears
-    its own answer, all in one commit."""
+    """Each decision of a batch runs in its own SAVEPOINT: the others are committed, the refused one's row
+    is not, each caller hears its own answer, all in one commit."""
     writer = await _probe_writer(tmp_path)
     try:
         commits = writer.commits
-        results = await asyncio.gather(*(writer.run(_insert, n, n == 3, quick=True) for n in range(6)),
+        results = await asyncio.gather(*(writer.run(_insert, n, n == 3) for n in range(6)),
                                        return_exceptions=True)
         assert writer.commits == commits + 1, "the six decisions were meant to share one batch"
         assert results[:3] == [0, 1, 2] and results[4:] == [4, 5]
@@ -84,76 +84,99 @@ async def test_a_refused_decision_in_a_batch_rolls_back_alone(tmp_path: Path) ->
         # a lone refusal: nothing written, nothing committed, and the writer goes on
         commits = writer.commits
         try:
-            await writer.run(_insert, 9, True, quick=True)
+            await writer.run(_insert, 9, True)
             raise AssertionError("the refusal was not raised")
         except ValueError:
             pass
         assert writer.commits == commits
-        assert await writer.run(_insert, 10, quick=True) == 10
+        assert await writer.run(_insert, 10) == 10
     finally:
         await writer.stop()
     with sqlite3.connect(tmp_path / "w.db") as conn:
         assert [r[0] for r in conn.execute("SELECT n FROM probe ORDER BY n")] == [0, 1, 2, 4, 5, 10]
 
 
-async def test_answers_wait_for_the_fsync_of_the_wal(tmp_path: Path) -> None:
-    """The connection commits with synchronous=NORMAL; the writer's own fsync of the WAL file comes
-    before any answer, so an acknowledged decision survives a power cut as with synchronous=FULL."""
+async def test_decisions_are_committed_with_an_fsync_in_the_writer_thread(tmp_path: Path) -> None:
+    """The writer's connection commits with synchronous=FULL (SQLite fsyncs the WAL inside the COMMIT, before
+    anyone is answered), and decisions run in the writer's own thread, so the event loop never waits for the
+    disk; many decisions queued together share commits."""
     writer = await _probe_writer(tmp_path)
     try:
-        mode = await writer.run(lambda tx: tx.execute("PRAGMA synchronous").fetchone()[0])
-        assert mode == 1  # NORMAL: the COMMIT writes the WAL, the writer syncs it
-        for n in range(5):
-            syncs = writer.syncs
-            await writer.run(_insert, n, quick=True)
-            assert writer.syncs > syncs, "answered before the WAL was fsynced"
-        commits, syncs = writer.commits, writer.syncs
-        await asyncio.gather(*(writer.run(_insert, n, quick=True) for n in range(40)))
-        assert writer.syncs - syncs <= writer.commits - commits  # one fsync covers one or more commits
+        mode, thread = await writer.run(lambda tx: (tx.execute("PRAGMA synchronous").fetchone()[0],
+                                                    threading.current_thread().name))
+        assert mode == 2, "not synchronous=FULL: an answer could go out before its WAL frames are on disk"
+        assert thread.startswith("motcua-writer") and thread != threading.main_thread().name
+        commits = writer.commits
+        assert await asyncio.gather(*(writer.run(_insert, n) for n in range(40))) == list(range(40))
+        assert writer.commits - commits < 40, "no two decisions shared a commit"
     finally:
         await writer.stop()
 
 
-def test_none_and_bool_bind_as_before_through_the_registered_adapters() -> None:
-    """server.store.db registers adapters for None and bool (they skip CPython's slow adapter lookup);
-    they must bind exactly what sqlite3 bound without them: NULL, and the integers 0 and 1."""
-    import server.store.db  # noqa: F401  (registers the adapters)
-
-    conn = sqlite3.connect(":memory:")
-    row = conn.execute("SELECT ? IS NULL, typeof(?), typeof(?), ? + ?", (None, None, True, True, False)).fetchone()
-    assert row == (1, "null", "integer", 1)
-    conn.execute("CREATE TABLE t (a INTEGER, b TEXT)")
-    conn.execute("INSERT INTO t VALUES (?, ?)", (False, None))
-    assert conn.execute("SELECT a, b, b IS NULL FROM t").fetchone() == (0, None, 1)
-
-
-async def test_a_failed_fsync_acknowledges_nothing_and_the_writer_goes_on(tmp_path: Path) -> None:
-    """If the disk refuses the fsync, the callers of the batches it covered get the error (nothing of them
-    is acknowledged as durable), and later decisions are answered as usual once the disk works again."""
-    writer = await _probe_writer(tmp_path)
-    real_fsync = writer._fsync
-    failures = []
-
-    def failing_fsync() -> None:
-        failures.append(1)
-        raise OSError(5, "Input/output error")
-
+async def test_a_failed_commit_acknowledges_nothing_and_the_writer_goes_on(tmp_path: Path) -> None:
+    """When the COMMIT itself fails (here a deferred foreign key that SQLite checks only at COMMIT; on an
+    office PC a full or failing disk), every caller of that batch gets the error and none of its rows is
+    kept; later decisions are answered as usual."""
+    writer = Writer(tmp_path / "w.db", origin="t")
+    await writer.start()
     try:
-        writer._fsync = failing_fsync  # type: ignore[method-assign]  # the disk fails once
-        try:
-            await writer.run(_insert, 1, quick=True)
-            raise AssertionError("a decision was acknowledged without its fsync")
-        except OSError as exc:
-            assert exc.errno == 5
-        assert failures == [1]
-        writer._fsync = real_fsync  # type: ignore[method-assign]
-        assert await writer.run(_insert, 2, quick=True) == 2
+        await writer.run(lambda tx: tx.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)"))
+        await writer.run(lambda tx: tx.execute(
+            "CREATE TABLE child (n INTEGER, parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)"))
+
+        def orphan(tx, n: int) -> int:  # noqa: ANN001
+            tx.execute("INSERT INTO child VALUES (?, 999)", (n,))
+            return n
+
+        def adopted(tx, n: int) -> int:  # noqa: ANN001
+            tx.execute("INSERT OR IGNORE INTO parent VALUES (1)")
+            tx.execute("INSERT INTO child VALUES (?, 1)", (n,))
+            return n
+
+        commits = writer.commits
+        results = await asyncio.gather(writer.run(adopted, 1), writer.run(orphan, 2), return_exceptions=True)
+        assert all(isinstance(r, sqlite3.IntegrityError) for r in results), results
+        assert writer.commits == commits
+        assert await writer.run(adopted, 3) == 3
     finally:
         await writer.stop()
+    with sqlite3.connect(tmp_path / "w.db") as conn:
+        assert [r[0] for r in conn.execute("SELECT n FROM child")] == [3]
+
+
+async def test_stopping_answers_the_batch_under_way(tmp_path: Path) -> None:
+    """A decision still being decided when the server stops is committed and its caller answered, not left
+    waiting for ever."""
+    writer = await _probe_writer(tmp_path)
+    started = threading.Event()
+
+    def slow(tx, n: int) -> int:  # noqa: ANN001
+        started.set()
+        deadline = time.monotonic() + 5
+        while not stopping.is_set():  # held in the writer's thread until the stop has begun
+            assert time.monotonic() < deadline
+            stopping.wait(0.01)
+        return _insert(tx, n)
+
+    stopping = threading.Event()
+    answer = writer.run(slow, 7)
+    assert await asyncio.get_running_loop().run_in_executor(None, started.wait, 5)
+    task = writer._task
+    assert task is not None
+    stop = asyncio.ensure_future(writer.stop())
+    deadline = time.monotonic() + 5
+    while not task.cancelling():  # stop() has cancelled the writer's task while the batch is decided
+        assert time.monotonic() < deadline, "stop() never cancelled the writer's task"
+        await asyncio.sleep(0.005)  # polling the task's state, with a deadline
+    stopping.set()
+    await asyncio.wait_for(stop, 10)
+    assert await asyncio.wait_for(answer, 5) == 7
+    with sqlite3.connect(tmp_path / "w.db") as conn:
+        assert [r[0] for r in conn.execute("SELECT n FROM probe")] == [7]
 
 
 async def test_a_database_that_cannot_use_wal_is_refused_with_a_clear_message() -> None:
-    """The writer's durability rests on WAL (its own fsync of the WAL file); a database SQLite keeps in
+    """The writer's durability rests on WAL (one fsync of the WAL per COMMIT); a database SQLite keeps in
     another journal mode (a network share, here an in-memory one) is refused at start, saying why."""
     writer = Writer(":memory:", origin="t")
     try:
@@ -163,7 +186,6 @@ async def test_a_database_that_cannot_use_wal_is_refused_with_a_clear_message() 
         assert "WAL mode" in str(exc) and "'memory'" in str(exc)
     finally:
         writer._executor.shutdown(wait=True)
-        writer._sync_executor.shutdown(wait=True)
 
 
 async def test_under_sustained_load_the_wal_starts_over_instead_of_growing(tmp_path: Path) -> None:
@@ -174,10 +196,9 @@ async def test_under_sustained_load_the_wal_starts_over_instead_of_growing(tmp_p
     await writer.start()
     wal = tmp_path / "w.db-wal"
     try:
-        await writer.run(lambda tx: tx.execute("CREATE TABLE probe (n INTEGER, pad TEXT)"), quick=True)
+        await writer.run(lambda tx: tx.execute("CREATE TABLE probe (n INTEGER, pad TEXT)"))
         for i in range(600):  # one commit each, ~2 pages each: 1,200 pages written in all
-            await writer.run(lambda tx, i=i: tx.execute("INSERT INTO probe VALUES (?, ?)", (i, "x" * 3000)),
-                             quick=True)
+            await writer.run(lambda tx, i=i: tx.execute("INSERT INTO probe VALUES (?, ?)", (i, "x" * 3000)))
         assert writer.backstops >= 3, "the writer never checkpointed between batches"
         assert wal.stat().st_size < 400 * 4096, f"the WAL grew to {wal.stat().st_size // 4096} pages"
     finally:

@@ -151,7 +151,7 @@ def _answer(request: web.Request, a: dict[str, Any], status: int = 200) -> web.R
 async def book(request: web.Request, principal: Principal, body: BookBody) -> web.Response:
     channel = body.channel if principal.is_person else "web"
     a = await decide(request, principal, service.book, request.app[SETTINGS], body.slot_id, body.name, body.phone,
-                     channel, body.consent, quick=True)
+                     channel, body.consent)
     return _answer(request, a, 201)
 
 
@@ -182,7 +182,7 @@ class ChangeBody(Body):
 @api.operation("cancelAppointment", "POST", "/api/appointments/{code:[A-Za-z0-9]+}/cancel", "Cancel a booking",
                tag="appointments", path_schemas=CODE_IN_PATH, body=ChangeBody, roles=auth.ANY, response=APPT)
 async def cancel(request: web.Request, principal: Principal, code: str, body: ChangeBody) -> web.Response:
-    a = await decide(request, principal, service.cancel, code, _phone(principal, body.phone), quick=True)
+    a = await decide(request, principal, service.cancel, code, _phone(principal, body.phone))
     return _answer(request, a)
 
 
@@ -191,8 +191,7 @@ async def cancel(request: web.Request, principal: Principal, code: str, body: Ch
 async def reschedule(request: web.Request, principal: Principal, code: str, body: ChangeBody) -> web.Response:
     if body.slot_id is None:
         raise Invalid("invalid_input", detail="slot_id is required")
-    a = await decide(request, principal, service.reschedule, code, _phone(principal, body.phone), body.slot_id,
-                     quick=True)
+    a = await decide(request, principal, service.reschedule, code, _phone(principal, body.phone), body.slot_id)
     return _answer(request, a)
 
 
@@ -209,7 +208,7 @@ async def check_in(request: web.Request, principal: Principal, body: CheckInBody
     guard.attempt(principal, now)
     try:
         result = await decide(request, principal, service.check_in, request.app[SETTINGS], body.code,
-                              principal.device_id, quick=True)
+                              principal.device_id)
     except NotFound:
         misses = guard.missed(principal, now)
         if misses:

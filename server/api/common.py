@@ -30,23 +30,21 @@ def ctx_for(request: web.Request, principal: Principal, app: web.Application | N
     )
 
 
-def decide(request: web.Request, principal: Principal, fn: Callable[..., T], *args: Any,
-           quick: bool = False) -> Awaitable[T]:
-    """Run one decision through the writer; it is durable when the await returns. `quick`: a ticket-sized
-    decision, decided on the event loop (see server/store/writer.py); imports and bulk edits are not."""
+def decide(request: web.Request, principal: Principal, fn: Callable[..., T], *args: Any) -> Awaitable[T]:
+    """Run one decision through the writer (server/store/writer.py); it is durable when the await returns."""
     app = request.app
-    return app[WRITER].run(fn, ctx_for(request, principal, app), *args, quick=quick)
+    return app[WRITER].run(fn, ctx_for(request, principal, app), *args)
 
 
 def decide_at(request: web.Request, principal: Principal, counter_id: int, fn: Callable[..., T],
               *args: Any) -> Awaitable[T]:
-    """A quick decision at a counter. Staff act only at the counter they hold: checked here against the
+    """A decision at a counter. Staff act only at the counter they hold: checked here against the
     in-memory sign-ins (a clear refusal without queueing), then again inside the writer's transaction, so
     a leader's takeover ends the old holder's right at once. Leaders and admins may act anywhere."""
     request.app[SESSIONS].require_counter(principal, counter_id)
     if principal.role in SUPERVISORS:
-        return decide(request, principal, fn, *args, quick=True)
-    return decide(request, principal, counters.as_holder, counter_id, fn, *args, quick=True)
+        return decide(request, principal, fn, *args)
+    return decide(request, principal, counters.as_holder, counter_id, fn, *args)
 
 
 def ok(data: Any, status: int = 200) -> web.Response:

@@ -43,7 +43,7 @@ async def sign_in(request: web.Request, principal: Principal, counter_id: str, b
         from server.domain.errors import Forbidden
         raise Forbidden("forbidden_role", role=principal.role)
     force = body.force and principal.role in ("admin", "leader")
-    displaced = await decide(request, principal, counter_service.sign_in, cid, principal.user_id, force, quick=True)
+    displaced = await decide(request, principal, counter_service.sign_in, cid, principal.user_id, force)
     request.app[SESSIONS].signed_in(principal.user_id, cid, displaced, principal.display_name)
     return ok({"counter_id": cid, "user": principal.display_name})
 
@@ -52,7 +52,7 @@ async def sign_in(request: web.Request, principal: Principal, counter_id: str, b
                response={"type": "object"})
 async def sign_out(request: web.Request, principal: Principal) -> web.Response:
     if principal.user_id is not None:
-        await decide(request, principal, counter_service.sign_out, principal.user_id, quick=True)
+        await decide(request, principal, counter_service.sign_out, principal.user_id)
         request.app[SESSIONS].signed_out(principal.user_id)
     return ok({"signed_out": True})
 

@@ -48,7 +48,7 @@ async def rate_service(request: web.Request, principal: Principal, body: RatingB
         if body.status_token is None:
             raise Forbidden("rating_token_required")
         req = service.RatingRequest(body.score, body.reason, status_token=body.status_token)
-    return ok(await decide(request, principal, service.rate, req, quick=True), status=201)
+    return ok(await decide(request, principal, service.rate, req), status=201)
 
 
 @api.operation("getRatingPrompt", "GET", "/api/ratings/prompt",

@@ -53,7 +53,7 @@ async def login(request: web.Request, principal: Principal, body: LoginBody) -> 
         if not await asyncio.get_running_loop().run_in_executor(None, auth.check_password, account, body.password):
             raise DomainError("bad_credentials", status=401)
         assert account is not None
-        token, user = await app[WRITER].run(auth.open_session, account, now, ttl, quick=True)
+        token, user = await app[WRITER].run(auth.open_session, account, now, ttl)
     except DomainError:
         app[THROTTLE].failed(ip, body.username)
         raise

@@ -61,7 +61,7 @@ async def end_step(request: web.Request, principal: Principal, counter_id: str, 
                "Approve (phê duyệt) from the leader's screen",
                tag="steps", response=STEP, roles=SUPERVISORS)
 async def approve(request: web.Request, principal: Principal, ticket_id: str) -> web.Response:
-    log = await decide(request, principal, service.approve, ticket_id, principal.role, quick=True)
+    log = await decide(request, principal, service.approve, ticket_id, principal.role)
     return ok(_view(log))
 
 

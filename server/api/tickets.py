@@ -32,7 +32,7 @@ class IssueBody(Body):
                response={"type": "object", "required": ["id", "number", "procedure", "issued_at", "waiting_ahead"]})
 async def issue_ticket(request: web.Request, principal: Principal, body: IssueBody) -> web.Response:
     req = queue.IssueRequest(procedure_id=body.procedure_id, priority=body.priority, kiosk_id=principal.device_id)
-    result = await decide(request, principal, queue.issue, req, quick=True)
+    result = await decide(request, principal, queue.issue, req)
     app = request.app
     payload = ticket_detail(app, result, f"{request.scheme}://{request.host}")
     for hook in app[AFTER_ISSUE]:
@@ -75,7 +75,7 @@ class CancelBody(Body):
 async def cancel_ticket(request: web.Request, principal: Principal, ticket_id: str, body: CancelBody) -> web.Response:
     at = request.app[SESSIONS].held_counter(principal)  # staff cancel only from the counter they hold
     if at is None:
-        t = await decide(request, principal, queue.cancel, ticket_id, body.reason, quick=True)
+        t = await decide(request, principal, queue.cancel, ticket_id, body.reason)
     else:
         t = await decide_at(request, principal, at, queue.cancel, ticket_id, body.reason, at)
     return ok(queue.ticket_view(t))

@@ -102,10 +102,6 @@ class IssueRequest:
     series_override: str | None = None
 
 
-def _new_memo(_conn: Any) -> dict[tuple[str, str], int]:
-    return {}
-
-
 def issue(tx: Tx, ctx: Ctx, req: IssueRequest) -> dict[str, Any]:
     session_id, session_type, series_key = req.session_id, req.session_type, req.series_override
     if session_id is None:  # the calendar stamps the session, or refuses when closed (no calendar: open)
@@ -121,7 +117,7 @@ def issue(tx: Tx, ctx: Ctx, req: IssueRequest) -> dict[str, Any]:
     field = cat.fields[proc["field_id"]]
     series = cat.series_for(series_key or field["series"])
     day = ctx.day
-    seq = store.next_seq(tx, day, series.key, tx.cache.get(tx, "number_seq", _new_memo))
+    seq = store.next_seq(tx, day, series.key)
     _, number = series.number_for(seq)
     ticket_id = new_id(ctx.now)
     t = Ticket(
@@ -136,8 +132,7 @@ def issue(tx: Tx, ctx: Ctx, req: IssueRequest) -> dict[str, Any]:
         arrival_at=ctx.now,
         issued_at=ctx.now,
         # 128 random bits after the id's 10 time characters: the token's unique index then grows at its
-        # end like the others, where random tokens wrote a page of their own per ticket into the WAL
-        # (10 of a 10-ticket commit's 41 pages) and, on a year-old database, read one from the disk.
+        # end like the others, instead of each new token landing on a random page of it.
         public_token=ticket_id[:10] + secrets.token_urlsafe(16),
         priority=req.priority,
         kiosk_id=req.kiosk_id,

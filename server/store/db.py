@@ -1,7 +1,7 @@
 """Opening the SQLite file: WAL, foreign keys, and the migrations.
 
-Connections opened here use `synchronous=FULL`. The writer's own connection runs `synchronous=NORMAL` and
-fsyncs the WAL itself before it answers a decision (store/writer.py says why): durable either way."""
+Connections that write (the writer's among them) use `synchronous=FULL`: every COMMIT fsyncs the WAL before
+it returns, so what was acknowledged survives a power cut."""
 
 from __future__ import annotations
 
@@ -31,9 +31,8 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
         # FULL: every COMMIT is fsynced before the reply is sent, so an acknowledged ticket
         # survives a power cut, not only a process crash.
         conn.execute("PRAGMA synchronous = FULL")
-        # Every decision runs in a SAVEPOINT, so SQLite keeps the first image of each page it changes in a
-        # sub-journal: in memory that costs a copy; in a temporary file (the default) it cost a third of
-        # issuing a ticket. It holds a batch's pages only until the COMMIT.
+        # The writer runs each decision in a SAVEPOINT, whose sub-journal holds a batch's changed pages only
+        # until the COMMIT: memory, not a temporary file on the disk.
         conn.execute("PRAGMA temp_store = MEMORY")
     return conn
 

@@ -4,35 +4,26 @@ what will be published to live clients once the transaction commits."""
 from __future__ import annotations
 
 import os
-import random
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
+from ulid import ULID
+
 from server.store.catalog_cache import CatalogCache
 from server.web import jsonio
 
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_PAIRS = [a + b for a in _CROCKFORD for b in _CROCKFORD]  # 10 bits -> two characters
-_rng = random.Random()  # seeded from os.urandom; an id needs to be unique, not secret
-os.register_at_fork(after_in_child=_rng.seed)  # a forked child must not draw the parent's numbers
-_random_bits = _rng.getrandbits
-_last_ms: tuple[int, str] = (-1, "")  # the last millisecond seen and its 10 characters (a batch's ids share it)
-
 
 def new_id(at: float) -> str:
-    """A ULID (48-bit millisecond time + 80 random bits, Crockford base32): sortable by time and unique
-    across machines (mobile laptops, the province hub). Encoded here because python-ulid's object
-    round-trip costs ~0.1 ms, which the ticket path pays twice; tests check python-ulid parses ours.
-    The random part is two 40-bit draws (small ints, cheaper than one 130-bit number): 9,000 CPU
-    instructions an id instead of 19,000. Ids are not secrets: a citizen's link uses `public_token`."""
-    global _last_ms
-    ms, last = int(at * 1000), _last_ms  # one tuple, replaced whole: the loop and the writer thread both call
-    if ms != last[0]:
-        last = _last_ms = (ms, "".join([_PAIRS[(ms >> shift) & 1023] for shift in (40, 30, 20, 10, 0)]))
-    a, b, p = _random_bits(40), _random_bits(40), _PAIRS
-    return (f"{last[1]}{p[a >> 30]}{p[(a >> 20) & 1023]}{p[(a >> 10) & 1023]}{p[a & 1023]}"
-            f"{p[b >> 30]}{p[(b >> 20) & 1023]}{p[(b >> 10) & 1023]}{p[b & 1023]}")
+    """A ULID of the instant `at`: ids sort by time and stay unique across machines (mobile laptops, the
+    province hub). Ids are not secrets: a citizen's link uses the ticket's `public_token`."""
+    return ulid_at(at, os.urandom(10))
+
+
+def ulid_at(at: float, randomness: bytes) -> str:
+    """The ULID of the instant `at` (epoch seconds, kept to the millisecond) with these 10 bytes as its
+    random part: fresh ones for a new id, derived ones where the same input must give the same id."""
+    return str(ULID.from_bytes(int(at * 1000).to_bytes(6, "big") + randomness))
 
 
 @dataclass
@@ -54,10 +45,6 @@ class Tx:
 
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
-
-    @property
-    def total_changes(self) -> int:
-        return self.conn.total_changes
 
     def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:
         return self.conn.executemany(sql, rows)

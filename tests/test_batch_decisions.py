@@ -1,6 +1,5 @@
-"""What the writer keeps between the decisions of a transaction: the catalogue check, held for a whole
-batch because the write connection reports its own catalogue edits, and each series' last number. Both
-must see every edit at once and never repeat a number, whoever else wrote in between."""
+"""Decisions committed together in one batch see each other's edits: the catalogue cached in memory and the
+number series must see every edit at once and never repeat a number, whoever else wrote in between."""
 
 from __future__ import annotations
 
@@ -37,29 +36,26 @@ async def test_a_catalogue_edit_reaches_the_next_decision_of_the_same_batch(
     client: TestClient, config: Config, clock: FakeClock
 ) -> None:
     """Three decisions queued together are decided in one transaction: the issue after the edit sees the
-    new name and the new number block (before the connection reported its edits, a batch re-read the
-    catalogue version after every decision)."""
+    new name and the new number block."""
     writer = client.app[WRITER]
     ctx, commits = _ctx(config, clock), writer.commits
-    decisions = [writer.run(queue.issue, ctx, queue.IssueRequest(procedure_id=1), quick=True),
-                 writer.run(_edit_catalogue, quick=True),
-                 writer.run(queue.issue, ctx, queue.IssueRequest(procedure_id=1), quick=True)]
+    decisions = [writer.run(queue.issue, ctx, queue.IssueRequest(procedure_id=1)),
+                 writer.run(_edit_catalogue),
+                 writer.run(queue.issue, ctx, queue.IssueRequest(procedure_id=1))]
     before, _, after = await asyncio.gather(*decisions)
     assert writer.commits == commits + 1, "not one batch: the test proves nothing"
     assert before["procedure"]["name_vi"] == "Đăng ký khai sinh" and before["ticket"].number == "1001"
     assert after["procedure"]["name_vi"] == RENAMED
     assert after["ticket"].number == "1502"
-    # The watch is the write connection's own (a TEMP trigger): another connection edits the catalogue
-    # without knowing its function, and the writer still sees that edit at its next transaction.
+    # Another connection (a tool, a second process) edits the catalogue: the writer sees it at once.
     with sqlite3.connect(config.db_file) as other:
         other.execute("UPDATE procedures SET name_vi = 'Khai sinh' WHERE id = 1")
     assert (await issue(client, 1))["procedure"]["name_vi"] == "Khai sinh"
 
 
 async def test_numbers_go_on_after_another_connection_counted(client: TestClient, config: Config) -> None:
-    """The writer remembers the last number it gave; a tool or another process that counts the same series
-    meanwhile (a merge does it on the writer's own connection) makes that memory stale, and the next ticket
-    still takes the number after theirs."""
+    """A tool or another process that counts the same series meanwhile: the next ticket takes the number
+    after theirs."""
     assert (await issue(client, 1))["number"] == "1001"
     with sqlite3.connect(config.db_file) as other:
         other.execute("UPDATE number_seq SET last = last + 2 WHERE series = 'HT'")
@@ -68,14 +64,14 @@ async def test_numbers_go_on_after_another_connection_counted(client: TestClient
 
 
 async def test_a_refusal_in_a_batch_repeats_no_number(client: TestClient, config: Config, clock: FakeClock) -> None:
-    """A refused decision rolls the optimistic batch back and the batch is decided again, one SAVEPOINT
-    each: the numbers counted in the rolled-back pass are counted again, not skipped, not repeated."""
+    """A refused decision in a batch rolls back alone (its own SAVEPOINT): the numbers go on without a gap
+    and none repeats."""
     writer = client.app[WRITER]
     ctx = _ctx(config, clock)
     assert (await issue(client, 1))["number"] == "1001"
-    decisions = [writer.run(queue.issue, ctx, queue.IssueRequest(procedure_id=1), quick=True),
-                 writer.run(queue.issue, ctx, queue.IssueRequest(procedure_id=999), quick=True),
-                 writer.run(queue.issue, ctx, queue.IssueRequest(procedure_id=1), quick=True)]
+    decisions = [writer.run(queue.issue, ctx, queue.IssueRequest(procedure_id=1)),
+                 writer.run(queue.issue, ctx, queue.IssueRequest(procedure_id=999)),
+                 writer.run(queue.issue, ctx, queue.IssueRequest(procedure_id=1))]
     results: list[Any] = await asyncio.gather(*decisions, return_exceptions=True)
     assert isinstance(results[1], NotFound)
     assert [results[0]["ticket"].number, results[2]["ticket"].number] == ["1002", "1003"]

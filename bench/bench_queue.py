@@ -8,7 +8,7 @@ and the WAL fsynced before each answer, exactly as in production, with no printe
 deploy/dev.sh): a load generator in C leaves the second core to the server, where an aiohttp client
 would take most of it (`--client aiohttp` uses that instead). Call-next and the WebSocket rows need the
 answers (the called ticket's id), so their load comes from this process's aiohttp client.
-Each row also shows the server's event-loop CPU time per request (psutil, from /proc): this machine's
+Each row also shows the server's CPU time per request (all threads, psutil): this machine's
 speed drifts, and that column tells a slow minute of the machine from a slower server.
 """
 
@@ -79,9 +79,10 @@ end
 """
 
 
-def loop_cpu(proc: psutil.Process) -> float:
-    """CPU seconds the server's main thread (its event loop, the part that bounds tickets/s) has used."""
-    return next(t.user_time + t.system_time for t in proc.threads() if t.id == proc.pid)
+def server_cpu(proc: psutil.Process) -> float:
+    """CPU seconds the server process has used, all its threads (the event loop, the writer, checkpoints)."""
+    times = proc.cpu_times()
+    return times.user + times.system
 
 
 def wrk_issue_load(base: str, clients: int, seconds: float, script: Path) -> tuple[int, float, float, int]:
@@ -207,7 +208,7 @@ async def main(seconds: float, client: str) -> None:
         # First, with a realistic hall (the later rows leave thousands of open tickets in every snapshot).
         delays = await ws_fanout(server.base, admin, 50, 100)
         for c in (1, 8, 32):
-            cpu = loop_cpu(proc)
+            cpu = server_cpu(proc)
             if client == "wrk":
                 script = tmp / "issue.lua"
                 script.write_text(WRK_SCRIPT)
@@ -215,27 +216,26 @@ async def main(seconds: float, client: str) -> None:
             else:
                 rate, lat = await issue_load(server.base, c, seconds)
                 p50, p99, n = pct(lat, 50), pct(lat, 99), len(lat)
-            rows.append((f"issueTicket, {c} clients", rate, p50, p99, (loop_cpu(proc) - cpu) * 1000 / n))
+            rows.append((f"issueTicket, {c} clients", rate, p50, p99, (server_cpu(proc) - cpu) * 1000 / n))
         for c in (1, 8, 32):
             await prefill(server.base, 480)
-            cpu = loop_cpu(proc)
+            cpu = server_cpu(proc)
             rate, lat = await call_load(server.base, admin, c, seconds)
             rows.append((f"callNext, {c} counters", rate, pct(lat, 50), pct(lat, 99),
-                         (loop_cpu(proc) - cpu) * 1000 / len(lat)))
+                         (server_cpu(proc) - cpu) * 1000 / len(lat)))
         rss = proc.memory_info().rss / 2**20
     finally:
         server.stop()
     print(f"\nmotcua queue benchmark ({seconds:.0f} s per row, fsynced group commit;"
           f" issuance load from {client})\n")
-    print(f"{'case':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'loop ms/req':>13}")
+    print(f"{'case':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'cpu ms/req':>13}")
     for name, rate, p50, p99, per_request in rows:
         print(f"{name:<28}{rate:>10}{p50:>10.2f}{p99:>10.2f}{per_request:>13.3f}")
     print(f"{'call -> 50 WebSockets':<28}{len(delays):>10}{pct(delays, 50):>10.2f}{pct(delays, 99):>10.2f}"
           "   (deliveries; latency from the call request)")
     print(f"\nserver RSS after the run: {rss:.1f} MB")
-    print("loop ms/req: the server's event loop's CPU time per request (for callNext, a call-next and a\n"
-          "no-show). The same code's instructions per request do not change (bench/bench_cost.py counts\n"
-          "them), so when this rises the machine is slower at that moment, and req/s falls with it.")
+    print("cpu ms/req: the server's CPU time per request, all threads (for callNext, a call-next and a\n"
+          "no-show). When it rises for the same code, the machine is slower at that moment: see docs/performance.md.")
 
 
 if __name__ == "__main__":

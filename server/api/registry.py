@@ -176,7 +176,7 @@ def principal_of(request: web.Request) -> auth.Principal:
 
 async def _parse_body(request: web.Request, model: type[BaseModel]) -> BaseModel:
     raw = await request.read()
-    try:  # pydantic parses and checks in one pass (in Rust): a ticket's body costs a few microseconds
+    try:  # pydantic parses and checks in one pass
         body = model.model_validate_json(raw or b"{}")
     except ValidationError as exc:
         kinds = {(err["type"], tuple(err.get("loc", ()))) for err in exc.errors()}

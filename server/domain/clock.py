@@ -57,17 +57,6 @@ def local_at(ts: float, tz: ZoneInfo) -> datetime:
     return datetime.fromtimestamp(ts, tz)
 
 
-_last_iso: tuple[int, tzinfo | None, str] = (0, None, "")
-
-
 def iso_seconds_at(ts: float, tz: tzinfo) -> str:
-    """`local_at(ts, tz).isoformat(timespec="seconds")`, kept for the second it names: datetime's
-    formatting cost a ticket's answer 12,700 CPU instructions, and a busy office issues tickets by the
-    dozen in the same second. One tuple, replaced whole (the loop and the writer thread both call)."""
-    global _last_iso
-    second, last = int(ts // 1), _last_iso
-    if last[0] == second and last[1] is tz:
-        return last[2]
-    text = datetime.fromtimestamp(second, tz).isoformat(timespec="seconds")
-    _last_iso = (second, tz, text)
-    return text
+    """The local time of an epoch instant as ISO 8601 to the second, with its offset (what answers show)."""
+    return datetime.fromtimestamp(ts // 1, tz).isoformat(timespec="seconds")

@@ -89,7 +89,7 @@ STEPS.append((4, "events_lean", """
 
 # Ingest speed, again. (1) No foreign keys from the centre tables to `centres`: every row is written by ingest
 # with the id of the centre whose row it has just locked, and centres are never deleted (only revoked), so
-# the check PostgreSQL ran for each event and row (~6 µs each: a third of COPY's time) guarded nothing.
+# the check PostgreSQL ran for each event and row guarded nothing.
 # (2) No index over the steps' ticket ids: nothing at the hub reads steps by ticket (its summary has no step
 # figures). (3) The tickets' day index leads with the centre: ingest sums one centre's days, and an index
 # led by the day made that walk every centre's tickets of those days (growing with the province); the

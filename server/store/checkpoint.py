@@ -1,20 +1,19 @@
 """Copying the WAL back into the database file beside the writer, not inside its COMMITs.
 
-SQLite's default checkpoints run inside the COMMIT that crosses 1,000 WAL pages: every few dozen
-batches one batch of tickets waited for 4 MB to be written and fsynced into the main file. Here a
-thread with its own connection runs a PASSIVE checkpoint (it takes no write lock, so the writer never
-waits) every `every_commits` commits, and the writer's COMMITs never checkpoint (`wal_autocheckpoint`
-is 0 on its connection: they run on the event loop).
+SQLite's default checkpoints run inside the COMMIT that crosses 1,000 WAL pages, so now and then one
+batch of tickets would wait while the WAL is copied and fsynced into the main file. Here a thread with
+its own connection runs a PASSIVE checkpoint (it takes no write lock, so the writer never waits) every
+`every_commits` commits, and the writer's COMMITs never checkpoint (`wal_autocheckpoint` is 0 on its
+connection).
 
 A checkpoint that runs while the writer keeps committing never catches up with the WAL's last frame,
 and SQLite starts the WAL file over only after one that did: under sustained load the WAL would grow
 without end. So this thread reports how long the WAL is (`wal_frames`), and once it passes
 BACKSTOP_PAGES the writer checkpoints between two batches, in its own thread, and the next batch starts
-the WAL over (`Writer._checkpoint_between`). That pauses the decisions for 3-6 ms (the fsyncs of the
-WAL and of the database file), so the backstop is set high: at 10,000 pages it paused every 2 s of a
-benchmark's full load, often enough to show in its p99; at 50,000 (a WAL file of up to 200 MB, read
-through once at the next start after a crash) it is every ~10 s of full load. A commune office, whose
-load has pauses, never gets there: a PASSIVE checkpoint in a pause lets the WAL start over."""
+the WAL over (`Writer._checkpoint_between`). That pauses the decisions for a few milliseconds, so the
+backstop is set high (a WAL file of up to 200 MB, read through once at the next start after a crash).
+A commune office, whose load has pauses, never gets there: a PASSIVE checkpoint in a pause lets the WAL
+start over."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""JSON out of the server, in one place: UTF-8 (Vietnamese as itself, not \\u escapes), compact, and
-through orjson, because encoding answers and live messages was a tenth of the CPU a ticket costs."""
+"""JSON out of the server, in one place: UTF-8 (Vietnamese as itself, not \\u escapes), compact, through
+orjson (every answer and every live message is encoded here)."""
 
 from __future__ import annotations
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from server.reports.queries import report_queries
 from server.store import migrations, ratings
 from server.store.db import connect
+from server.store.sql.report import report_queries
 from server.store.tx import Tx
 
 DAY = "2026-11-23"

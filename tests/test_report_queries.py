@@ -12,7 +12,7 @@ import pytest
 
 from server.demo.simulate import simulate
 from server.reports.definitions import GROUP_NAMES
-from server.reports.queries import Sql, report_queries
+from server.store.sql.report import Sql, report_queries
 from tests.pg import pg_dsn, pg_server  # noqa: F401  (fixtures)
 
 GROUPS = ("all", *GROUP_NAMES)  # the office's groupings (the hub adds its own to the builders' tables)

@@ -16,10 +16,10 @@ from server.demo.simulate import simulate
 from server.keys import READER
 from server.reports import rollup as ru
 from server.reports.definitions import COUNTS, EVENT_COUNTS, GROUP_NAMES, PERCENTILES, RATINGS
-from server.reports.queries import report_queries
 from server.reports.refresh import refresh
 from server.store import rollup
 from server.store.db import connect
+from server.store.sql.report import report_queries
 from tests.test_mobile import KIOSK, admin_of, pair, upload  # noqa: F401  (the pair fixture)
 
 FROM, TO, TARGET = "2026-10-01", "2026-10-31", 900

@@ -28,7 +28,7 @@ from openpyxl import load_workbook
 from server.config import Config
 from server.domain.clock import FakeClock
 from server.reports import charts as chart_lib
-from server.reports.queries import report_queries
+from server.store.sql.report import report_queries
 from tests.conftest import TZ, issue, login, staff_at
 
 DAY = "2026-11-23"

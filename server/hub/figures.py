@@ -1,7 +1,7 @@
 """The office report's figures, on the hub: each centre's per-day summary is made at ingest by the
-office's own SQL (`server.reports.rollup.rollup_select`, PostgreSQL dialect) and read back with the
+office's own SQL (`server.store.sql.rollup.rollup_select`, PostgreSQL dialect) and read back with the
 office's own sums and percentiles; `office_report` runs the direct statements of
-`server.reports.queries` on a centre's SQLite file, to compare (tests).
+`server.store.sql.report` on a centre's SQLite file, to compare (tests).
 
 The hub registers one extra grouping, "centre" (`t.centre_id`), in the builder's GROUPS table.
 Hub tables keep the office's column names; ticket ids are ULIDs (unique across centres), and
@@ -17,9 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from server.domain.errors import Invalid
-from server.reports import queries as rq
 from server.reports import rollup
 from server.reports.definitions import COUNTS, EVENT_COUNTS, PERCENTILES, RATINGS, SATISFIED_MIN_SCORE, SCORES, SHARES
+from server.store.sql import report as rq
+from server.store.sql import rollup as rollup_sql
 
 rq.GROUPS.setdefault("centre", "t.centre_id")
 # The builder's "all" groups by the literal 'all', which PostgreSQL refuses ("non-integer constant in
@@ -76,9 +77,9 @@ def office_report(conn: Any, day_from: str, day_to: str, group_by: str = "all",
 
 # The hub's summary dimensions and their keys (procedure and field ids are province-wide, see ID_SPAN).
 HUB_DIMS = {"all": "CAST(0 AS BIGINT)", "field": "t.field_id", "procedure": "t.procedure_id"}
-rollup.READ_GROUPS.setdefault("centre", ("all", "r.centre_id"))
-rollup.READ_GROUPS.setdefault("province", ("all", "r.k"))
-_SUMS = rollup.rollup_select("postgres", HUB_DIMS, where="t.centre_id = :centre")
+rollup_sql.READ_GROUPS.setdefault("centre", ("all", "r.centre_id"))
+rollup_sql.READ_GROUPS.setdefault("province", ("all", "r.k"))
+_SUMS = rollup_sql.rollup_select("postgres", HUB_DIMS, where="t.centre_id = :centre")
 _INSERT = rq.Sql(f"INSERT INTO report_rollup (centre_id, day, dim, k, {', '.join(rollup.COLUMNS)})"
                  f" SELECT CAST(:centre AS INTEGER), x.* FROM ({_SUMS.text}) x", "postgres")
 
@@ -124,7 +125,7 @@ async def hub_report(pool: Any, day_from: str, day_to: str, group_by: str, wait_
     """Every figure per group from the centres' per-day summaries (PostgreSQL), optionally for one centre.
     Without `percentiles` the histograms are not read (the dashboard's cheap figures)."""
     group = "province" if group_by == "all" else group_by
-    sql = rollup.read_select("postgres", group, where="r.centre_id = :centre" if centre_id is not None else "",
+    sql = rollup_sql.read_select("postgres", group, where="r.centre_id = :centre" if centre_id is not None else "",
                              with_hist=percentiles)
     values = params(day_from, day_to, wait_target_min, centre=centre_id)
     async with pool.acquire() as conn:

@@ -2,7 +2,7 @@
 
 Each step runs in its own transaction with its record, so a failing step leaves nothing behind.
 Centre tables mirror the office's (same column names, plus `centre_id` and `version`), so the
-report SQL of `server.reports.queries` runs unchanged on both stores. Procedure and field ids are
+report SQL of `server.store.sql.report` runs unchanged on both stores. Procedure and field ids are
 province-wide (`centre_id * 1,000,000 + the centre's id`); ticket, step and rating ids are ULIDs.
 """
 
@@ -68,7 +68,7 @@ STEPS: list[tuple[int, str, str]] = [
 
 def _rollup() -> str:
     """The office's per-day summary (`server.reports.rollup`), one per centre, kept at ingest."""
-    from server.reports.rollup import rollup_ddl
+    from server.store.sql.rollup import rollup_ddl
 
     ddl = rollup_ddl(key_type="BIGINT", prefix="centre_id INTEGER NOT NULL REFERENCES centres(id), ", steps=False)
     return ";\n".join([*ddl, "CREATE INDEX report_rollup_centre ON report_rollup(centre_id, day)"]) + ";"
@@ -79,7 +79,7 @@ STEPS.append((3, "report_rollup", _rollup()))
 # Ingest speed. Nothing reads inside an event's `data` at the hub (it is the audit trail), so it is kept
 # as `json`: PostgreSQL checks it is JSON but no longer builds jsonb's binary form for every event at COPY.
 # The only query over `events` is the per-day summary's count of a ticket's recalls and transfers
-# (`rollup.rollup_select`): a partial index holds just those events (a few in a hundred), instead of
+# (`server.store.sql.rollup.rollup_select`): a partial index holds just those events (a few in a hundred), instead of
 # every event's ticket id being added to an index that grows with the whole history.
 STEPS.append((4, "events_lean", """
     ALTER TABLE events ALTER COLUMN data TYPE json USING data::json;

@@ -10,7 +10,8 @@ import asyncpg
 
 from server.domain.errors import NotFound
 from server.hub.figures import hub_report, merge
-from server.reports.letters import letters_query, shape
+from server.reports.letters import shape
+from server.store.sql.letters import letters_query
 
 _NAMES = {
     "centre": "SELECT id AS g, code AS centre, name AS centre_name FROM centres",

@@ -8,13 +8,12 @@ the letter) for such a procedure. A congratulation is for a marriage when `lette
 Table 1 (by unit) and table 2 (by unit and procedure) carry the columns (4)=(5)+(8), (5)=(6)+(7).
 Column (3) of table 1, "Thời gian bắt đầu triển khai", is the day the unit began the model: a setting
 (`[reports] letters_since` at an office; each centre's, sent with its catalogue, at the hub), blank when unset.
+The rows come from `server.store.sql.letters.letters_query` (office and hub); here they are shaped.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from server.reports.queries import Dialect, Sql
 
 KINDS = ("birth", "marriage", "death")
 HEAD_1 = ("STT", "Tên cơ quan, đơn vị", "Thời gian bắt đầu triển khai",
@@ -23,21 +22,6 @@ HEAD_1 = ("STT", "Tên cơ quan, đơn vị", "Thời gian bắt đầu triển 
           "Tổng Thư chia buồn (Trường hợp Khai tử)")
 HEAD_2 = ("STT", "Tên cơ quan, đơn vị", "Tên thủ tục hành chính", *HEAD_1[3:])
 NUMBERS_1 = ("(1)", "(2)", "(3)", "(4)=(5)+(8)", "(5)=(6)+(7)", "(6)", "(7)", "(8)")
-
-
-def letters_query(dialect: Dialect, *, where: str = "") -> Sql:
-    """(procedure_id, procedure, kind, n) per procedure with letters in the period."""
-    extra = f" AND ({where})" if where else ""
-    text = f"""SELECT p.id AS procedure_id, p.name_vi AS procedure,
-  CASE WHEN p.letter = 'condolence' THEN 'death'
-       WHEN p.letter = 'congratulation:marriage' OR p.name_vi LIKE '%kết hôn%' THEN 'marriage'
-       ELSE 'birth' END AS kind,
-  COUNT(*) AS n
-FROM tickets t JOIN procedures p ON p.id = t.procedure_id
-WHERE t.day >= :from_day AND t.day <= :to_day AND t.status = 'done' AND t.outcome = 'result_returned'
-  AND p.letter IS NOT NULL AND p.letter <> ''{extra}
-GROUP BY p.id, p.name_vi, p.letter ORDER BY p.id"""
-    return Sql(text, dialect)
 
 
 def _counts(rows: list[dict[str, Any]]) -> dict[str, int]:

@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from server.reports.letters import letters_query
 from server.store import rollup
+from server.store.sql.letters import letters_query
 
 
 def open_reader(path: str | Path) -> sqlite3.Connection:

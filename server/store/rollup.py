@@ -23,6 +23,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from server.reports import rollup as ru
+from server.store.sql import rollup as sql_ru
+from server.store.sql.report import Sql
 
 DIRTY_SINCE = """SELECT DISTINCT COALESCE(t.day, e.day) FROM events e LEFT JOIN tickets t ON t.id = e.ticket_id
 WHERE e.seq > ?"""
@@ -58,8 +60,8 @@ def sum_days(conn: sqlite3.Connection, first: str, last: str) -> None:
     params = {"from_day": first, "to_day": last}
     conn.execute(f"DELETE FROM report_rollup WHERE {_DAYS}", (first, last))
     conn.execute(f"DELETE FROM report_rollup_steps WHERE {_DAYS}", (first, last))
-    for table, sql, cols in (("report_rollup", ru.rollup_select("sqlite"), ru.COLUMNS),
-                             ("report_rollup_steps", ru.steps_select("sqlite"), ru.STEP_COLUMNS)):
+    for table, sql, cols in (("report_rollup", sql_ru.rollup_select("sqlite"), ru.COLUMNS),
+                             ("report_rollup_steps", sql_ru.steps_select("sqlite"), ru.STEP_COLUMNS)):
         conn.execute(f"INSERT INTO {table} (day, dim, k, {', '.join(cols)}) {sql.text}", sql.bind(params))
 
 
@@ -80,7 +82,7 @@ def compute(conn: sqlite3.Connection, first: str, last: str) -> Computed:
     try:
         seq = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
         out = [[tuple(r) for r in conn.execute(sql.text, sql.bind(params)).fetchall()]
-               for sql in (ru.rollup_select("sqlite"), ru.steps_select("sqlite"))]
+               for sql in (sql_ru.rollup_select("sqlite"), sql_ru.steps_select("sqlite"))]
     finally:
         conn.execute("COMMIT")
     return seq, out[0], out[1]
@@ -143,7 +145,7 @@ def dirty_days(conn: sqlite3.Connection) -> set[str] | None:
     return days
 
 
-def _rows(conn: sqlite3.Connection, sql: ru.Sql, params: dict[str, Any]) -> list[dict[str, Any]]:
+def _rows(conn: sqlite3.Connection, sql: Sql, params: dict[str, Any]) -> list[dict[str, Any]]:
     cur = conn.execute(sql.for_dialect(), sql.bind(params))
     names = [c[0] for c in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
@@ -158,11 +160,11 @@ def read(conn: sqlite3.Connection, group: str, from_day: str, to_day: str, dirty
     else:
         mine = [d for d in dirty if from_day <= d <= to_day]
         live = ru.day_ranges(mine)
-        sql = ru.read_select("sqlite", group, table="report_rollup_steps" if steps else "report_rollup",
+        sql = sql_ru.read_select("sqlite", group, table="report_rollup_steps" if steps else "report_rollup",
                              where="r.day NOT IN (SELECT value FROM json_each(:dirty))", steps=steps)
         stored = ru.add_up(_rows(conn, sql, {**params, "dirty": json.dumps(mine)}), steps=steps)
-    dim = ru.READ_GROUPS[group][0]
-    fresh = ru.steps_select("sqlite", [dim]) if steps else ru.rollup_select("sqlite", [dim])
+    dim = sql_ru.READ_GROUPS[group][0]
+    fresh = sql_ru.steps_select("sqlite", [dim]) if steps else sql_ru.rollup_select("sqlite", [dim])
     for first, last in live:
         rows = _rows(conn, fresh, {"from_day": first, "to_day": last})
         ru.add_up(rows, lambda r: ru.live_key(group, r), steps=steps, into=stored)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from server.reports.rollup import rollup_ddl
+from server.store.sql.rollup import rollup_ddl
 
 
 def migrate(db: Database) -> None:

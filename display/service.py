@@ -25,8 +25,7 @@ from display.settings import led_boards, voice_config
 from display.voice.announcer import CHIME_NAME, Announcement, Announcer
 from display.voice.tts import SpeechRenderer
 from server.domain.clock import epoch
-from server.keys import CLOCK, CONFIG, LIVE, READ_CACHE, READER, SCHEDULER, SERVICES, WRITER
-from server.services.slogans import SloganJobs
+from server.keys import CLOCK, CONFIG, LIVE, READ_CACHE, READER, SERVICES, WRITER
 from server.store import catalog
 from server.store import slogans as slogan_store
 from server.store.tx import Published
@@ -175,13 +174,8 @@ async def _devices(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _wiring(app: web.Application) -> AsyncIterator[None]:
-    """After the writer exists: listen to commits and register every slogan's job."""
-    hall = hall_of(app)
-    app[WRITER].subscribe(hall.on_commit)
-    if SCHEDULER in app:
-        jobs = SloganJobs(app[SCHEDULER], app[CONFIG].tz, hall.fire_slogan)
-        app[SERVICES]["slogans"] = jobs
-        jobs.load(slogan_store.all_slogans(app[READER]))
+    """After the writer exists: listen to commits (the slogans' jobs call `fire_slogan`: server/scheduler.py)."""
+    app[WRITER].subscribe(hall_of(app).on_commit)
     yield
 
 

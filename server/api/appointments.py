@@ -1,17 +1,16 @@
 """Appointment operations: free slots and booking (public, no account), manage by code + phone, check-in at
 the kiosk (answers like issueTicket and prints), the staff list, the admin's slot grid and data export;
-and the jobs: no-shows after the late window, reminders, the personal-data purge."""
+and the bodies of its timed jobs: no-shows after the late window, reminders, the personal-data purge (when
+they run, and their catch-up after a night off: server/scheduler.py)."""
 
 from __future__ import annotations
 
 import io
 import logging
-from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
 from aiohttp import web
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field, model_validator
 
 from server import auth
@@ -22,7 +21,7 @@ from server.auth import Principal
 from server.domain import appointments as rules
 from server.domain.clock import epoch
 from server.domain.errors import Invalid, NotFound
-from server.keys import AFTER_ISSUE, CONFIG, READER, RECEIVED_AT, SCHEDULER, SERVICES, WRITER
+from server.keys import AFTER_ISSUE, CONFIG, READER, RECEIVED_AT, SERVICES, WRITER
 from server.services import appointments as service
 from server.services.views import local_now, ticket_detail
 from server.store import appointments as store
@@ -67,20 +66,6 @@ async def run_purge(app: web.Application) -> int:
 def setup(app: web.Application) -> None:
     app[SETTINGS] = service.settings_from(app[CONFIG])
     app[SERVICES].setdefault(REMINDER, LogReminder())
-    if SCHEDULER in app:
-        tz, sched = app[CONFIG].tz, app[SCHEDULER]
-        sched.add_job(run_no_shows, CronTrigger(minute="*/5", timezone=tz), args=[app], id="appointments.no_show",
-                      replace_existing=True)
-        sched.add_job(run_reminders, CronTrigger(minute="*/10", timezone=tz), args=[app],
-                      id="appointments.reminders", replace_existing=True)
-        sched.add_job(run_purge, CronTrigger(hour=2, minute=30, timezone=tz), args=[app], id="appointments.purge",
-                      replace_existing=True)
-    app.cleanup_ctx.append(_purge_at_start)
-
-
-async def _purge_at_start(app: web.Application) -> AsyncIterator[None]:
-    await run_purge(app)  # a server switched off at night still purges on time
-    yield
 
 
 class SlotsQuery(Query):

@@ -1,5 +1,5 @@
-"""Calendar operations (the kiosk's "are we open?", the admin's rules) and the calendar's timed jobs:
-the day roll-over at local midnight and the end-of-day close, scheduled in the office's time zone."""
+"""Calendar operations (the kiosk's "are we open?", the admin's rules) and the bodies of the calendar's timed
+jobs: the day roll-over at local midnight and the end-of-day close (when they run: server/scheduler.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any, Literal
 
 from aiohttp import web
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import Field, field_validator, model_validator
 
 from server import auth
@@ -19,7 +18,7 @@ from server.api.registry import Api, Body, Query
 from server.auth import Principal
 from server.domain.clock import epoch
 from server.domain.errors import DomainError, Invalid, NotFound
-from server.keys import CLOCK, CONFIG, LIVE, POLICY, READER, SCHEDULER, WRITER
+from server.keys import CLOCK, CONFIG, LIVE, POLICY, READER, WRITER
 from server.services import calendar as service
 from server.services import mobile
 from server.services.context import Ctx
@@ -57,19 +56,12 @@ async def run_day_close(app: web.Application) -> int | None:
 async def _apply_settings(app: web.Application) -> AsyncIterator[None]:
     settings = service.settings_from(app[CONFIG])
     await app[WRITER].run(service.apply_settings, settings, local_now(app).year)
-    await run_rollover(app)  # a server that was off at midnight rolls over when it starts
-    yield
+    yield  # the scheduler's start then rolls over a server that was off at midnight
 
 
 def setup(app: web.Application) -> None:
     service.settings_from(app[CONFIG])  # a bad [calendar] or [mobile] section stops the start with its message
     app.cleanup_ctx.append(_apply_settings)
-    if SCHEDULER in app:
-        tz = app[CONFIG].tz
-        app[SCHEDULER].add_job(run_rollover, CronTrigger(hour=0, minute=0, second=5, timezone=tz), args=[app],
-                               id="calendar.rollover", replace_existing=True)
-        app[SCHEDULER].add_job(run_day_close, CronTrigger(minute="*", timezone=tz), args=[app],
-                               id="calendar.day_close", replace_existing=True)
 
 
 NOW_SCHEMA = {"type": "object", "required": ["open", "session", "opens_at", "closes_at", "offered_procedure_ids",

@@ -3,8 +3,8 @@ and the letters report. Figures are computed by SQL in a worker thread (see `ser
 
 from __future__ import annotations
 
-import logging
-from datetime import date, datetime, timedelta
+from datetime import date
+from pathlib import Path
 from typing import Literal
 
 from aiohttp import web
@@ -14,14 +14,14 @@ from server.api.common import ok
 from server.api.registry import Api, Query
 from server.auth import Principal
 from server.domain.errors import Invalid
-from server.keys import CLOCK, CONFIG, SCHEDULER
+from server.keys import CLOCK, CONFIG
 from server.reports import charts, export, service
 from server.reports.definitions import GROUP_NAMES
+from server.reports.monthly import make_monthly
 from server.reports.period import check_period, settings
 
 api = Api()
 
-log = logging.getLogger(__name__)
 LEADERS = frozenset({"leader", "admin"})
 Group = Literal["field", "procedure", "counter", "staff", "session_type", "hour", "weekday", "day", "month"]
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -115,38 +115,12 @@ async def get_letters(request: web.Request, principal: Principal, query: Letters
     return _file(data, query.format, service.filename(query.from_, query.to, query.format, "thu-hcpvnd"))
 
 
-async def _monthly(app: web.Application) -> None:
-    from server.reports.monthly import make_monthly
-
-    try:
-        await service.in_thread(make_monthly, app[CONFIG], app[CLOCK])
-    except Exception:  # logged and retried at the next run; never kills the scheduler
-        log.exception("monthly report failed")
+async def run_monthly(app: web.Application) -> Path | None:
+    """The monthly report's timed job (server/scheduler.py): last month's file, unless it exists."""
+    return await service.in_thread(make_monthly, app[CONFIG], app[CLOCK])
 
 
 def setup(app: web.Application) -> None:
-    """Check [reports] at start (a typo fails fast) and schedule the monthly report on the 1st."""
+    """Check [reports] at start (a typo fails fast)."""
     s = settings(app[CONFIG].section("reports"))
     assert set(GROUP_NAMES) >= {s.monthly_group}
-    if s.monthly and SCHEDULER in app:
-        from apscheduler.triggers.cron import CronTrigger
-        from apscheduler.triggers.date import DateTrigger
-
-        sched = app[SCHEDULER]
-        sched.add_job(_monthly, CronTrigger(day=1, hour=0, minute=30, timezone=app[CONFIG].tz), args=[app],
-                      id="reports.monthly", replace_existing=True)
-        # Catch up once, a few minutes after start (a server that was off on the 1st; not in the rush of
-        # a start-up, nor in short-lived test apps); skipped when the file exists.
-        when = datetime.now(app[CONFIG].tz) + timedelta(minutes=3)
-        sched.add_job(_monthly, DateTrigger(run_date=when), args=[app], id="reports.monthly.catchup",
-                      replace_existing=True)
-    if SCHEDULER in app:
-        from apscheduler.triggers.interval import IntervalTrigger
-
-        from server.reports.refresh import scheduled
-
-        # The per-day summary: changed past days summed every 10 minutes, the first time 2 minutes after
-        # start (a new build of a large office's history runs then, a week per writer job).
-        app[SCHEDULER].add_job(scheduled, IntervalTrigger(minutes=10, start_date=datetime.now(app[CONFIG].tz)
-                                                          + timedelta(minutes=2)),
-                               args=[app], id="reports.rollup", replace_existing=True)

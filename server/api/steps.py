@@ -1,5 +1,5 @@
 """Step operations ("4 tại chỗ"): a ticket's workflow, start and end a step at a counter, the
-leader's approval and board of open and overdue steps. Also schedules the overdue check."""
+leader's approval and board of open and overdue steps."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from server.auth import STAFF, SUPERVISORS, Principal
 from server.domain import steps as rules
 from server.domain.clock import epoch
 from server.domain.errors import NotFound
-from server.keys import CLOCK, CONFIG, READER, SCHEDULER
+from server.keys import CLOCK, CONFIG, READER
 from server.services import steps as service
 from server.store import steps as store
 from server.store import tickets
@@ -79,9 +79,6 @@ async def list_open_steps(request: web.Request, principal: Principal) -> web.Res
 
 
 def setup(app: web.Application) -> None:
-    """Validate [steps] at start (a bad setting stops the server with a clear message) and schedule
-    the overdue check."""
-    _, every = service.settings(app[CONFIG])
-    if SCHEDULER in app:
-        app[SCHEDULER].add_job(service.check_overdue, "interval", seconds=every, args=[app], id="steps-overdue",
-                               replace_existing=True)
+    """Validate [steps] at start (a bad setting stops the server with a clear message); the overdue check
+    runs from server/scheduler.py."""
+    service.settings(app[CONFIG])

@@ -1,14 +1,14 @@
 """When each kiosk, TV and rating tablet was last heard from, so a dead TV is noticed.
 
-Every request (and WebSocket connect) by a device principal is noted in memory; a background task
-writes the times through the writer every `[security] device_flush_s` seconds, not once per request,
+Every request (and WebSocket connect) by a device principal is noted in memory; a timed job
+(server/scheduler.py) writes the times through the writer every `[security] device_flush_s` seconds, not once
+per request,
 so a kiosk polling the catalogue never costs a commit. Devices holding a live WebSocket open count
 as seen at every flush: a TV that connected at 7:00 and is still listening is alive at 16:00.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -21,8 +21,6 @@ from server.domain.clock import epoch
 from server.keys import CLOCK, LIVE, PRINCIPAL, READER, RECEIVED_AT, SERVICES, WRITER
 from server.store import accounts
 from server.store.integrity import is_disk_full
-from server.tasks import cancel_and_wait
-from server.web.security import SECURITY
 
 log = logging.getLogger(__name__)
 
@@ -99,25 +97,19 @@ async def last_seen(request: web.Request, handler: Any) -> web.StreamResponse:
     return await handler(request)
 
 
-async def _flusher(app: web.Application) -> AsyncIterator[None]:
-    tracker = app[TRACKER]
-    every = float(app.get(SECURITY, {}).get("device_flush_s", 60))
+async def flush_last_seen(app: web.Application) -> None:
+    """The timed job (every `[security] device_flush_s`, server/scheduler.py)."""
+    with contextlib.suppress(Exception):  # logged in flush(); the times are kept for the next round
+        await app[TRACKER].flush()
 
-    async def loop() -> None:
-        while True:
-            await asyncio.sleep(every)
-            with contextlib.suppress(Exception):  # logged in flush(); try again next round
-                await tracker.flush()
 
-    task = asyncio.create_task(loop(), name="motcua-device-last-seen")
+async def _flush_at_shutdown(app: web.Application) -> AsyncIterator[None]:
     yield
-    await cancel_and_wait(task)
-    with contextlib.suppress(Exception):
-        await tracker.flush()
+    await flush_last_seen(app)  # the scheduler has stopped: what was seen since its last round
 
 
 def setup(app: web.Application) -> None:
     tracker = DeviceTracker(app)
     app[TRACKER] = tracker
     app[SERVICES]["devices"] = tracker
-    app.cleanup_ctx.append(_flusher)
+    app.cleanup_ctx.append(_flush_at_shutdown)

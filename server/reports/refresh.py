@@ -4,12 +4,12 @@ The costly SELECT of a day runs in a worker thread on a read-only connection; th
 changed days and stores each day's few hundred rows (milliseconds), so even a first build over years of
 a big office never holds the queue.
 Reports never wait for this: days not yet summed are summed on the fly (`server.store.rollup.read`).
+`refresh` is the timed job `reports.rollup` (server/scheduler.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from pathlib import Path
 
 from aiohttp import web
@@ -17,8 +17,6 @@ from aiohttp import web
 from server.keys import CLOCK, CONFIG, WRITER
 from server.store import rollup
 from server.store.reports import open_reader
-
-log = logging.getLogger(__name__)
 
 
 def today_of(app: web.Application) -> str:
@@ -44,9 +42,3 @@ async def refresh(app: web.Application) -> int:
         stored += await writer.run(lambda tx, d=day, c=computed: rollup.store(tx.conn, d, d, c))
     return stored
 
-
-async def scheduled(app: web.Application) -> None:
-    try:
-        await refresh(app)
-    except Exception:  # logged and tried again at the next run; reports stay exact meanwhile
-        log.exception("report summary refresh failed")

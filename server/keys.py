@@ -30,7 +30,7 @@ SERVICES = web.AppKey("services", dict[str, Any])
 # Called after a ticket is issued, with (request, principal, result, payload); may add to the payload
 # (the printers add the print job's state). Must not block: printing is queued, never awaited.
 AFTER_ISSUE = web.AppKey("after_issue", list[Callable[..., None]])
-SCHEDULER = web.AppKey("scheduler", Any)  # apscheduler AsyncIOScheduler; parts add jobs in their setup()
+SCHEDULER = web.AppKey("scheduler", Any)  # apscheduler AsyncIOScheduler; every job comes from server/scheduler.py
 # Who is asking, set by the auth middleware on every request.
 PRINCIPAL = web.RequestKey("principal", Principal)
 # When it arrived (epoch seconds by the app's clock), read once by the auth middleware for all that answering

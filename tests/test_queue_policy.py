@@ -95,4 +95,46 @@ def test_every_ticket_is_called_exactly_once_and_walk_ins_never_starve(spec: lis
 def test_position_counts_earlier_tickets_of_the_same_field_and_priority_ahead() -> None:
     mine = t(5, 50)
     others = [t(1, 10), t(2, 60, priority="a"), t(3, 70), t(4, 20, field=2)]
-    assert position_in_queue(mine, [*others, mine]) == 2
+    assert position_in_queue(mine, [*others, mine], 100, POLICY) == 2
+
+
+def test_position_puts_a_due_appointment_ahead_and_a_priority_ticket_behind_only_its_own_class() -> None:
+    """A booking due at its slot is called before everyone; a priority group before walk-ins, however late;
+    a booking not yet due waits like a walk-in (with its priority, if it has one)."""
+    walk_in, late_priority = t(1, 10), t(2, 60, priority="a")
+    due, not_due = t(3, 70, slot=500), t(4, 5, slot=5000)
+    queue = [walk_in, late_priority, due, not_due]
+    now = 500 - POLICY.appointment_early_s + 1
+    assert position_in_queue(due, queue, now, POLICY) == 0
+    assert position_in_queue(late_priority, queue, now, POLICY) == 1  # only the due booking
+    assert position_in_queue(walk_in, queue, now, POLICY) == 3  # booking, priority, and not_due (arrived at 5)
+    assert position_in_queue(not_due, queue, now, POLICY) == 2
+    assert position_in_queue(not_due, queue, 5000 - POLICY.appointment_early_s, POLICY) == 1, \
+        "in its window it goes first, after the earlier slot"
+
+
+def test_position_of_a_transferred_ticket_is_its_place_in_that_counters_lanes() -> None:
+    """Sent to counter 3 (serving field 1), a ticket of field 2 keeps its arrival among what counter 3 may take;
+    a ticket of field 1 sent to another counter is not in that queue."""
+    mine = t(9, 30, field=2, target=3)
+    queue = [t(1, 10), t(2, 40), t(3, 20, target=3, field=4), t(4, 5, target=7), t(5, 1, field=2)]
+    assert position_in_queue(mine, [*queue, mine], 100, POLICY, SCOPE) == 2
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 1000), st.booleans(), st.one_of(st.none(), st.floats(0, 3000))),
+                min_size=1, max_size=25), st.floats(0, 3000))
+def test_position_is_the_order_call_next_takes_while_no_burst_is_spent(
+        spec: list[tuple[float, bool, float | None]], now: float) -> None:
+    """With bursts no counter exhausts (and no starving walk-in), a counter drains the queue in the order the
+    positions give: position k is the k-th call."""
+    policy = QueuePolicy(priority_burst=10_000, appointment_burst=10_000, normal_max_wait_s=None,
+                         appointment_early_s=900)
+    queue = [t(i + 1, a, priority="a" if p else None, slot=s) for i, (a, p, s) in enumerate(spec)]
+    order, waiting, streaks = [], list(queue), Streaks()
+    while waiting:
+        chosen, streaks = next_for(SCOPE, waiting, streaks, now, policy)
+        assert chosen is not None
+        order.append(chosen.id)
+        waiting = [w for w in waiting if w.id != chosen.id]
+    assert [position_in_queue(q, queue, now, policy) for q in queue] == [order.index(q.id) for q in queue]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from server.domain.queue_policy import CounterScope, QueuePolicy, Streaks, next_for
+from server.domain.queue_policy import CounterScope, QueuePolicy, Streaks, next_for, place, position_in_queue
 from server.domain.tickets import Status, Ticket
 from server.store import migrations, tickets
 from server.store.db import connect
@@ -34,9 +34,10 @@ def test_heads_choose_like_the_full_queue(tmp_path: Path) -> None:
     for now in (1000.0, 3000.0, 6000.0):
         for streaks in (Streaks(), Streaks(priority=2), Streaks(appointment=1), Streaks(2, 1)):
             full = next_for(scope, all_tickets, streaks, now, POLICY)
-            heads = tickets.candidate_heads(conn, "2026-11-23", scope, now, POLICY.appointment_early_s)
+            heads = tickets.candidate_heads(conn, "2026-11-23", scope)
             assert next_for(scope, heads, streaks, now, POLICY) == full
-            assert len(heads) <= 3
+            walk_in_heads = [h for h in heads if h.slot_at is None]
+            assert len(walk_in_heads) <= 2 * len(scope.lanes()), "one per lane and kind, never the hall"
 
 
 def test_insert_keeps_every_column_of_new_and_already_called_tickets(tmp_path: Path) -> None:
@@ -82,20 +83,15 @@ async def test_catalogue_edits_reach_the_cached_decisions_at_once(client) -> Non
     assert r.status == 422
 
 
-def _brute_ahead(all_tickets: dict[str, Ticket], t: Ticket) -> int:
-    """The definition, over the whole queue: earlier arrivals, then the same instant by number, then
-    (for a walk-in) every priority ticket that arrived at or after it."""
-    others = [o for o in all_tickets.values()
-              if o.id != t.id and o.status is Status.WAITING and o.day == t.day and o.field_id == t.field_id]
-    ahead = sum(1 for o in others if o.arrival_at < t.arrival_at or (o.arrival_at == t.arrival_at and o.seq < t.seq))
-    if t.priority is None:
-        ahead += sum(1 for o in others if o.arrival_at >= t.arrival_at and o.priority is not None)
-    return ahead
+def _counted_ahead(conn, t: Ticket, now: float) -> int:  # noqa: ANN001
+    booked, walk_ins = tickets.field_queue(conn, t)
+    return place(t, booked, walk_ins, now, POLICY)
 
 
 def test_waiting_counts_and_position_match_the_whole_queue(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
     """The store keeps `waiting_counts` exact through inserts, calls, transfers between fields and returns to
-    the queue; `recount_waiting` agrees; the fast position equals the definition from both ends of the queue."""
+    the queue; `recount_waiting` agrees; the position from the store's counts equals the rule over the whole queue,
+from both ends of the queue, with bookings due and not yet due."""
     from dataclasses import replace
 
     monkeypatch.setattr(tickets, "_TAIL", 5)  # exercise the count-from-the-head path in a small hall too
@@ -109,7 +105,9 @@ def test_waiting_counts_and_position_match_the_whole_queue(tmp_path: Path, monke
             t = Ticket(id=f"T{i:04d}", day=rng.choice(["2026-11-23", "2026-11-24"]), number=str(i), series="S",
                        seq=i + 1, procedure_id=1, field_id=rng.choice([1, 2, 3]), status=Status.WAITING,
                        arrival_at=float(rng.choice([i, i, i, i - 3, 100])), issued_at=0, public_token=f"p{i}",
-                       priority=rng.choice([None, None, "elderly"]))
+                       priority=rng.choice([None, None, "elderly"]),
+                       slot_at=rng.choice([None] * 6 + [float(rng.randint(0, 1500))]),
+                       target_counter_id=rng.choice([None] * 8 + [5]))
             tickets.insert(conn, t, 9, 1)
         else:
             old = rng.choice(list(live.values()))
@@ -124,7 +122,8 @@ def test_waiting_counts_and_position_match_the_whole_queue(tmp_path: Path, monke
         assert {k: v for k, v in counts.items() if v} == expected
         for o in rng.sample(list(live.values()), min(5, len(live))):
             if o.status is Status.WAITING:
-                assert tickets.count_waiting_ahead(conn, o) == _brute_ahead(live, o), o
+                now = rng.choice([0.0, 200.0, 1000.0])
+                assert _counted_ahead(conn, o, now) == position_in_queue(o, live.values(), now, POLICY), o
     kept = sorted(map(tuple, conn.execute("SELECT day, field_id, n FROM waiting_counts WHERE n != 0")))
     tickets.recount_waiting(conn)
     assert sorted(map(tuple, conn.execute("SELECT day, field_id, n FROM waiting_counts"))) == kept

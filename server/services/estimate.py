@@ -1,6 +1,6 @@
 """The estimated wait a kiosk shows and prints (documented in the README):
 
-people ahead in the same field × the mean call-to-done time of that field's last 30 finished tickets
+people ahead (`place_in_queue`) × the mean call-to-done time of that field's last 30 finished tickets
 in the past 7 days (the procedure's service target when there are fewer than 3) ÷ the number of
 active counters serving the procedure (at least 1), rounded up to whole minutes.
 
@@ -13,12 +13,29 @@ from __future__ import annotations
 import math
 from statistics import fmean
 
+from server.domain import queue_policy
+from server.domain.queue_policy import QueuePolicy
+from server.domain.tickets import Ticket
 from server.store import tickets
 from server.store.tickets import Conn
 from server.store.tx import Published
 
 WEEK_S = 7 * 86400
 SAMPLES_TTL_S = 60.0
+
+
+def place_in_queue(conn: Conn, ticket: Ticket, now: float, policy: QueuePolicy) -> int:
+    """How many tickets would be called before this one (0 when it is not waiting): the one answer for the
+    kiosk's slip, the status page and its live refresh. The rule is `queue_policy.place`; the store fetches its
+    queue: the ticket's field's, or, for a ticket sent to one counter, what that counter may take."""
+    if not ticket.is_waiting:
+        return 0
+    if ticket.target_counter_id is not None:
+        scope = tickets.counter_scope(conn, ticket.target_counter_id)
+        return queue_policy.position_in_queue(ticket, tickets.waiting_in_lanes(conn, ticket.day, scope), now,
+                                              policy, scope)
+    booked, walk_ins = tickets.field_queue(conn, ticket)
+    return queue_policy.place(ticket, booked, walk_ins, now, policy)
 
 
 def estimate_wait_min(ahead: int, mean_service_s: float | None, target_min: float, counters: int) -> int:

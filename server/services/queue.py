@@ -20,6 +20,7 @@ from server.domain.tickets import Outcome, Status, Ticket, Transition
 from server.services import calendar as office_calendar  # it calls back into this module only inside its functions
 from server.services import steps
 from server.services.context import Ctx
+from server.services.estimate import place_in_queue
 from server.store import catalog
 from server.store import tickets as store
 from server.store.tx import Tx, new_id
@@ -169,7 +170,7 @@ def issue(tx: Tx, ctx: Ctx, req: IssueRequest) -> dict[str, Any]:
         },
         ticket_view=ticket_view(t),
     )
-    return {"ticket": t, "waiting_ahead": store.count_waiting_ahead(tx, t), "procedure": proc, "field": field,
+    return {"ticket": t, "waiting_ahead": place_in_queue(tx, t, ctx.now, ctx.policy), "procedure": proc, "field": field,
             "catalog": cat}  # the snapshot this decision used: the answer and the slip read the same
 
 
@@ -177,8 +178,7 @@ def call_next(tx: Tx, ctx: Ctx, counter_id: int) -> Ticket | None:
     counter = _counter(tx, counter_id)
     _ensure_free(tx, ctx, counter)
     scope = queue_policy.CounterScope(counter_id, frozenset(counter["field_ids"]), frozenset(counter["procedure_ids"]))
-    heads = store.candidate_heads(tx, ctx.day, scope, ctx.now, ctx.policy.appointment_early_s,
-                                  origin=office_calendar.own_tickets_only(tx))
+    heads = store.candidate_heads(tx, ctx.day, scope, origin=office_calendar.own_tickets_only(tx))
     chosen, streaks = queue_policy.next_for(scope, heads, store.streaks(tx, counter_id), ctx.now, ctx.policy)
     if chosen is None:
         return None

@@ -1,5 +1,5 @@
 """Shaping answers for kiosks and citizens' phones: ticket details, live position, estimated wait
-(the estimate's definition: server/services/estimate.py)."""
+(both defined in server/services/estimate.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from typing import Any
 from aiohttp import web
 
 from server.domain.clock import epoch, iso_seconds_at
-from server.domain.queue_policy import position_in_queue
 from server.domain.tickets import STATUS_LABELS, Ticket
-from server.keys import CLOCK, CONFIG, READ_CACHE, READER, SERVICE_TIMES
-from server.services.estimate import estimate_wait_min
+from server.keys import CLOCK, CONFIG, POLICY, READ_CACHE, READER, SERVICE_TIMES
+from server.services.estimate import estimate_wait_min, place_in_queue
 from server.services.queue import ticket_view
 from server.store import catalog, tickets
 from server.store.catalog import Catalog
@@ -35,16 +34,17 @@ def _counter_view(counter: dict[str, Any] | None) -> dict[str, Any] | None:
         if counter else None
 
 
-def _transferred_place(app: web.Application, t: Ticket) -> tuple[int, list[int]]:
-    """A ticket transferred to one counter waits in that counter's queue, not its field's: how many tickets that
-    counter would take first, and the fields whose events can move it there (for the page's live feed)."""
+def _watch_fields(app: web.Application, t: Ticket) -> list[int]:
+    """The fields whose events can move a waiting ticket (for the page's live feed): its own, and for a ticket
+    transferred to one counter, which waits in that counter's queue, every field that counter serves."""
+    if t.target_counter_id is None:
+        return [t.field_id]
     conn = app[READER]
-    scope = tickets.counter_scope(conn, t.target_counter_id or 0)
-    ahead = position_in_queue(t, tickets.open_tickets(conn, t.day), scope)
+    scope = tickets.counter_scope(conn, t.target_counter_id)
     cat = catalog.current(conn, app[READ_CACHE])
     fields = set(scope.field_ids) | {t.field_id}
     fields |= {p["field_id"] for p in map(cat.procedure, scope.procedure_ids) if p}
-    return ahead, sorted(fields)
+    return sorted(fields)
 
 
 def status_url(app: web.Application, token: str, origin: str = "") -> str:
@@ -79,10 +79,10 @@ def ticket_detail(app: web.Application, result: dict[str, Any], origin: str = ""
 def ticket_status(app: web.Application, t: Ticket) -> dict[str, Any]:
     conn = app[READER]
     proc = catalog.procedure(conn, t.procedure_id) or {}
-    ahead, watch = tickets.count_waiting_ahead(conn, t) if t.is_waiting else 0, [t.field_id]
+    now = epoch(app[CLOCK].now())
+    ahead = place_in_queue(conn, t, now, app[POLICY])
     transferred = catalog.counter(conn, t.target_counter_id) if t.is_waiting and t.target_counter_id else None
-    if transferred:
-        ahead, watch = _transferred_place(app, t)
+    watch = _watch_fields(app, t) if transferred else [t.field_id]
     counter = catalog.counter(conn, t.counter_id) if t.counter_id else None
     return {
         **{k: v for k, v in ticket_view(t).items() if k in ("number", "status", "day", "called_at", "calls")},
@@ -91,7 +91,7 @@ def ticket_status(app: web.Application, t: Ticket) -> dict[str, Any]:
         "procedure_vi": proc.get("name_vi"),
         "procedure_en": proc.get("name_en"),
         "position": ahead,
-        "estimated_wait_min": _estimate(app, t, ahead, epoch(app[CLOCK].now())) if t.is_waiting else 0,
+        "estimated_wait_min": _estimate(app, t, ahead, now) if t.is_waiting else 0,
         "counter": _counter_view(counter) if t.status.value in ("called", "serving") else None,
         "transferred_to": _counter_view(transferred),
         "watch_fields": watch,

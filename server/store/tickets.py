@@ -6,7 +6,7 @@ import sqlite3
 from dataclasses import fields
 from typing import Any, Protocol
 
-from server.domain.queue_policy import CounterScope, Streaks
+from server.domain.queue_policy import ORDER, CounterScope, Streaks, WalkIns
 from server.domain.tickets import Status, Ticket
 
 
@@ -61,85 +61,88 @@ def waiting(conn: Conn, day: str) -> list[Ticket]:
     return [row_to_ticket(r) for r in rows]
 
 
-def candidate_heads(conn: Conn, day: str, scope: CounterScope, now: float, early_s: float,
-                    origin: str | None = None) -> list[Ticket]:
-    """The first waiting ticket of each class a counter may take: appointments due (by slot), priority,
-    and walk-ins (by arrival). The queue policy only ever chooses among these heads. `origin`: only the
-    tickets this machine issued (a mobile laptop).
+_WAITING = _SELECT + " WHERE day = ? AND status = 'waiting'"
+_IN_ORDER = " ORDER BY " + ", ".join(ORDER)
 
-    Each class's head is the earliest of its lanes' heads: each field the counter serves, each single
-    procedure, and the tickets transferred to this very counter. A lane is one walk down a partial index
-    of waiting tickets (migration 0013) that stops at its first match, so a counter of a quiet field is
-    not slowed by a long queue in another field."""
-    due = "(slot_at IS NOT NULL AND slot_at - ? <= ?)"
-    lanes: list[tuple[str, tuple[Any, ...]]] = [
-        *((" AND field_id = ? AND target_counter_id IS NULL", (f,)) for f in sorted(scope.field_ids)),
-        *((" AND procedure_id = ? AND target_counter_id IS NULL", (p,)) for p in sorted(scope.procedure_ids)),
-        (" AND target_counter_id = ?", (scope.counter_id,)),
-    ]
-    order = " ORDER BY arrival_at, seq, id LIMIT 1"
-    base = _SELECT + " WHERE day = ? AND status = 'waiting'"
+
+def _lane(lane: dict[str, int | None]) -> tuple[str, tuple[Any, ...]]:
+    """One of `CounterScope.lanes` as a condition: its columns' values (None: the column is empty)."""
+    sql = "".join(f" AND {column} IS NULL" if value is None else f" AND {column} = ?" for column, value in lane.items())
+    return sql, tuple(value for value in lane.values() if value is not None)
+
+
+def candidate_heads(conn: Conn, day: str, scope: CounterScope, origin: str | None = None) -> list[Ticket]:
+    """What call-next chooses among (`queue_policy.next_for` picks; nothing is decided here): in each of the
+    counter's lanes (`CounterScope.lanes`) the first walk-in with a priority group and the first without, in
+    calling order (`queue_policy.ORDER`), and every booked ticket waiting today (few; the policy keeps those
+    the counter may take and ranks them by slot). `origin`: only the tickets this machine issued (a mobile
+    laptop).
+
+    A lane's head is one walk down a partial index of waiting tickets (migration 0013) that stops at its first
+    match, so a counter of a quiet field is not slowed by a long queue in another field."""
+    base, mine_only = _WAITING, ()
     if origin is not None:
-        base += " AND origin = ?"
-    mine_only = () if origin is None else (origin,)
+        base, mine_only = base + " AND origin = ?", (origin,)
     heads: list[Ticket] = []
-    for klass in (" AND priority IS NOT NULL", " AND priority IS NULL"):
-        found = [conn.execute(base + lane + f" AND NOT {due}" + klass + order,
-                              (day, *mine_only, *args, early_s, now)).fetchone()
-                 for lane, args in lanes]
-        rows = [row_to_ticket(r) for r in found if r is not None]
-        if rows:
-            heads.append(min(rows, key=lambda t: (t.arrival_at, t.seq, t.id)))
-    fields = ",".join(str(int(f)) for f in scope.field_ids) or "NULL"
-    procs = ",".join(str(int(p)) for p in scope.procedure_ids) or "NULL"
-    mine = (f"(target_counter_id = {int(scope.counter_id)} OR (target_counter_id IS NULL AND"
-            f" (field_id IN ({fields}) OR procedure_id IN ({procs}))))")
-    row = conn.execute(base + f" AND slot_at IS NOT NULL AND {mine} AND {due} ORDER BY slot_at, arrival_at, seq, id"
-                       " LIMIT 1", (day, *mine_only, early_s, now)).fetchone()
-    if row is not None:  # appointments are few: their index is walked in slot order for any lane
-        heads.insert(0, row_to_ticket(row))
-    return heads
+    for lane in scope.lanes():
+        where, args = _lane(lane)
+        for kind in (" AND priority IS NOT NULL", " AND priority IS NULL"):
+            row = conn.execute(base + where + " AND slot_at IS NULL" + kind + _IN_ORDER + " LIMIT 1",
+                               (day, *mine_only, *args)).fetchone()
+            if row is not None:
+                heads.append(row_to_ticket(row))
+    booked = conn.execute(base + " AND slot_at IS NOT NULL", (day, *mine_only)).fetchall()
+    return heads + [row_to_ticket(r) for r in booked]
 
 
-_TAIL = 64  # at most this many tickets are counted one by one on the fast path
-_WAITING_IN_FIELD = "day = ? AND status = 'waiting' AND field_id = ?"
+def waiting_in_lanes(conn: Conn, day: str, scope: CounterScope) -> list[Ticket]:
+    """Every waiting ticket a counter may take (a ticket sent to it counts its place among these)."""
+    out: dict[str, Ticket] = {}
+    for lane in scope.lanes():
+        where, args = _lane(lane)
+        out |= {t.id: t for t in map(row_to_ticket, conn.execute(_WAITING + where, (day, *args)).fetchall())}
+    return list(out.values())
 
 
-def count_waiting_ahead(conn: Conn, ticket: Ticket) -> int:
-    """Waiting tickets of the same field that are ahead (earlier, or priority ahead of a walk-in).
+_TAIL = 64  # at most this many walk-ins are counted one by one on the fast path
+_FIELD = "day = :day AND status = 'waiting' AND field_id = :field AND target_counter_id IS NULL AND id != :id"
+_WALK_IN = {"priority": " AND slot_at IS NULL AND priority IS NOT NULL",
+            "normal": " AND slot_at IS NULL AND priority IS NULL"}
+_MINE = "(" + ", ".join(f":{column}" for column in ORDER) + ")"
+_EARLIER = f" AND ({', '.join(ORDER)}) < {_MINE}"
+_LATER = f" AND ({', '.join(ORDER)}) > {_MINE}"
 
-    A new ticket is at the tail: ahead = everyone waiting in the field (`waiting_counts`, kept by
-    triggers) minus the few who arrived at or after it, so issuing costs the same in a hall of 10 or
-    10,000. A ticket deep in the queue (a citizen's phone asking later) is counted from the head.
-    """
-    key = (ticket.day, ticket.field_id, ticket.arrival_at)
-    waiting, tail, same_instant, priority_tail = conn.execute(
-        "SELECT (SELECT n FROM waiting_counts WHERE day = ? AND field_id = ?), COUNT(*),"
-        " TOTAL(arrival_at = ? AND seq < ?), TOTAL(priority IS NOT NULL) FROM (SELECT arrival_at,"
-        f" seq, priority FROM tickets WHERE {_WAITING_IN_FIELD} AND arrival_at >= ? AND id != ? LIMIT ?)",
-        (*key[:2], ticket.arrival_at, ticket.seq, *key, ticket.id, _TAIL),
-    ).fetchone()
-    if tail < _TAIL:
-        earlier = (waiting or 0) - (1 if ticket.is_waiting else 0) - tail
+
+def field_queue(conn: Conn, ticket: Ticket) -> tuple[list[Ticket], WalkIns]:
+    """The other tickets waiting in a ticket's field (not sent to one counter: `queue_policy.in_queue_of`), for
+    `queue_policy.place`: the booked ones (few) and the walk-ins counted per class, all and earlier in `ORDER`.
+
+    Walk-ins without a priority group are most of a hall: a new ticket is at their tail, so those earlier are
+    everyone waiting in the field (`waiting_counts`) minus those sent to one counter, the booked, the priority
+    walk-ins, this ticket and the few that come after it; issuing costs the same in a hall of 10 or 10,000. A
+    ticket deep in the queue (a citizen's phone asking later) is counted from the head."""
+    params = {"day": ticket.day, "field": ticket.field_id, "id": ticket.id, "tail": _TAIL,
+              **{column: getattr(ticket, column) for column in ORDER}}
+    booked = [row_to_ticket(r) for r in conn.execute(
+        _SELECT + f" WHERE {_FIELD} AND slot_at IS NOT NULL", params).fetchall()]
+    everyone, sent_on, priority, priority_earlier, later = conn.execute(
+        "SELECT (SELECT n FROM waiting_counts WHERE day = :day AND field_id = :field),"
+        " (SELECT COUNT(*) FROM tickets WHERE day = :day AND status = 'waiting' AND field_id = :field"
+        "  AND target_counter_id IS NOT NULL AND id != :id),"
+        f" (SELECT COUNT(*) FROM tickets WHERE {_FIELD}{_WALK_IN['priority']}),"
+        f" (SELECT COUNT(*) FROM tickets WHERE {_FIELD}{_WALK_IN['priority']}{_EARLIER}),"
+        f" (SELECT COUNT(*) FROM (SELECT 1 FROM tickets WHERE {_FIELD}{_WALK_IN['normal']}{_LATER} LIMIT :tail))",
+        params).fetchone()
+    total, earlier = {"priority": priority}, {"priority": priority_earlier}
+    if later < _TAIL:
+        others = (everyone or 0) - sent_on - (1 if ticket.is_waiting else 0)
+        total["normal"] = others - len(booked) - priority
+        earlier["normal"] = total["normal"] - later
     else:
-        earlier, same_instant, priority_tail = _count_from_head(conn, ticket)
-    return int(earlier + same_instant + (priority_tail if ticket.priority is None else 0))
-
-
-def _count_from_head(conn: Conn, ticket: Ticket) -> tuple[int, int, int]:
-    key = (ticket.day, ticket.field_id, ticket.arrival_at)
-    earlier = conn.execute(f"SELECT COUNT(*) FROM tickets WHERE {_WAITING_IN_FIELD} AND arrival_at < ?",
-                           key).fetchone()[0]
-    same_instant = conn.execute(
-        f"SELECT COUNT(*) FROM tickets WHERE {_WAITING_IN_FIELD} AND arrival_at = ? AND seq < ? AND id != ?",
-        (*key, ticket.seq, ticket.id),
-    ).fetchone()[0]
-    later_priority = conn.execute(
-        f"SELECT COUNT(*) FROM tickets WHERE {_WAITING_IN_FIELD} AND arrival_at >= ? AND priority IS NOT NULL"
-        " AND id != ?",
-        (*key, ticket.id),
-    ).fetchone()[0]
-    return earlier, same_instant, later_priority
+        total["normal"], earlier["normal"] = conn.execute(
+            f"SELECT (SELECT COUNT(*) FROM tickets WHERE {_FIELD}{_WALK_IN['normal']}),"
+            f" (SELECT COUNT(*) FROM tickets WHERE {_FIELD}{_WALK_IN['normal']}{_EARLIER})", params).fetchone()
+    return booked, WalkIns(total=total, earlier=earlier)
 
 
 def at_counter(conn: Conn, day: str, counter_id: int) -> Ticket | None:

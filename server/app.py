@@ -150,7 +150,6 @@ PARTS: tuple[Part, ...] = (
     steps.setup,
     calendar.setup,
     appointments.setup,
-    reports.setup,
     console_pages.setup,
     admin_site.setup,
     admin_catalog.setup,

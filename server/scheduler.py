@@ -43,7 +43,6 @@ from server.domain.errors import Invalid
 from server.keys import CONFIG, READER, SCHEDULER, SERVICES
 from server.ops import devices
 from server.reports import refresh
-from server.reports.period import settings as report_settings
 from server.services import steps
 from server.services.slogans import schedule_of
 from server.store import slogans as slogan_store
@@ -104,7 +103,7 @@ def device_flush_every(config: Config) -> BaseTrigger:
 
 def monthly_enabled(config: Config) -> bool:
     """[reports] monthly (true)."""
-    return report_settings(config.section("reports")).monthly
+    return config.reports.monthly
 
 
 # Every timed job, in the order a start catches them up (the roll-over first: the office opens on today).

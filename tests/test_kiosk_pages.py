@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient
 
-from kiosk.pages import KioskSettings
 from server.app import create_app
-from server.config import ConfigError
+from server.config import ConfigError, KioskSection, from_dict
 from tests.conftest import make_config
 
 
@@ -20,7 +19,7 @@ async def test_kiosk_page_carries_its_settings_and_printer(client: TestClient) -
     html = await r.text()
     assert 'data-printer="kiosk1"' in html and 'data-idle-reset-s="60"' in html and 'data-lang="vi"' in html
     assert "Trung tâm Phục vụ hành chính công xã Hoài Thanh" in html
-    assert not re.search(r"<script(?![^>]*\bsrc=)", html) and " style=" not in html
+    assert not re.search(r"<script(?![^>]*\b(?:src=|type=\"application/json\"))", html) and " style=" not in html
     for asset in re.findall(r'(?:src|href)="(/(?:kiosk/)?static/[^"]+)"', html):
         assert (await client.get(asset)).status == 200, asset
 
@@ -40,14 +39,14 @@ async def test_kiosk_scripts_and_icons_are_served(client: TestClient) -> None:
 
 
 def test_kiosk_settings_have_defaults_and_refuse_typos() -> None:
-    assert KioskSettings.from_section({}) == KioskSettings()
-    assert KioskSettings.from_section({"idle_reset_s": 30}).idle_reset_s == 30
+    assert from_dict({}).kiosk == KioskSection()
+    assert from_dict({"kiosk": {"idle_reset_s": 30}}).kiosk.idle_reset_s == 30
     with pytest.raises(ConfigError, match="idle_reset"):
-        KioskSettings.from_section({"idle_reset": 30})
+        from_dict({"kiosk": {"idle_reset": 30}})
     with pytest.raises(ConfigError, match="ticket_show_s"):
-        KioskSettings.from_section({"ticket_show_s": "20"})
+        from_dict({"kiosk": {"ticket_show_s": "20"}})
     with pytest.raises(ConfigError, match="default_lang"):
-        KioskSettings.from_section({"default_lang": "fr"})
+        from_dict({"kiosk": {"default_lang": "fr"}})
 
 
 def test_bad_kiosk_section_stops_the_server(tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ def test_prepare_copies_the_catalogue_only_and_the_laptop_numbers_from_its_serie
         office.stop()
     laptop_config = tmp_path / "laptop" / "motcua.toml"
     cfg = load(laptop_config)
-    assert cfg.server.machine_id == "laptop-nvh4" and cfg.section("mobile") == {
+    assert cfg.server.machine_id == "laptop-nvh4" and cfg.mobile.model_dump() == {
         "enabled": True, "place": PLACE, "series": "LD"}
     for table in ("tickets", "events", "ratings", "appointments", "tokens", "audit_log", "sessions",
                   "number_seq", "waiting_counts", "sync_state"):

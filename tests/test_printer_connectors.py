@@ -28,14 +28,14 @@ def test_usb_ids_are_read_as_hex_like_lsusb_prints_them() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"kind": "network", "host": "h"}, "non-empty string 'id'"),
-        ({"id": "p", "kind": "bluetooth"}, "'kind' must be one of"),
+        ({"kind": "network", "host": "h"}, "id is required"),
+        ({"id": "p", "kind": "bluetooth"}, "kind must be 'network', 'usb', 'serial', 'file' or 'memory'"),
         ({"id": "p", "kind": "network"}, "kind 'network' needs host"),
         ({"id": "p", "kind": "serial"}, "needs serial_device"),
-        ({"id": "p", "kind": "network", "host": "h", "port": 70000}, "port must be an integer"),
+        ({"id": "p", "kind": "network", "host": "h", "port": 70000}, "port must be at most 65535"),
         ({"id": "p", "kind": "network", "host": "h", "paper_mm": 76}, "paper_mm must be 58 or 80"),
         ({"id": "p", "kind": "network", "host": "h", "mode": "pdf"}, "mode must be"),
-        ({"id": "p", "kind": "network", "host": "h", "timeout_s": 0}, "timeout_s must be a positive"),
+        ({"id": "p", "kind": "network", "host": "h", "timeout_s": 0}, "timeout_s must be above 0"),
         ({"id": "p", "kind": "network", "host": "h", "hostname": "x"}, "unknown key"),
         (
             {"id": "p", "kind": "usb", "usb_vendor_id": "zz", "usb_product_id": 1},

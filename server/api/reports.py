@@ -16,9 +16,8 @@ from server.auth import Principal
 from server.domain.errors import Invalid
 from server.keys import CLOCK, CONFIG
 from server.reports import charts, export, service
-from server.reports.definitions import GROUP_NAMES
 from server.reports.monthly import make_monthly
-from server.reports.period import check_period, settings
+from server.reports.period import check_period
 
 api = Api()
 
@@ -56,7 +55,7 @@ def _ctx(request: web.Request, q: PeriodQuery) -> tuple[object, float, str]:
     check_period(q.from_, q.to)
     config = request.app[CONFIG]
     now = request.app[CLOCK].now().astimezone(config.tz).isoformat(timespec="seconds")
-    return config.db_file, settings(config.section("reports")).wait_target_min, now
+    return config.db_file, config.reports.wait_target_min, now
 
 
 def _file(data: bytes, fmt: str, name: str) -> web.Response:
@@ -76,7 +75,7 @@ async def get_report(request: web.Request, principal: Principal, query: ReportQu
                media=FILES)
 async def export_report(request: web.Request, principal: Principal, query: ExportQuery) -> web.Response:
     db, target, now = _ctx(request, query)
-    since = settings(request.app[CONFIG].section("reports")).letters_since
+    since = request.app[CONFIG].reports.letters_since
     data = await service.in_thread(service.render, db, query.from_, query.to, query.group, target, query.format, now,
                                    since)
     return _file(data, query.format, service.filename(query.from_, query.to, query.format))
@@ -104,7 +103,7 @@ async def get_chart(request: web.Request, principal: Principal, chart: str, quer
                media=("application/json", *FILES))
 async def get_letters(request: web.Request, principal: Principal, query: LettersQuery) -> web.Response:
     db, _, _ = _ctx(request, query)
-    since = settings(request.app[CONFIG].section("reports")).letters_since
+    since = request.app[CONFIG].reports.letters_since
     letters = await service.in_thread(service.letters, db, query.from_, query.to, since)
     if query.format == "json":
         return ok(letters)
@@ -118,9 +117,3 @@ async def get_letters(request: web.Request, principal: Principal, query: Letters
 async def run_monthly(app: web.Application) -> Path | None:
     """The monthly report's timed job (server/scheduler.py): last month's file, unless it exists."""
     return await service.in_thread(make_monthly, app[CONFIG], app[CLOCK])
-
-
-def setup(app: web.Application) -> None:
-    """Check [reports] at start (a typo fails fast)."""
-    s = settings(app[CONFIG].section("reports"))
-    assert set(GROUP_NAMES) >= {s.monthly_group}

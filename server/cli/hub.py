@@ -27,11 +27,11 @@ def _require_hub_extra() -> None:
 
 def _settings(args: argparse.Namespace) -> tuple[config_mod.Config, Any]:
     _require_hub_extra()
-    from server.hub.app import HubSettings
+    from server.hub.app import hub_settings
 
     try:
         cfg = config_mod.load(args.config)
-        return cfg, HubSettings.from_config(cfg)
+        return cfg, hub_settings(cfg)
     except config_mod.ConfigError as exc:
         sys.exit(f"motcua hub: {exc}")
 

@@ -17,7 +17,7 @@ from server.domain.errors import DomainError
 from server.messages import text
 from server.reports import service
 from server.reports.definitions import GROUP_NAMES
-from server.reports.period import check_period, settings
+from server.reports.period import check_period
 
 
 def _day(value: str) -> date:
@@ -34,7 +34,7 @@ def cmd_report(args: argparse.Namespace) -> None:
             cfg.server.data_dir, cfg.server.db_path = args.data_dir, ""
         if args.db:
             cfg.server.db_path = args.db
-        s = settings(cfg.section("reports"))
+        s = cfg.reports
         check_period(args.start, args.end)
     except ConfigError as exc:
         sys.exit(f"motcua report: {exc}")

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from server import auth
-from server.config import Config, ConfigError
+from server.config import Config, ConfigError, HubSection
 from server.domain.clock import Clock, SystemClock, epoch
 from server.domain.errors import DomainError
 from server.hub.store import HubStore
@@ -25,28 +24,15 @@ from server.web.middleware import security_headers
 COOKIE = "motcua_hub"
 
 
-@dataclass(frozen=True)
-class HubSettings:
-    dsn: str
-    host: str = "127.0.0.1"
-    port: int = 8090
-    silent_after_min: int = 30
-    token_ttl_hours: int = 12
-    wait_target_min: int = 15
+# The `[hub]` section (keys, defaults and checks in server/config.py) is the hub's settings.
+HubSettings = HubSection
 
-    @classmethod
-    def from_config(cls, config: Config) -> HubSettings:
-        raw = dict(config.section("hub"))
-        known = {"dsn", "host", "port", "silent_after_min", "token_ttl_hours", "wait_target_min"}
-        unknown = sorted(set(raw) - known)
-        if unknown:
-            raise ConfigError(f"[hub]: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        if not raw.get("dsn"):
-            raise ConfigError("[hub] dsn is required, e.g. dsn = \"postgresql://motcua@localhost/motcua_hub\"")
-        for key in ("port", "silent_after_min", "token_ttl_hours", "wait_target_min"):
-            if key in raw and (not isinstance(raw[key], int) or isinstance(raw[key], bool) or raw[key] <= 0):
-                raise ConfigError(f"[hub] {key} must be a positive whole number, got {raw[key]!r}")
-        return cls(**raw)
+
+def hub_settings(config: Config) -> HubSettings:
+    """The hub's settings; a config without `[hub]` cannot start a hub."""
+    if config.hub is None:
+        raise ConfigError("[hub] dsn is required, e.g. dsn = \"postgresql://motcua@localhost/motcua_hub\"")
+    return config.hub
 
 
 class AdminSessions:
@@ -117,7 +103,7 @@ async def hub_errors(request: web.Request, handler: Any) -> web.StreamResponse:
 def create_hub_app(config: Config, *, clock: Clock | None = None) -> web.Application:
     from server.hub import api, pages
 
-    settings = HubSettings.from_config(config)
+    settings = hub_settings(config)
     app = web.Application(middlewares=[hub_errors, security_headers], client_max_size=64 * 1024 * 1024)
     app[SETTINGS] = settings
     app[CLOCK] = clock or SystemClock()

@@ -17,16 +17,14 @@ import random
 import sqlite3
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-from server.config import ConfigError
+from server.config import Config, SyncSection
 from server.domain.clock import epoch
 from server.keys import CLOCK, CONFIG, SERVICES, WRITER
-from server.reports.period import settings as report_settings
 from server.store import sync as store
 from server.store.db import connect
 from server.store.writer import Writer
@@ -35,38 +33,15 @@ from server.tasks import cancel_and_wait
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class SyncSettings:
-    hub_url: str
-    key: str
-    centre_code: str
-    interval_s: float = 5.0
-    batch_size: int = 1000
-    timeout_s: float = 30.0
-    retry_max_s: float = 300.0
+# The `[sync]` section (keys, defaults and checks in server/config.py) is the client's settings.
+SyncSettings = SyncSection
 
-    @classmethod
-    def from_section(cls, raw: dict[str, Any], office_code: str) -> SyncSettings | None:
-        """None when `[sync] hub_url` is empty (no hub: nothing runs)."""
-        known = {"hub_url", "key", "centre_code", "interval_s", "batch_size", "timeout_s", "retry_max_s"}
-        unknown = sorted(set(raw) - known)
-        if unknown:
-            raise ConfigError(f"[sync]: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-        url = str(raw.get("hub_url", "")).rstrip("/")
-        if not url:
-            return None
-        if not url.startswith(("http://", "https://")):
-            raise ConfigError(f"[sync] hub_url must start with http:// or https://, got {url!r}")
-        if not raw.get("key"):
-            raise ConfigError("[sync] key is required: the key printed by `motcua hub add-centre` on the hub")
-        s = cls(url, str(raw["key"]), str(raw.get("centre_code") or office_code),
-                float(raw.get("interval_s", 5)), int(raw.get("batch_size", 1000)), float(raw.get("timeout_s", 30)),
-                float(raw.get("retry_max_s", 300)))
-        if not 1 <= s.batch_size <= 5000:
-            raise ConfigError("[sync] batch_size must be between 1 and 5000")
-        if s.interval_s <= 0 or s.timeout_s <= 0 or s.retry_max_s <= 0:
-            raise ConfigError("[sync] interval_s, timeout_s and retry_max_s must be positive")
-        return s
+
+def sync_settings(cfg: Config) -> SyncSettings | None:
+    """None when `[sync] hub_url` is empty (no hub: nothing runs); `centre_code` defaults to the office's code."""
+    if not cfg.sync.hub_url:
+        return None
+    return cfg.sync.model_copy(update={"centre_code": cfg.sync.centre_code or cfg.office.code})
 
 
 class HubRefused(Exception):
@@ -185,12 +160,12 @@ class SyncClient:
 
 def setup(app: web.Application) -> None:
     cfg = app[CONFIG]
-    settings = SyncSettings.from_section(cfg.section("sync"), cfg.office.code)
+    settings = sync_settings(cfg)
     if settings is None:
         return
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:
-        since = report_settings(cfg.section("reports")).letters_since
+        since = cfg.reports.letters_since
         client = SyncClient(settings, cfg.db_file, app[WRITER], lambda: epoch(app[CLOCK].now()), since)
         app[SERVICES]["sync"] = client
         task = asyncio.create_task(client.run(), name="motcua-hub-sync")

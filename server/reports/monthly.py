@@ -10,26 +10,26 @@ import logging
 from datetime import date
 from pathlib import Path
 
-from server.config import Config
+from server.config import Config, ReportsSection
 from server.domain.clock import Clock
 from server.reports import service
-from server.reports.period import ReportSettings, previous_month, settings
+from server.reports.period import previous_month
 from server.store import reports as store
 
 log = logging.getLogger(__name__)
 
 
-def folder(config: Config, s: ReportSettings) -> Path:
+def folder(config: Config, s: ReportsSection) -> Path:
     return Path(s.folder) if s.folder else config.data_path / "reports"
 
 
-def month_file(config: Config, s: ReportSettings, month_start: date) -> Path:
+def month_file(config: Config, s: ReportsSection, month_start: date) -> Path:
     return folder(config, s) / f"bao-cao-thang-{month_start.strftime('%Y-%m')}.xlsx"
 
 
 def make_monthly(config: Config, clock: Clock) -> Path | None:
     """Write last month's report unless it exists; returns the new file, or None when skipped."""
-    s = settings(config.section("reports"))
+    s = config.reports
     today = clock.now().astimezone(config.tz).date()
     start, end = previous_month(today)
     path = month_file(config, s, start)

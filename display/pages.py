@@ -17,7 +17,7 @@ from pydantic import Field, model_validator
 from display.service import hall_of
 from display.voice.phrases import display_text_for
 from display.voice.tts import SpeechError
-from server import auth
+from server import auth, messages
 from server.api.common import ok
 from server.api.registry import Api, Body, principal_of
 from server.domain.errors import DomainError, Invalid, NotFound
@@ -140,7 +140,8 @@ async def preview(request: web.Request, principal: auth.Principal, body: Preview
 
 
 def setup(app: web.Application) -> None:
-    aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), app_key=JINJA, autoescape=True)
+    env = aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(HERE / "templates"), app_key=JINJA, autoescape=True)
+    env.globals.update(messages.template_globals())  # the hall's words come from the one catalogue
     app.router.add_get("/display", display_page, name="display")
     app.router.add_get("/audio/{name}", audio, name="audio")
     app.router.add_get("/admin/slogans", slogans_page, name="admin-slogans")

@@ -3,6 +3,11 @@
 // put in the page with textContent: a slogan or a counter name is never HTML. No personal data reaches here:
 // ticket views carry numbers, statuses and counters only.
 import { LiveClient, api } from "/static/live.js";
+// The hall's words from the one catalogue (server/messages/display.py), carried in the page's
+// <script type="application/json" id="texts">; the hall shows Vietnamese with a small English line (index 1).
+const TEXTS = JSON.parse(document.getElementById("texts")?.textContent || "{}");
+const say = (index, key, params = {}) => (TEXTS[key] || [key, key])[index]
+  .replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
 
 const OPEN = new Set(["waiting", "called", "serving"]);
 const AT_COUNTER = new Set(["called", "serving"]);
@@ -94,8 +99,8 @@ function renderCounters(shown, atCounters) {
     card.append(el("div", "ctr-name", c.name_vi), el("div", "ctr-number", t ? t.number : "—"));
     if (config.layout !== "hall") {
       const waiting = [...state.tickets.values()].filter((x) => x.status === "waiting" && c.field_ids.includes(x.field_id));
-      const line = el("div", "ctr-waiting", `${waiting.length} người đang chờ`);
-      line.append(el("span", "en", "waiting"));
+      const line = el("div", "ctr-waiting", `${waiting.length} ${say(0, "waiting")}`);
+      line.append(el("span", "en", say(1, "waiting")));
       card.append(line);
     }
     return card;

@@ -23,10 +23,6 @@ let live = null;
 function applyLang() {
   document.documentElement.lang = lang;
   for (const el of document.querySelectorAll("[data-vi]")) el.textContent = el.dataset[lang] || el.dataset.vi;
-  $("lang").textContent = lang === "vi" ? "English" : "Tiếng Việt";
-  $("conn-banner").textContent = lang === "vi"
-    ? "Mất kết nối, đang thử lại… Số của bạn vẫn được giữ."
-    : "Connection lost, retrying… Your place is kept.";
 }
 
 function render(s) {

@@ -2,7 +2,7 @@
 // The server answers a tap before printing (printing is queued); the printer's verdict arrives later as a live
 // {"type":"printer"} message. Until it does the screen says "printing"; a printer that is offline, out of paper,
 // failed, or silent for print_wait_s seconds turns into the large "tell the staff" notice with the number.
-import { t } from "./i18n.js";
+import { t, tIn } from "./i18n.js";
 
 const BAD = new Set(["offline", "paper_out", "error", "missing"]);
 const $ = (id) => document.getElementById(id);
@@ -70,8 +70,8 @@ export class TicketScreen {
     qr.alt = t("qr_hint");
     const problem = this.printStatus === "problem";
     $("print-problem").classList.toggle("hidden", !problem);
-    $("print-problem-vi").textContent = t("print_problem_vi", { n: tk.number });
-    $("print-problem-en").textContent = t("print_problem_en", { n: tk.number });
+    $("print-problem-vi").textContent = tIn("vi", "print_problem", { n: tk.number });
+    $("print-problem-en").textContent = tIn("en", "print_problem", { n: tk.number });
     const ok = $("print-ok");
     ok.classList.toggle("hidden", problem);
     ok.textContent = this.printStatus === "printed" ? t("printed") : t("printing");

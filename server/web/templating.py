@@ -13,10 +13,14 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
+from server import messages
+
 
 def page_templates(folder: Path) -> jinja2.Environment:
     """The templates in `folder`: autoescaped, and strict (a name a handler forgot to pass fails loudly)."""
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=True, undefined=jinja2.StrictUndefined)
+    env.globals.update(messages.template_globals())  # the page's words come from the one catalogue
+    return env
 
 
 def render_page(request: web.Request, env: jinja2.Environment, static_route: str, name: str, status: int = 200,

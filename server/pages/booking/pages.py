@@ -13,6 +13,7 @@ from aiohttp import web
 from server.api.appointments import SETTINGS
 from server.keys import CONFIG, READER
 from server.store import catalog
+from server.web.templating import page_templates
 
 HERE = Path(__file__).parent
 TEMPLATES = web.AppKey("booking_templates", jinja2.Environment)
@@ -32,6 +33,6 @@ async def book_page(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app[TEMPLATES] = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True)
+    app[TEMPLATES] = page_templates(HERE / "templates")
     app.router.add_get("/book", book_page, name="book")
     app.router.add_static("/book/static/", HERE / "static", name="booking_static", append_version=True)

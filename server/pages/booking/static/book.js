@@ -1,52 +1,17 @@
 // The public booking page: procedure -> day -> slot -> name, phone, consent -> code + QR; manage by code + phone.
 // Text goes in with textContent only (never innerHTML); messages from the server are shown as sent.
-const T = {
-  title: ["Đặt lịch hẹn làm thủ tục hành chính", "Book an appointment"],
-  lang: ["English", "Tiếng Việt"],
-  choose_proc: ["Chọn thủ tục", "Choose the procedure"],
-  no_slots: ["Hiện chưa có lịch trống cho thủ tục này.", "No free time for this procedure yet."],
-  choose_slot: ["Chọn ngày và giờ", "Choose the day and time"],
-  who: ["Thông tin liên hệ", "Your contact"],
-  name: ["Họ và tên", "Full name"],
-  phone: ["Số điện thoại", "Phone number"],
-  submit: ["Đặt lịch", "Book"],
-  hotline: ["Hoặc gọi đường dây nóng:", "Or call the hotline:"],
-  done_title: ["Đặt lịch thành công", "Booked"],
-  your_code: ["Mã đặt lịch của bạn", "Your booking code"],
-  procedure: ["Thủ tục", "Procedure"],
-  when: ["Thời gian", "Time"],
-  how_to: ["Đến đúng giờ, nhập mã này (hoặc đưa mã QR) tại ki-ốt để lấy số thứ tự; bạn sẽ được gọi theo giờ hẹn.",
-    "Come on time and enter this code (or show the QR) at the kiosk for your ticket: you are called at your time."],
-  again: ["Đặt lịch khác", "Book another"],
-  manage_title: ["Đã có mã đặt lịch?", "Already booked?"],
-  code: ["Mã đặt lịch", "Booking code"],
-  find: ["Tra cứu", "Look up"],
-  move: ["Đổi sang giờ đã chọn", "Move to the chosen time"],
-  cancel: ["Hủy lịch hẹn", "Cancel the booking"],
-  footer: ["Dữ liệu cá nhân được bảo vệ theo Nghị định 13/2023/NĐ-CP.",
-    "Personal data is protected under Decree 13/2023/NĐ-CP."],
-  consent: ["Tôi đồng ý để {office} thu thập và xử lý họ tên, số điện thoại của tôi chỉ để đặt và nhắc lịch hẹn, "
-    + "theo Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân. Dữ liệu được xóa sau {days} ngày.",
-  "I agree that {office} collects and processes my name and phone number only to book and remind me of this "
-    + "appointment, under Decree 13/2023/NĐ-CP on personal data protection. The data is erased after {days} days."],
-  pick_slot: ["Hãy chọn giờ hẹn.", "Choose a time."],
-  left: ["còn {n} chỗ", "{n} left"],
-  full: ["hết chỗ", "full"],
-  status_booked: ["Đã đặt", "Booked"],
-  status_cancelled: ["Đã hủy", "Cancelled"],
-  status_checked_in: ["Đã lấy số", "Checked in"],
-  status_no_show: ["Vắng mặt", "Missed"],
-  offline: ["Không kết nối được máy chủ, vui lòng thử lại.", "Cannot reach the server: please try again."],
-};
-const WEEKDAYS = [["CN", "Sun"], ["T2", "Mon"], ["T3", "Tue"], ["T4", "Wed"], ["T5", "Thu"], ["T6", "Fri"],
-  ["T7", "Sat"]];
+// The page's words come from the server's one catalogue (server/messages/booking.py, with the label tables
+// appointment_status and weekday_short), carried in <script type="application/json" id="texts">.
+const T = JSON.parse(document.getElementById("texts").textContent);
 const $ = (id) => document.getElementById(id);
 const body = document.body;
 const state = { lang: "vi", procedures: [], slots: [], proc: null, day: null, slot: null, found: null, moveTo: null };
 const office = document.querySelector(".office").textContent;
 
 function t(key, params = {}) {
-  const text = T[key][state.lang === "en" ? 1 : 0];
+  const pair = T[key];
+  if (!pair) return key;
+  const text = pair[state.lang === "en" ? 1 : 0];
   return text.replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ""));
 }
 
@@ -80,7 +45,7 @@ const nameOf = (p) => (state.lang === "en" ? p.name_en : p.name_vi);
 const hhmm = (iso) => iso.slice(11, 16);
 function dayLabel(day) {
   const d = new Date(`${day}T00:00:00`);
-  return `${WEEKDAYS[d.getDay()][state.lang === "en" ? 1 : 0]} ${day.slice(8, 10)}/${day.slice(5, 7)}`;
+  return `${t(`weekday_short.${d.getDay() || 7}`)} ${day.slice(8, 10)}/${day.slice(5, 7)}`;
 }
 const whenText = (a) => `${hhmm(a.slot_at)}–${hhmm(a.slot_end)} ${dayLabel(a.day)}/${a.day.slice(0, 4)}`;
 
@@ -173,7 +138,7 @@ function showFound(a) {
   state.found = a;
   $("found").classList.remove("hidden");
   $("f-code").textContent = a.code;
-  $("f-status").textContent = t(`status_${a.status}`);
+  $("f-status").textContent = t(`appointment_status.${a.status}`);
   $("f-proc").textContent = state.lang === "en" ? a.procedure_en : a.procedure_vi;
   $("f-when").textContent = whenText(a);
   const open = a.status === "booked";

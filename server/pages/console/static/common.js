@@ -17,6 +17,11 @@ export function setLang(next) {
   for (const fn of langListeners) fn(lang);
 }
 export const t = (vi, en) => (lang === "en" ? en : vi);
+// The page's words from the one catalogue (server/messages/console.py and the label tables), carried in
+// <script type="application/json" id="texts">: `say(key, params)` in the current language.
+export const TEXTS = JSON.parse(document.getElementById("texts")?.textContent || "{}");
+export const say = (key, params = {}) => t(...(TEXTS[key] || [key, key]))
+  .replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
 export function bindLangButton(button) {
   const label = () => { button.textContent = lang === "vi" ? "English" : "Tiếng Việt"; };
   button.addEventListener("click", () => { setLang(lang === "vi" ? "en" : "vi"); label(); });
@@ -102,7 +107,7 @@ export function signIn(roles, onDone) {
       const r = await api("/api/login", { method: "POST", lang, body: { username: $("username").value, password: $("password").value } });
       if (!roles.includes(r.user.role)) {
         await api("/api/logout", { method: "POST", token: r.token }).catch(() => {});
-        $("login-error").textContent = t("Tài khoản này không dùng được trang này.", "This account cannot use this page.");
+        $("login-error").textContent = say("account_cannot_use");
         return;
       }
       session.set({ token: r.token, user: r.user, counter_id: r.counter_id });
@@ -127,6 +132,6 @@ export function showOnly(id, ids) {
 
 export function connBanner(status) {
   const banner = $("conn-banner");
-  banner.textContent = t("Mất kết nối tới máy chủ, đang kết nối lại…", "Connection to the server lost, reconnecting…");
+  banner.textContent = say("offline");
   banner.classList.toggle("hidden", status !== "offline");
 }

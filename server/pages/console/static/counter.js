@@ -4,19 +4,14 @@
 import { LiveClient } from "/static/live.js";
 import {
   $, bindLangButton, call, connBanner, duration, el, lang, levelFor, message, notify, onLang, serverClock,
-  session, setLang, showOnly, signIn, signOut, t, worse,
+  say, session, setLang, showOnly, signIn, signOut, t, TEXTS, worse,
 } from "./common.js";
 import { stepActions } from "./steps-view.js";
 
 const PAGES = ["login", "choose", "console", "taken"];
-const OUTCOMES = [
-  ["result_returned", "Đã trả kết quả", "Result returned"],
-  ["dossier_received", "Đã tiếp nhận hồ sơ", "Dossier received"],
-  ["guidance_only", "Chỉ hướng dẫn", "Guidance only"],
-  ["incomplete", "Hồ sơ chưa đầy đủ", "Incomplete dossier"],
-  ["refused", "Từ chối tiếp nhận", "Refused"],
-];
-const STATE_LABELS = { called: ["Đã gọi, chờ công dân đến", "Called, waiting for the citizen"], serving: ["Đang phục vụ", "Being served"] };
+// The outcomes a counter may choose, from the catalogue's label table (the day's roll-over closes with its own).
+const OUTCOMES = Object.keys(TEXTS).filter((k) => k.startsWith("outcome.") && k !== "outcome.closed_at_end_of_day")
+  .map((k) => k.slice("outcome.".length));
 
 const state = { counterId: null, counters: [], tickets: new Map(), procedures: new Map(), steps: null, busy: false, taken: null };
 let live = null;
@@ -172,9 +167,9 @@ function chooseAgain() {
 function buildOutcomes() {
   const box = $("outcomes");
   const chosen = box.querySelector("input:checked");
-  box.replaceChildren(...OUTCOMES.map(([code, vi, en]) => el("label", { class: "radio" },
+  box.replaceChildren(...OUTCOMES.map((code) => el("label", { class: "radio" },
     el("input", { type: "radio", name: "outcome", value: code, checked: chosen && chosen.value === code, onchange: syncReceipt }),
-    el("span", { text: t(vi, en) }))));
+    el("span", { text: say(`outcome.${code}`) }))));
   syncReceipt();
 }
 function syncReceipt() {
@@ -225,7 +220,7 @@ function renderSteps() {
   $("steps").replaceChildren(...s.steps.map((row, i) => {
     const a = actions[row.step];
     const button = a ? el("button", { type: "button", class: a.primary ? "primary small" : "small", disabled: a.disabled,
-      dataset: { step: row.step, action: a.action || "" }, onclick: () => a.action && stepAction(row.step, a.action), text: t(a.vi, a.en) }) : null;
+      dataset: { step: row.step, action: a.action || "" }, onclick: () => a.action && stepAction(row.step, a.action), text: say(a.text) }) : null;
     return el("li", { class: `step ${row.state}`, dataset: { step: row.step, started: row.started_at ?? "", ended: row.ended_at ?? "", target: row.target_min, level: row.level } },
       el("span", { class: "step-no", text: String(i + 1) }),
       el("span", { class: "step-name", text: t(row.label_vi, row.label_en) }),
@@ -259,8 +254,7 @@ function render() {
   if (c) {
     $("cur-number").textContent = c.number;
     $("cur-procedure").textContent = procName(c.procedure_id);
-    const [vi, en] = STATE_LABELS[c.status] || [c.status, c.status];
-    $("cur-state").textContent = t(vi, en);
+    $("cur-state").textContent = say(`state_${c.status}`);
     $("cur-state").className = `state ${c.status}`;
     $("cur-priority").classList.toggle("hidden", !c.priority);
     $("cur-priority").textContent = t("Ưu tiên", "Priority");

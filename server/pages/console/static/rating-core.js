@@ -3,20 +3,12 @@
 import { api } from "/static/live.js";
 
 export const LOW_SCORE = 2; // at or below: ask for a reason (as VNPT iQMS does)
-export const SCORES = [
-  [4, "Rất hài lòng", "Very satisfied"],
-  [3, "Hài lòng", "Satisfied"],
-  [2, "Bình thường", "Neutral"],
-  [1, "Không hài lòng", "Dissatisfied"],
-];
-export const REASONS = [
-  ["Phải chờ lâu", "Long wait"],
-  ["Thái độ phục vụ chưa tốt", "Unfriendly service"],
-  ["Hướng dẫn chưa rõ ràng", "Unclear guidance"],
-  ["Phải đi lại nhiều lần", "Had to come back several times"],
-  ["Thủ tục, giấy tờ phức tạp", "Too much paperwork"],
-  ["Lý do khác", "Another reason"],
-];
+// The marks and reasons are the catalogue's label tables (server/messages/labels.py: score, rating_reason), carried
+// in the page's <script type="application/json" id="texts">: [value, vi, en] and [vi, en].
+const TEXTS = JSON.parse(document.getElementById("texts")?.textContent || "{}");
+export const SCORES = [4, 3, 2, 1].map((score) => [score, ...(TEXTS[`score.${score}`] || [String(score), String(score)])]);
+export const REASONS = [];
+for (let i = 1; TEXTS[`rating_reason.${i}`]; i += 1) REASONS.push(TEXTS[`rating_reason.${i}`]);
 
 // body: {ticket_id | status_token, score, reason?}; token: the tablet's device token (none on a phone).
 export function sendRating(body, { token, lang }) {

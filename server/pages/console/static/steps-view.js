@@ -1,4 +1,4 @@
-// Which button each step row shows: the one next action of the workflow is enabled, the rest wait.
+// Which button each step row shows (`text`: its key in the page's catalogue texts): the one next action of the workflow is enabled, the rest wait.
 // Steps run in order; the approval is asked for by the officer and given from the leader's screen.
 export function stepActions(steps) {
   const out = {};
@@ -8,14 +8,14 @@ export function stepActions(steps) {
     if (s.state === "done") continue;
     if (open && s.step === open.step) {
       out[s.step] = s.step === "approve"
-        ? { action: null, disabled: true, vi: "Chờ lãnh đạo phê duyệt", en: "Waiting for the leader" }
-        : { action: "end", primary: true, vi: "Hoàn thành", en: "Done" };
+        ? { action: null, disabled: true, text: "step_waiting_leader" }
+        : { action: "end", primary: true, text: "step_end" };
     } else if (next && s.step === next.step) {
       out[s.step] = s.step === "approve"
-        ? { action: "start", primary: true, vi: "Trình phê duyệt", en: "Ask for approval" }
-        : { action: "start", primary: true, vi: "Bắt đầu", en: "Start" };
+        ? { action: "start", primary: true, text: "step_ask_approval" }
+        : { action: "start", primary: true, text: "step_start" };
     } else {
-      out[s.step] = { action: null, disabled: true, vi: "Bắt đầu", en: "Start" };
+      out[s.step] = { action: null, disabled: true, text: "step_start" };
     }
   }
   return out;

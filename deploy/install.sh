@@ -131,7 +131,7 @@ build_venv() {
   fi
   say "installing motcua from $SOURCE into $APP"
   "$APP/bin/pip" install --quiet --upgrade --no-cache-dir --disable-pip-version-check \
-    "${PIP_OPTIONS[@]}" "$SOURCE[serial]"  # the serial extra: LED boards on RS-485
+    "${PIP_OPTIONS[@]}" "${SOURCE}[serial]"  # the serial extra: LED boards on RS-485
 }
 
 install_units() {

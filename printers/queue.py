@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import count
+from typing import TypeVar
 
 from escpos.escpos import Escpos
 from escpos.exceptions import DeviceNotFoundError
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 StateCallback = Callable[[PrinterState], None]
 JobCallback = Callable[[PrintJob], None]
+T = TypeVar("T")
 KEEP_JOBS = 500
 """Jobs remembered per printer for reprint; the oldest settled ones are forgotten first."""
 
@@ -262,7 +264,7 @@ class PrinterWorker:
             _call_safely(self.on_job_done, job)
 
 
-def _call_safely(callback: Callable[[object], None], value: object) -> None:
+def _call_safely(callback: Callable[[T], None], value: T) -> None:
     """A page's callback failing must not stop the printer."""
     try:
         callback(value)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import threading
 import time
 from pathlib import Path
 
@@ -96,19 +95,46 @@ async def test_a_refused_decision_in_a_batch_rolls_back_alone(tmp_path: Path) ->
         assert [r[0] for r in conn.execute("SELECT n FROM probe ORDER BY n")] == [0, 1, 2, 4, 5, 10]
 
 
-async def test_decisions_are_committed_with_an_fsync_in_the_writer_thread(tmp_path: Path) -> None:
-    """The writer's connection commits with synchronous=FULL (SQLite fsyncs the WAL inside the COMMIT, before
-    anyone is answered), and decisions run in the writer's own thread, so the event loop never waits for the
-    disk; many decisions queued together share commits."""
+async def test_answers_wait_for_the_fsync_of_the_wal(tmp_path: Path) -> None:
+    """The connection commits with synchronous=NORMAL; the writer's own fsync of the WAL file comes
+    before any answer, so an acknowledged decision survives a power cut as with synchronous=FULL; many
+    decisions queued together share commits."""
     writer = await _probe_writer(tmp_path)
     try:
-        mode, thread = await writer.run(lambda tx: (tx.execute("PRAGMA synchronous").fetchone()[0],
-                                                    threading.current_thread().name))
-        assert mode == 2, "not synchronous=FULL: an answer could go out before its WAL frames are on disk"
-        assert thread.startswith("motcua-writer") and thread != threading.main_thread().name
+        mode = await writer.run(lambda tx: tx.execute("PRAGMA synchronous").fetchone()[0])
+        assert mode == 1  # NORMAL: the COMMIT writes the WAL, the writer syncs it
+        for n in range(5):
+            syncs = writer.syncs
+            await writer.run(_insert, n)
+            assert writer.syncs > syncs, "answered before the WAL was fsynced"
         commits = writer.commits
         assert await asyncio.gather(*(writer.run(_insert, n) for n in range(40))) == list(range(40))
         assert writer.commits - commits < 40, "no two decisions shared a commit"
+    finally:
+        await writer.stop()
+
+
+async def test_a_failed_fsync_acknowledges_nothing_and_the_writer_goes_on(tmp_path: Path) -> None:
+    """If the disk refuses the fsync, the callers of the batch get the error (nothing of it is acknowledged
+    as durable), and later decisions are answered as usual once the disk works again."""
+    writer = await _probe_writer(tmp_path)
+    real_fsync = writer._fsync
+    failures = []
+
+    def failing_fsync() -> None:
+        failures.append(1)
+        raise OSError(5, "Input/output error")
+
+    try:
+        writer._fsync = failing_fsync  # type: ignore[method-assign]  # the disk fails once
+        try:
+            await writer.run(_insert, 1)
+            raise AssertionError("a decision was acknowledged without its fsync")
+        except OSError as exc:
+            assert exc.errno == 5
+        assert failures == [1]
+        writer._fsync = real_fsync  # type: ignore[method-assign]
+        assert await writer.run(_insert, 2) == 2
     finally:
         await writer.stop()
 
@@ -145,30 +171,26 @@ async def test_a_failed_commit_acknowledges_nothing_and_the_writer_goes_on(tmp_p
 
 
 async def test_stopping_answers_the_batch_under_way(tmp_path: Path) -> None:
-    """A decision still being decided when the server stops is committed and its caller answered, not left
-    waiting for ever."""
+    """A batch still waiting for the write lock (another process holds it) when the server stops is
+    committed once the lock is free, and its caller answered, not left waiting for ever."""
     writer = await _probe_writer(tmp_path)
-    started = threading.Event()
-
-    def slow(tx, n: int) -> int:  # noqa: ANN001
-        started.set()
+    other = sqlite3.connect(tmp_path / "w.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        answer = writer.run(_insert, 7)
         deadline = time.monotonic() + 5
-        while not stopping.is_set():  # held in the writer's thread until the stop has begun
-            assert time.monotonic() < deadline
-            stopping.wait(0.01)
-        return _insert(tx, n)
-
-    stopping = threading.Event()
-    answer = writer.run(slow, 7)
-    assert await asyncio.get_running_loop().run_in_executor(None, started.wait, 5)
-    task = writer._task
-    assert task is not None
-    stop = asyncio.ensure_future(writer.stop())
-    deadline = time.monotonic() + 5
-    while not task.cancelling():  # stop() has cancelled the writer's task while the batch is decided
-        assert time.monotonic() < deadline, "stop() never cancelled the writer's task"
-        await asyncio.sleep(0.005)  # polling the task's state, with a deadline
-    stopping.set()
+        while writer.in_flight != 1:  # the batch waits for the lock in the writer's thread
+            assert time.monotonic() < deadline, "the batch never started"
+            await asyncio.sleep(0.005)  # polling the writer's state, with a deadline
+        task = writer._task
+        assert task is not None
+        stop = asyncio.ensure_future(writer.stop())
+        while not task.cancelling():  # stop() has cancelled the writer's task while the batch waits
+            assert time.monotonic() < deadline, "stop() never cancelled the writer's task"
+            await asyncio.sleep(0.005)  # polling the task's state, with a deadline
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
     await asyncio.wait_for(stop, 10)
     assert await asyncio.wait_for(answer, 5) == 7
     with sqlite3.connect(tmp_path / "w.db") as conn:
@@ -176,7 +198,7 @@ async def test_stopping_answers_the_batch_under_way(tmp_path: Path) -> None:
 
 
 async def test_a_database_that_cannot_use_wal_is_refused_with_a_clear_message() -> None:
-    """The writer's durability rests on WAL (one fsync of the WAL per COMMIT); a database SQLite keeps in
+    """The writer's durability rests on WAL (its own fsync of the WAL file); a database SQLite keeps in
     another journal mode (a network share, here an in-memory one) is refused at start, saying why."""
     writer = Writer(":memory:", origin="t")
     try:
@@ -186,6 +208,7 @@ async def test_a_database_that_cannot_use_wal_is_refused_with_a_clear_message() 
         assert "WAL mode" in str(exc) and "'memory'" in str(exc)
     finally:
         writer._executor.shutdown(wait=True)
+        writer._sync_executor.shutdown(wait=True)
 
 
 async def test_under_sustained_load_the_wal_starts_over_instead_of_growing(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Opening the SQLite file: WAL, foreign keys, and the migrations.
 
-Connections that write (the writer's among them) use `synchronous=FULL`: every COMMIT fsyncs the WAL before
-it returns, so what was acknowledged survives a power cut."""
+Connections opened here use `synchronous=FULL`. The writer's own connection runs `synchronous=NORMAL` and
+fsyncs the WAL itself before it answers a decision (store/writer.py says why): durable either way."""
 
 from __future__ import annotations
 

@@ -94,7 +94,7 @@ def paper_status(device: Escpos, timeout_s: float = 0.5) -> PaperStatus | None:
 
     if not isinstance(device, Network) or not device.device:
         return None
-    sock: socket.socket = device.device  # type: ignore[assignment]
+    sock: socket.socket = device.device
     previous = sock.gettimeout()
     sock.settimeout(timeout_s)
     try:

@@ -62,9 +62,9 @@ def read_digits(digits: str) -> str:
 def _read_positive(n: int, dialect: Dialect, four_as_tu: bool, *, full: bool) -> list[str]:
     """Words for 0 < n, or for 0 <= n when ``full`` (a group after a larger one, read with "không trăm")."""
     if n >= _BILLION:
-        words = _read_positive(n // _BILLION, dialect, four_as_tu, full=full) + ["tỷ"]
+        billions = _read_positive(n // _BILLION, dialect, four_as_tu, full=full) + ["tỷ"]
         rest = n % _BILLION
-        return words + (_read_positive(rest, dialect, four_as_tu, full=True) if rest else [])
+        return billions + (_read_positive(rest, dialect, four_as_tu, full=True) if rest else [])
     scales = ("", _THOUSAND[dialect], "triệu")
     groups = [(n // 1000**i) % 1000 for i in range(3)]
     top = max(i for i, g in enumerate(groups) if g) if n else 0

@@ -126,7 +126,7 @@ class PrinterEmulator:
             if paper.has_content or stream.buffer:
                 self.discarded_partial_tickets += 1  # no cut: a real printer would not have cut it off either
             self._writers.discard(writer)
-            self._handlers.discard(handler)  # type: ignore[arg-type]
+            self._handlers.discard(handler)
             writer.close()
             with contextlib.suppress(ConnectionError, OSError):
                 await writer.wait_closed()

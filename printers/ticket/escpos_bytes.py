@@ -81,7 +81,7 @@ def _write_text(printer: Escpos, slip: TicketSlip, layout: TicketLayout) -> None
     printer.charcode(TEXT_CODEPAGE)
 
     def line(text: str, **style: object) -> None:
-        printer.set(**style)  # type: ignore[arg-type]
+        printer.set(**style)
         for part in textwrap.wrap(text, columns) or [""]:
             printer.textln(cp1258_form(part))
 

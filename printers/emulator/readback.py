@@ -53,8 +53,8 @@ def number_band(image: Image.Image, padding: int = 12) -> Image.Image:
 
 
 def _ink_bands(grey: Image.Image) -> list[tuple[int, int]]:
-    pixels = grey.load()
-    inked = [any(pixels[x, y] < 128 for x in range(0, grey.width, 2)) for y in range(grey.height)]
+    pixels = grey.tobytes()  # mode "L": one byte per pixel, row by row
+    inked = [any(pixels[y * grey.width + x] < 128 for x in range(0, grey.width, 2)) for y in range(grey.height)]
     bands: list[tuple[int, int]] = []
     start: int | None = None
     for y, ink in enumerate([*inked, False]):

@@ -19,7 +19,7 @@ from printers.ticket.typeface import fit_size, font, text_width, wrap
 PAPER_DOTS = {58: 384, 80: 576}
 """Printable width in dots at 203 dpi for the two common roll widths."""
 
-NUMBER_LABEL = "SỐ THỨ TỰ / NUMBER"
+NUMBER_LABEL = "SỐ THỨ TỰ"  # the slip is Vietnamese only: a citizen reads one language
 TIME_FORMAT = "%H:%M %d/%m/%Y"
 
 
@@ -135,7 +135,7 @@ def _draw_number(canvas: _Canvas, number: str) -> None:
     left, top, right, bottom = canvas.draw.textbbox((0, 0), number, font=face)
     x = (canvas.width - (right - left)) // 2 - left
     canvas.draw.text((x, canvas.y - top), number, font=face, fill=0)
-    canvas.y += bottom - top + canvas.px(16)
+    canvas.y += round(bottom - top) + canvas.px(16)
 
 
 def _qr(url: str, canvas: _Canvas) -> Image.Image:

@@ -13,6 +13,7 @@ from printers.emulator.readback import ocr, read_number
 from printers.emulator.server import PrinterEmulator
 from printers.jobs import PrinterState
 from printers.queue import PrinterManager, PrinterWorker
+from printers.ticket.layout import NUMBER_LABEL
 from tests.test_printer_emulator import needs_tesseract, wait_until
 from tests.test_printer_layout import make_slip
 
@@ -45,6 +46,20 @@ async def test_ticket_printed_over_tcp_reads_back_with_the_slip_number(
     assert states[-1].status == "ok" and states[-1].last_ok is not None
 
 
+# Words the slip used to print beside the Vietnamese; a citizen reads one language.
+OLD_ENGLISH_ON_SLIP = ("NUMBER", "Number", "Waiting", "Counter", "Scan")
+
+
+@needs_tesseract
+async def test_the_printed_slip_is_vietnamese_only(emulator: PrinterEmulator) -> None:
+    async with PrinterManager([network(emulator, paper_mm=80)]) as printers:
+        await printers.print_ticket("kiosk-1", make_slip(number="1025")).wait()
+        (ticket,) = await emulator.wait_for_tickets(1)
+    text = ocr(ticket.image)
+    assert "SỐ THỨ TỰ" in text and "Số người chờ trước bạn" in text
+    assert [word for word in OLD_ENGLISH_ON_SLIP if word in text] == []
+
+
 async def test_jobs_print_in_submission_order(tmp_path: Path) -> None:
     memory = MemoryPrinters()
     cfg = PrinterConfig(id="desk", kind="memory", mode="text")
@@ -58,7 +73,7 @@ async def test_jobs_print_in_submission_order(tmp_path: Path) -> None:
     printed = []
     for data in memory.devices["desk"].jobs:
         lines = [e.text for e in EscposStream().feed(data) if isinstance(e, TextLine)]
-        printed.append(lines[lines.index("SỐ THỨ TỰ / NUMBER") + 1])
+        printed.append(lines[lines.index(NUMBER_LABEL) + 1])
     assert printed == ["101", "102", "103", "104", "105"]
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
+from sqlite_utils.db import Table
 
 from server import auth
 from server.store import accounts
@@ -110,29 +111,38 @@ def seed_catalog(tx: Tx, office_code: str, office_name: str, *, demo: bool = Fal
     and never mistakes an office's database for its own (`is_demo_office`)."""
     db = Database(tx.conn)
     settings = json.dumps({"demo": True} if demo else {})
-    db["office"].insert({"id": 1, "code": office_code, "name": office_name, "address": "", "settings": settings})
-    db["number_series"].insert_all(
+    db.table("office").insert({"id": 1, "code": office_code, "name": office_name, "address": "", "settings": settings})
+    db.table("number_series").insert_all(
         [{"key": k, "name": n, "start": s, "end": e, "prefix": "", "width": 0} for k, n, s, e in SERIES]
     )
     field_ids: dict[str, int] = {}
     for sort, (code, vi, en, series, icon) in enumerate(FIELDS):
-        field_ids[code] = int(db["fields"].insert(
-            {"code": code, "name_vi": vi, "name_en": en, "series": series, "sort": sort, "icon": icon}
-        ).last_pk)
+        field_ids[code] = _insert_id(
+            db.table("fields"),
+            {"code": code, "name_vi": vi, "name_en": en, "series": series, "sort": sort, "icon": icon},
+        )
     for sort, (code, fcode, vi, en, days, same, steps, target, letter, kw) in enumerate(PROCEDURES):
-        db["procedures"].insert({
+        db.table("procedures").insert({
             "code": code, "name_vi": vi, "name_en": en, "field_id": field_ids[fcode], "legal_days": days,
             "same_day": int(same), "steps": json.dumps([{"step": s, "target_min": m} for s, m in steps]),
             "service_target_min": target, "letter": letter, "kiosk_visible": 1, "active": 1, "sort": sort,
             "keywords": kw,
         })
     for number, vi, en, fields in COUNTERS:
-        cid = int(db["counters"].insert({"number": number, "name_vi": vi, "name_en": en}).last_pk)
+        cid = _insert_id(db.table("counters"), {"number": number, "name_vi": vi, "name_en": en})
         for f in fields:
-            db["counter_services"].insert({"counter_id": cid, "field_id": field_ids[f], "procedure_id": None})
-    db["priority_categories"].insert_all(
+            db.table("counter_services").insert({"counter_id": cid, "field_id": field_ids[f], "procedure_id": None})
+    db.table("priority_categories").insert_all(
         [{"code": c, "name_vi": vi, "name_en": en, "active": 1, "sort": i} for i, (c, vi, en) in enumerate(PRIORITY)]
     )
+
+
+def _insert_id(table: Table, row: dict[str, Any]) -> int:
+    """The id of the row just inserted (sqlite-utils types ``last_pk`` as optional; an insert always sets it)."""
+    pk = table.insert(row).last_pk
+    if pk is None:
+        raise RuntimeError(f"no id after inserting into {table.name}")
+    return int(pk)
 
 
 def is_demo_office(office: dict[str, Any] | None) -> bool:
@@ -152,8 +162,11 @@ def seed_demo(tx: Tx, now: float, office_code: str = "demo", office_name: str = 
     users += [(f"canbo{i}", f"canbo{i}-demo", "staff", name) for i, name in enumerate(staff_names, start=1)]
     for username, password, role, name in users:
         accounts.insert_user(tx, username, name, role, auth.hash_password(password), now)
-    devices = [("kiosk-1", "kiosk", "demo-kiosk-1", "Ki-ốt sảnh chính", "kiosk1", None, ""),
-               ("tv-hall", "display", "demo-display-hall", "TV sảnh", None, None, "hall")]
+    # id, kind, token, name, printer, counter, TV layout
+    devices: list[tuple[str, str, str, str, str | None, int | None, str]] = [
+        ("kiosk-1", "kiosk", "demo-kiosk-1", "Ki-ốt sảnh chính", "kiosk1", None, ""),
+        ("tv-hall", "display", "demo-display-hall", "TV sảnh", None, None, "hall"),
+    ]
     devices += [(f"rate-{n}", "rating", f"demo-rate-{n}", f"Máy đánh giá quầy {n}", None, n, "")
                 for n, *_ in COUNTERS]
     for device_id, kind, token, name, printer, counter, layout in devices:

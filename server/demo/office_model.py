@@ -51,7 +51,7 @@ class Day:
     events: list[tuple] = field(default_factory=list)
     steps: list[tuple] = field(default_factory=list)
     ratings: list[tuple] = field(default_factory=list)
-    seqs: dict[str, int] = field(default_factory=dict)
+    seqs: dict[tuple[str, str], int] = field(default_factory=dict)  # (day, series) -> last number, as number_seq
 
 
 TICKET_COLUMNS = (
@@ -101,8 +101,8 @@ class DayModel:
                          "mobile" if mobile else session, weekday)
         return out
 
-    def _number(self, out: Day, series: str) -> tuple[int, str]:
-        seq = out.seqs[series] = out.seqs.get(series, 0) + 1
+    def _number(self, out: Day, day: str, series: str) -> tuple[int, str]:
+        seq = out.seqs[day, series] = out.seqs.get((day, series), 0) + 1
         start, prefix, width = self.o.series[series]
         value = str(start + seq - 1)
         return seq, prefix + (value.zfill(width) if width else value)
@@ -112,7 +112,7 @@ class DayModel:
         rng, o = self.rng, self.o
         tid = ulid(at, rng)
         series = o.mobile_series if session == "mobile" else proc["series"]
-        seq, number = self._number(out, series)
+        seq, number = self._number(out, day, series)
         priority = rng.choice(PRIORITIES) if rng.random() < 0.08 else None
         appointment = ulid(at - 86400, rng) if session != "mobile" and rng.random() < 0.04 else None
         t: dict[str, Any] = {

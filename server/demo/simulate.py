@@ -145,7 +145,7 @@ def simulate(db_path: str | Path, office_code: str = "sim", machine_id: str = "s
             pending.events += day.events
             pending.steps += day.steps
             pending.ratings += day.ratings
-            pending.seqs.update({(d.isoformat(), k): v for k, v in day.seqs.items()})  # type: ignore[dict-item]
+            pending.seqs.update(day.seqs)
         done_days += 1
         d += timedelta(days=1)
         if done_days % BATCH_DAYS == 0 or d > last:
@@ -160,7 +160,8 @@ def simulate(db_path: str | Path, office_code: str = "sim", machine_id: str = "s
     conn.execute("ANALYZE")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.close()
-    return SimStats(path, office_code, days, *totals, seconds=time.perf_counter() - began)
+    tickets, events, steps, ratings = totals
+    return SimStats(path, office_code, days, tickets, events, steps, ratings, seconds=time.perf_counter() - began)
 
 
 def _drop_indexes(conn) -> list[str]:  # noqa: ANN001
@@ -179,7 +180,7 @@ def _flush(conn, day: Day, totals: list[int]) -> None:  # noqa: ANN001
     _insert(conn, "steps", sim.STEP_COLUMNS, day.steps)
     _insert(conn, "ratings", sim.RATING_COLUMNS, day.ratings)
     conn.executemany("INSERT INTO number_seq (day, series, last) VALUES (?, ?, ?)",
-                     [(k[0], k[1], v) for k, v in day.seqs.items()])  # type: ignore[index]
+                     [(on, series, last) for (on, series), last in day.seqs.items()])
     conn.execute("COMMIT")
     for i, rows in enumerate((day.tickets, day.events, day.steps, day.ratings)):
         totals[i] += len(rows)

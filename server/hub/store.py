@@ -26,6 +26,7 @@ from server.hub.protocol import (
     PROCEDURE_COLUMNS,
     ROW_TABLES,
     Batch,
+    Event,
     actor_kind,
     strip_personal,
 )
@@ -127,7 +128,7 @@ class HubStore:
                 centre_id, new_held, batch.head, now, fresh[-1]["at"] if fresh else None, len(fresh),
                 batch.catalog.hash if batch.catalog else None))
 
-    async def _insert_events(self, conn: asyncpg.Connection, centre_id: int, events: list[dict[str, Any]]) -> None:
+    async def _insert_events(self, conn: asyncpg.Connection, centre_id: int, events: list[Event]) -> None:
         """COPY (binary): safe without ON CONFLICT because only seqs above the locked held_seq get here.
         Event data is written by pydantic's serialiser (compact JSON, ~4x faster than the json module's)."""
         records = [

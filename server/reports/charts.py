@@ -15,9 +15,10 @@ from server.reports.definitions import WEEKDAYS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 INK, BLUE, ORANGE, GREEN = "#1b1b1b", "#1f5fa8", "#d9822b", "#2e8b57"
-FONT = {"font.family": "DejaVu Sans", "font.size": 11}
+FONT: dict[RcKeyType, Any] = {"font.family": "DejaVu Sans", "font.size": 11}
 
 
 def _figure(title: str) -> tuple[Figure, Any]:

@@ -35,14 +35,13 @@ from server.api import (
 from server.auth import LoginThrottle, Sessions
 from server.config import Config
 from server.domain.clock import Clock, SystemClock
-from server.domain.queue_policy import QueuePolicy
 from server.hub import push
 from server.keys import (
     AFTER_ISSUE,
     CLOCK,
     CONFIG,
     LIVE,
-    POLICY,
+    OFFICE_SETTINGS,
     READ_CACHE,
     READER,
     SERVICE_TIMES,
@@ -63,6 +62,7 @@ from server.pages.booking import pages as booking_pages
 from server.pages.console import pages as console_pages
 from server.pages.reports import pages as reports_pages
 from server.services.estimate import ServiceTimes
+from server.settings import Settings, migrate_from_file, policy_from  # noqa: F401 (policy_from: tests)
 from server.store import accounts
 from server.store.catalog_cache import CatalogCache
 from server.store.db import connect
@@ -86,16 +86,6 @@ async def _close_live_sockets(app: web.Application) -> None:
         await app[LIVE].close_all()
 
 
-def policy_from(config: Config) -> QueuePolicy:
-    q = config.queue
-    return QueuePolicy(
-        priority_burst=q.priority_burst,
-        appointment_burst=q.appointment_burst,
-        normal_max_wait_s=q.normal_max_wait_min * 60 if q.normal_max_wait_min > 0 else None,
-        appointment_early_s=q.appointment_early_min * 60,
-    )
-
-
 async def _store(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     with contextlib.ExitStack() as held:
@@ -113,6 +103,7 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
             raise problem_from(exc, config.db_file) from exc
         if applied:
             log.info("applied migrations: %s", ", ".join(applied))
+        await _settings_from_database(app, writer, reader)
         app[WRITER] = writer
         app[READER] = reader
         app[READ_CACHE] = CatalogCache()
@@ -132,6 +123,16 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
         await hub.close_all()
         await writer.stop()
         reader.close()
+
+
+async def _settings_from_database(app: web.Application, writer: Writer, reader: sqlite3.Connection) -> None:
+    """The office's settings come from the database; on the first start they are moved there from the file."""
+    config = app[CONFIG]
+    moved = await writer.run(lambda tx: migrate_from_file(tx.conn, config, app[CLOCK].now().timestamp()))
+    if moved is not None:
+        log.info("settings moved from the config file into the database (%s); the admin pages edit them from now "
+                 "on and the file keeps only [server]", ", ".join(moved) or "defaults only")
+    app[OFFICE_SETTINGS].load(reader)
 
 
 # Every API module, in the order its routes are added (the OpenAPI document lists them in this order).
@@ -178,7 +179,7 @@ def create_app(config: Config, *, clock: Clock | None = None) -> web.Application
     app[CONFIG] = config
     app[CLOCK] = clock or SystemClock()
     client_address.setup(app)
-    app[POLICY] = policy_from(config)
+    app[OFFICE_SETTINGS] = Settings(config)
     app[SESSIONS] = Sessions()
     app[THROTTLE] = LoginThrottle()
     app[SERVICES] = {}

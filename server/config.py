@@ -56,8 +56,6 @@ class ServerSection(Section):
     port: int = Field(8080, ge=1, le=65535, description="HTTP port.")
     data_dir: str = Field("./var", description="Folder for the database, audio cache and printed-ticket files.")
     db_path: str = Field("", description="SQLite file; empty means `<data_dir>/motcua.db`.")
-    public_url: str = Field("", description="Base URL printed in ticket QR codes, e.g. `http://192.168.1.10:8080` "
-                                            "(empty: the address the kiosk used).")
     machine_id: str = Field("office", description="Short id of this machine, kept in every event it makes "
                                                   "(mobile laptops differ); letters, digits and `-`.")
     max_body_kb: int = Field(64, ge=1, description="Largest accepted request body, in KiB (larger: HTTP 413).")
@@ -100,6 +98,20 @@ class OfficeSection(Section):
     timezone: str = Field("Asia/Ho_Chi_Minh", description="Time zone of the office (numbering restarts at local "
                                                           "midnight; opening hours, reports, backup names).")
     hotline: str = Field("", description="Hotline printed on tickets and shown on the kiosk.")
+    address: str = Field("", max_length=300, description="Street address, shown on the booking page and slips.")
+    public_url: str = Field("", description="Base URL printed in ticket QR codes, e.g. `http://192.168.1.10:8080` "
+                                            "(empty: the address the kiosk used). Older files wrote it as "
+                                            "`[server] public_url`, still read.")
+    slip_footer: str = Field("", max_length=200, description="Line printed at the foot of every ticket slip (a "
+                                                             "printer's own footer wins).")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"must start with http:// or https://, got {value!r}")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -451,6 +463,17 @@ class Config(Section):
     backup: BackupSection = Field(default_factory=BackupSection, description="Nightly backups "
                                                                              "(docs/operations.md).")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _public_url_moved(cls, data: Any) -> Any:
+        """`[server] public_url` of an older file is the office's public address now (kept in the database)."""
+        if isinstance(data, dict) and isinstance(data.get("server"), dict) and "public_url" in data["server"]:
+            server = dict(data["server"])
+            office = dict(data.get("office") or {})
+            office.setdefault("public_url", server.pop("public_url"))
+            data = {**data, "server": server, "office": office}
+        return data
+
     @field_validator("printers")
     @classmethod
     def _distinct_printers(cls, printers: list[PrinterConfig]) -> list[PrinterConfig]:
@@ -471,6 +494,12 @@ class Config(Section):
     @property
     def db_file(self) -> Path:
         return Path(self.server.db_path) if self.server.db_path else self.data_path / "motcua.db"
+
+
+# The machine's part: what the server needs before its database opens (and a mobile laptop's or the hub's own
+# description). Every other section is the office's, kept in the database once it is migrated (server/settings.py).
+MACHINE_SECTIONS = ("server", "mobile", "hub")
+STORED_SECTIONS = tuple(name for name in Config.model_fields if name not in MACHINE_SECTIONS)
 
 
 # --- errors a person can act on ------------------------------------------------------------------------------
@@ -636,6 +665,19 @@ def settings_reference() -> str:
         "*(required)*. An unknown section or key, or a value of the wrong kind, stops the start with a message "
         "naming the file, the section and the key (`python -m server.config --check motcua.toml` checks a file "
         "without starting). `deploy/motcua.example.toml` shows a whole office.",
+        "",
+        "## Which source wins",
+        "",
+        f"The file keeps only the machine's part: {', '.join(f'`[{n}]`' for n in MACHINE_SECTIONS)} (what the "
+        "server needs before its database opens; `[mobile]` describes a mobile-session laptop, `[hub]` the "
+        "province hub). Every other section is the office's and lives in the database, edited on the admin pages "
+        "(*Thông tin đơn vị* /admin/office, *Cài đặt* /admin/settings, and the printers, voice and screens pages), "
+        "checked by the same models as the file, written to the audit log and applied at once, without a restart. "
+        "**Once the database holds settings, the database wins**: those sections of the file are ignored, and "
+        "`motcua serve` says so. On the first start of a database that holds none (a new install, or an upgrade "
+        "from a version that kept everything in the file), the file's sections, `[[printers]]` and `[voice]` "
+        "included, are moved into the database once, with a log line; the tables below describe the keys "
+        "wherever they are kept.",
     ]
     for name, field in Config.model_fields.items():
         model, is_list = _section_model(field.annotation)

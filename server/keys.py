@@ -11,9 +11,9 @@ from aiohttp import web
 from server.auth import LoginThrottle, Principal, Sessions
 from server.config import Config
 from server.domain.clock import Clock
-from server.domain.queue_policy import QueuePolicy
 from server.live import LiveHub
 from server.services.estimate import ServiceTimes
+from server.settings import Settings
 from server.store.catalog_cache import CatalogCache
 from server.store.writer import Writer
 
@@ -24,7 +24,8 @@ READER = web.AppKey("reader", sqlite3.Connection)
 LIVE = web.AppKey("live", LiveHub)
 SESSIONS = web.AppKey("sessions", Sessions)
 THROTTLE = web.AppKey("throttle", LoginThrottle)
-POLICY = web.AppKey("policy", QueuePolicy)
+# The office's settings as they are now (server/settings.py says how a part reads them and hears of a change).
+OFFICE_SETTINGS = web.AppKey("office_settings", Settings)
 # Parts register themselves here: printers, announcer, scheduler, LED boards, ... keyed by name.
 SERVICES = web.AppKey("services", dict[str, Any])
 # Called after a ticket is issued, with (request, principal, result, payload); may add to the payload

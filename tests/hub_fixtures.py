@@ -17,7 +17,7 @@ from aiohttp import web
 from server.app import create_app
 from server.domain.clock import FakeClock, epoch
 from server.domain.tickets import Outcome
-from server.keys import CONFIG, POLICY, WRITER
+from server.keys import CONFIG, OFFICE_SETTINGS, WRITER
 from server.services import queue
 from server.services.context import Ctx
 from server.services.ratings import RatingRequest, rate
@@ -98,7 +98,8 @@ async def seeded(app: web.Application) -> None:
 
 
 def ctx(app: web.Application, clock: FakeClock) -> Ctx:
-    return Ctx(now=epoch(clock.now()), tz=app[CONFIG].tz, policy=app[POLICY], actor="user:canbo1", user_id=3)
+    return Ctx(now=epoch(clock.now()), tz=app[CONFIG].tz, policy=app[OFFICE_SETTINGS].policy, actor="user:canbo1",
+               user_id=3)
 
 
 async def run_day(app: web.Application, clock: FakeClock, day: int, tickets: int, rng: random.Random) -> int:

@@ -21,7 +21,7 @@ from server.auth import Principal
 from server.domain import appointments as rules
 from server.domain.clock import epoch
 from server.domain.errors import Invalid, NotFound
-from server.keys import AFTER_ISSUE, CONFIG, READER, RECEIVED_AT, SERVICES, WRITER
+from server.keys import AFTER_ISSUE, CONFIG, OFFICE_SETTINGS, READER, RECEIVED_AT, SERVICES, WRITER
 from server.services import appointments as service
 from server.services.views import local_now, ticket_detail
 from server.store import appointments as store
@@ -121,7 +121,8 @@ class BookBody(Body):
 
 
 def _base(request: web.Request) -> str:
-    return (request.app[CONFIG].server.public_url or f"{request.scheme}://{request.host}").rstrip("/")
+    public = request.app[OFFICE_SETTINGS].current.office.public_url
+    return (public or f"{request.scheme}://{request.host}").rstrip("/")
 
 
 def _answer(request: web.Request, a: dict[str, Any], status: int = 200) -> web.Response:

@@ -18,7 +18,7 @@ from server.api.registry import Api, Body, Query
 from server.auth import Principal
 from server.domain.clock import epoch
 from server.domain.errors import DomainError, Invalid, NotFound
-from server.keys import CLOCK, CONFIG, LIVE, POLICY, READER, WRITER
+from server.keys import CLOCK, CONFIG, LIVE, OFFICE_SETTINGS, READER, WRITER
 from server.services import calendar as service
 from server.services import mobile
 from server.services.context import Ctx
@@ -37,7 +37,8 @@ TAG = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
 
 def job_ctx(app: web.Application, actor: str) -> Ctx:
-    return Ctx(now=epoch(app[CLOCK].now()), tz=app[CONFIG].tz, policy=app[POLICY], actor=actor)
+    settings = app[OFFICE_SETTINGS]
+    return Ctx(now=epoch(app[CLOCK].now()), tz=settings.current.tz, policy=settings.policy, actor=actor)
 
 
 async def run_rollover(app: web.Application) -> bool:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from aiohttp import web
 
 from server.auth import SUPERVISORS, Principal
-from server.keys import CONFIG, POLICY, RECEIVED_AT, SESSIONS, WRITER
+from server.keys import OFFICE_SETTINGS, RECEIVED_AT, SESSIONS, WRITER
 from server.services import counters
 from server.services.context import Ctx
 from server.web import jsonio
@@ -23,8 +23,8 @@ def ctx_for(request: web.Request, principal: Principal, app: web.Application | N
     app = app or request.app
     return Ctx(
         now=request[RECEIVED_AT],
-        tz=app[CONFIG].tz,
-        policy=app[POLICY],
+        tz=app[OFFICE_SETTINGS].current.tz,
+        policy=app[OFFICE_SETTINGS].policy,
         actor=principal.actor,
         user_id=principal.user_id,
     )

@@ -148,7 +148,7 @@ def run_demo(cfg: Config, *, fresh: bool = True) -> None:
     if cfg.office.name == Config().office.name:
         cfg.office.name = DEMO_OFFICE_NAME
     base = f"http://{cfg.server.host}:{cfg.server.port}"
-    cfg.server.public_url = cfg.server.public_url or base
+    cfg.office.public_url = cfg.office.public_url or base
     printer_port, led_port = emulated_devices(cfg, data)
     logins = None
     with claimed_folder(data, cfg.db_file, fresh=fresh):

@@ -13,7 +13,7 @@ from server.domain.clock import epoch
 from server.domain.errors import DomainError, NotFound
 from server.domain.steps import StepLog, Thresholds
 from server.domain.tickets import Action, Outcome, Status, Ticket, Transition
-from server.keys import CLOCK, CONFIG, POLICY, WRITER
+from server.keys import CLOCK, CONFIG, OFFICE_SETTINGS, WRITER
 from server.services.context import Ctx
 from server.store import catalog, tickets
 from server.store import steps as store
@@ -111,7 +111,8 @@ def record_overdue(tx: Tx, ctx: Ctx, th: Thresholds) -> list[dict[str, Any]]:
 
 
 def system_ctx(app: web.Application) -> Ctx:
-    return Ctx(now=epoch(app[CLOCK].now()), tz=app[CONFIG].tz, policy=app[POLICY], actor="system")
+    settings = app[OFFICE_SETTINGS]
+    return Ctx(now=epoch(app[CLOCK].now()), tz=settings.current.tz, policy=settings.policy, actor="system")
 
 
 async def check_overdue(app: web.Application) -> list[dict[str, Any]]:

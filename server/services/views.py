@@ -10,7 +10,7 @@ from aiohttp import web
 
 from server.domain.clock import epoch, iso_seconds_at
 from server.domain.tickets import STATUS_LABELS, Ticket
-from server.keys import CLOCK, CONFIG, POLICY, READ_CACHE, READER, SERVICE_TIMES
+from server.keys import CLOCK, OFFICE_SETTINGS, READ_CACHE, READER, SERVICE_TIMES
 from server.services.estimate import estimate_wait_min, place_in_queue
 from server.services.queue import ticket_view
 from server.store import catalog, tickets
@@ -50,12 +50,13 @@ def _watch_fields(app: web.Application, t: Ticket) -> list[int]:
 def status_url(app: web.Application, token: str, origin: str = "") -> str:
     """The QR's target; `origin` (the kiosk's view of the server) is used when no public_url is set, with the
     machine's LAN address in place of a loopback one (a kiosk browser on the server PC)."""
-    base = (app[CONFIG].server.public_url or (reachable_origin(origin) if origin else "")).rstrip("/")
+    public = app[OFFICE_SETTINGS].current.office.public_url
+    base = (public or (reachable_origin(origin) if origin else "")).rstrip("/")
     return f"{base}/t/{token}"
 
 
 def _local(app: web.Application, ts: float) -> str:
-    return iso_seconds_at(ts, app[CONFIG].tz)
+    return iso_seconds_at(ts, app[OFFICE_SETTINGS].current.tz)
 
 
 def ticket_detail(app: web.Application, result: dict[str, Any], origin: str = "") -> dict[str, Any]:
@@ -80,7 +81,7 @@ def ticket_status(app: web.Application, t: Ticket) -> dict[str, Any]:
     conn = app[READER]
     proc = catalog.procedure(conn, t.procedure_id) or {}
     now = epoch(app[CLOCK].now())
-    ahead = place_in_queue(conn, t, now, app[POLICY])
+    ahead = place_in_queue(conn, t, now, app[OFFICE_SETTINGS].policy)
     transferred = catalog.counter(conn, t.target_counter_id) if t.is_waiting and t.target_counter_id else None
     watch = _watch_fields(app, t) if transferred else [t.field_id]
     counter = catalog.counter(conn, t.counter_id) if t.counter_id else None
@@ -101,4 +102,4 @@ def ticket_status(app: web.Application, t: Ticket) -> dict[str, Any]:
 
 
 def local_now(app: web.Application) -> datetime:
-    return app[CLOCK].now().astimezone(app[CONFIG].tz)
+    return app[CLOCK].now().astimezone(app[OFFICE_SETTINGS].current.tz)

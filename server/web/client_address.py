@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from server.keys import CONFIG
+from server.keys import CONFIG, OFFICE_SETTINGS
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -80,7 +80,7 @@ def reached_over_https(request: web.Request) -> bool:
         proto = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
         if proto:
             return proto == "https"
-    public = urlsplit(request.app[CONFIG].server.public_url)
+    public = urlsplit(request.app[OFFICE_SETTINGS].current.office.public_url)
     asked = urlsplit(f"//{request.host}").hostname
     return public.scheme == "https" and public.hostname is not None and asked == public.hostname
 

@@ -1,7 +1,7 @@
 """The address other machines reach this server at, for links and QR codes made from a request.
 
 A kiosk whose browser runs on the server PC asks for http://127.0.0.1:8080: a QR code or a device link built from
-that address sends a citizen's phone or a TV to itself. The configured `[server] public_url` wins; otherwise a
+that address sends a citizen's phone or a TV to itself. The configured `[office] public_url` wins; otherwise a
 loopback origin is replaced by this machine's LAN address (same scheme and port). Any other origin is how the
 asking machine already reached us on the LAN, so it is kept.
 """
@@ -15,7 +15,7 @@ import socket
 from aiohttp import web
 from yarl import URL
 
-from server.keys import CONFIG
+from server.keys import OFFICE_SETTINGS
 
 log = logging.getLogger(__name__)
 # A private address the routing table is asked about (connect() on a UDP socket sends nothing): the answer is the
@@ -59,12 +59,12 @@ def reachable_origin(origin: str) -> str:
         return origin
     address = lan_address()
     if address is None:
-        log.warning("links are made for %s: this machine has no LAN address; set [server] public_url", origin)
+        log.warning("links are made for %s: this machine has no LAN address; set [office] public_url", origin)
         return origin
     return str(url.with_host(address)).rstrip("/")
 
 
 def public_base(request: web.Request) -> str:
-    """The base of links for other machines: `[server] public_url`, else the request's origin made reachable."""
-    configured = request.app[CONFIG].server.public_url
+    """The base of links for other machines: `[office] public_url`, else the request's origin made reachable."""
+    configured = request.app[OFFICE_SETTINGS].current.office.public_url
     return (configured or reachable_origin(f"{request.scheme}://{request.host}")).rstrip("/")

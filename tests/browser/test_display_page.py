@@ -21,7 +21,7 @@ from display.service import hall_of
 from server.app import create_app
 from server.config import Config
 from server.domain.clock import FakeClock, epoch
-from server.keys import CONFIG, POLICY, WRITER
+from server.keys import CONFIG, OFFICE_SETTINGS, WRITER
 from server.services import admin
 from server.services.context import Ctx
 from tests import remote
@@ -306,7 +306,7 @@ async def test_screenshots_of_both_layouts(browser: Browser, hall: tuple[TestSer
 
 async def add_counters(app: web.Application, clock: FakeClock, last: int) -> None:
     """Counters 7..last (the demo has 1-6), added as the admin page adds them: a larger centre, two floors."""
-    ctx = Ctx(now=epoch(clock.now()), tz=app[CONFIG].tz, policy=app[POLICY], actor="admin")
+    ctx = Ctx(now=epoch(clock.now()), tz=app[CONFIG].tz, policy=app[OFFICE_SETTINGS].policy, actor="admin")
 
     def add(tx: Any) -> None:
         for n in range(7, last + 1):

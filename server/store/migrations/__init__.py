@@ -30,6 +30,7 @@ from server.store.migrations import (
     m0014_drop_unused_indexes,
     m0015_waiting_counts_in_code,
     m0016_partial_event_indexes,
+    m0017_settings,
 )
 
 STEPS: tuple[ModuleType, ...] = (
@@ -49,6 +50,7 @@ STEPS: tuple[ModuleType, ...] = (
     m0014_drop_unused_indexes,
     m0015_waiting_counts_in_code,
     m0016_partial_event_indexes,
+    m0017_settings,
 )
 
 

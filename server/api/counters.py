@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from typing import Any
+
 from aiohttp import web
 from pydantic import Field, model_validator
 
@@ -9,13 +13,17 @@ from server.api.common import decide, decide_at, ok
 from server.api.registry import Api, Body
 from server.api.tickets import TICKET
 from server.auth import Principal
-from server.domain.tickets import Outcome
-from server.keys import READER, SESSIONS
+from server.domain.tickets import Outcome, Ticket
+from server.keys import CONFIG, READER, SESSIONS, WRITER
 from server.services import counters as counter_service
 from server.services import queue
+from server.services.context import Ctx
+from server.services.steps import system_ctx
 from server.store import catalog
+from server.store.tx import Tx
 
 api = Api()
+log = logging.getLogger(__name__)
 
 TICKET_OR_NULL = {"type": "object", "required": ["ticket"], "properties": {"ticket": {"type": ["object", "null"]}}}
 
@@ -57,6 +65,30 @@ async def sign_out(request: web.Request, principal: Principal) -> web.Response:
     return ok({"signed_out": True})
 
 
+@api.operation("releaseCounter", "POST", "/api/counters/{counter_id:\\d+}/release",
+               "A leader frees a counter: its holder is signed out of it and told on their console", tag="counters",
+               response={"type": "object", "required": ["counter_id", "released_user"]})
+async def release(request: web.Request, principal: Principal, counter_id: str) -> web.Response:
+    cid = int(counter_id)
+    by = principal.display_name or principal.username or "?"
+    gone = await decide(request, principal, counter_service.release, cid, by)
+    request.app[SESSIONS].lost(gone["user_id"], cid, "counter_released", counter=gone["counter"], user=by)
+    return ok({"counter_id": cid, "released_user": gone["from_user"]})
+
+
+async def run_idle_lapse(app: web.Application) -> list[dict[str, Any]]:
+    """The timed job (server/scheduler.py, every minute): sign-ins idle for [security] counter_idle_lapse_min
+    lapse. Tests call it directly under a FakeClock."""
+    minutes = app[CONFIG].security.counter_idle_lapse_min
+    if minutes <= 0:
+        return []
+    lapsed = await app[WRITER].run(counter_service.lapse_idle, system_ctx(app), minutes)
+    for row in lapsed:
+        app[SESSIONS].lost(row["user_id"], row["counter_id"], "counter_lapsed", counter=row["number"], minutes=minutes)
+        log.info("counter %s: sign-in of user %s lapsed after %d idle minutes", row["number"], row["user_id"], minutes)
+    return lapsed
+
+
 @api.operation("callNext", "POST", "/api/counters/{counter_id:\\d+}/call-next",
                "Call the next citizen for this counter",
                tag="calling", response=TICKET_OR_NULL)
@@ -90,7 +122,11 @@ async def call_ticket(request: web.Request, principal: Principal, counter_id: st
     return ok({"ticket": queue.ticket_view(t)})
 
 
-def _ticket_action(op_id: str, path: str, summary: str, fn: object) -> None:
+TicketAction = Callable[[Tx, Ctx, int, str], Ticket]
+"""A decision on one ticket at a counter: (tx, ctx, counter_id, ticket_id) -> the ticket after it."""
+
+
+def _ticket_action(op_id: str, path: str, summary: str, fn: TicketAction) -> None:
     async def handler(request: web.Request, principal: Principal, counter_id: str, ticket_id: str) -> web.Response:
         cid = int(counter_id)
         t = await decide_at(request, principal, cid, fn, cid, ticket_id)

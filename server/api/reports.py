@@ -51,7 +51,7 @@ class LettersQuery(PeriodQuery):
     format: Literal["json", "xlsx", "csv"] = "json"
 
 
-def _ctx(request: web.Request, q: PeriodQuery) -> tuple[object, float, str]:
+def _ctx(request: web.Request, q: PeriodQuery) -> tuple[Path, float, str]:
     check_period(q.from_, q.to)
     config = request.app[CONFIG]
     now = request.app[CLOCK].now().astimezone(config.tz).isoformat(timespec="seconds")

@@ -8,6 +8,8 @@ import json
 import subprocess
 import sys
 import urllib.request
+from datetime import date, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 
 from server.store.db import connect
@@ -75,21 +77,78 @@ def test_demo_renews_its_own_folder_and_keeps_what_others_put_there(tmp_path: Pa
                                        headers={**KIOSK, "Content-Type": "application/json"})
         with urllib.request.urlopen(issue, timeout=10) as r:
             assert r.status in (200, 201)
+            mine = json.load(r)["id"]
     finally:
         demo.stop()
     data = demo.db_file.parent
-    assert (data / "motcua-demo.txt").exists() and tickets(demo.db_file) == 1
+    assert (data / "motcua-demo.txt").exists() and mine in ticket_ids(demo.db_file)
     (data / "ghi-chu.txt").write_text("của tôi", encoding="utf-8")
-    demo.start(timeout=60)  # fresh again: its own database is made anew, the ticket gone
+    demo.start(timeout=60)  # fresh again: its own database is made anew (a new history), the ticket gone
     demo.stop()
-    assert tickets(demo.db_file) == 0
+    assert mine not in ticket_ids(demo.db_file)
     assert demo.log.read_text(encoding="utf-8").count("demo sign-ins") == 2
     assert (data / "ghi-chu.txt").read_text(encoding="utf-8") == "của tôi"
 
 
-def tickets(db_file: Path) -> int:
+def ticket_ids(db_file: Path) -> set[str]:
     conn = connect(db_file, readonly=True)
     try:
-        return int(conn.execute("SELECT COUNT(*) FROM tickets").fetchone()[0])
+        return {row[0] for row in conn.execute("SELECT id FROM tickets")}
     finally:
         conn.close()
+
+
+class Links(HTMLParser):
+    """The links of a page, as a visitor clicks them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """Status and body, redirects followed (the admin page sends a visitor to its sign-in form)."""
+    with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=20) as r:
+        return r.status, r.read()
+
+
+def test_the_demo_front_page_links_every_page_and_the_office_looks_lived_in(tmp_path: Path) -> None:
+    demo = child_server(tmp_path, "demo", extra=VOICE_OFF)
+    demo.command = ("demo",)
+    demo.start(timeout=120)
+    try:
+        status, page = get(demo.base + "/")
+        assert status == 200
+        links = Links()
+        links.feed(page.decode("utf-8"))
+        paths = [href.split("?")[0] for href in links.hrefs]
+        for path in ("/kiosk", "/display", "/counter", "/leader", "/rate/3", "/book", "/reports", "/admin"):
+            assert path in paths, path
+        assert any(p.startswith("/t/") for p in paths)  # today's example ticket's status page
+        assert "Trang theo dõi lượt" in page.decode("utf-8") and "Ki-ốt lấy số" in page.decode("utf-8")
+        for href in links.hrefs:
+            assert get(demo.base + href)[0] == 200, href
+        # last month's report has figures: the demo wrote its history
+        leader = login(demo.base, "lanhdao", "lanhdao-demo")
+        today = date.today()
+        last_month_end = today.replace(day=1) - timedelta(days=1)
+        report = json.loads(get(f"{demo.base}/api/reports?from={last_month_end.replace(day=1)}&to={last_month_end}",
+                                leader)[1])
+        assert report["total"]["issued"] > 500
+        # the coming week can be booked
+        slots = json.loads(get(f"{demo.base}/api/appointments/slots?days=8")[1])["slots"]
+        assert len({s["start"][:10] for s in slots}) >= 4
+    finally:
+        demo.stop()
+
+
+def login(base: str, username: str, password: str) -> dict[str, str]:
+    body = json.dumps({"username": username, "password": password}).encode()
+    request = urllib.request.Request(base + "/api/login", data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=20) as r:
+        return {"Authorization": f"Bearer {json.load(r)['token']}"}

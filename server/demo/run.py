@@ -21,14 +21,19 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 from aiohttp import web
+from yarl import URL
 
 from server.config import Config, LedBoard, LedSection, PrinterConfig, VoiceSection
+from server.demo import landing
+from server.demo.alive import make_alive
 from server.demo.catalogue import COUNTERS, DEMO_OFFICE_NAME, is_demo_office, seed_demo
 from server.domain.clock import SystemClock, epoch
 from server.domain.errors import DomainError
+from server.messages import text
 from server.ops.backup import ServerRunning, hold_server_lock, lock_path
 from server.store import catalog
 from server.store.db import connect
+from server.web.lan import is_loopback, lan_address, reachable_origin
 
 log = logging.getLogger("motcua.demo")
 
@@ -147,25 +152,36 @@ def run_demo(cfg: Config, *, fresh: bool = True) -> None:
     cfg.server.db_path = ""
     if cfg.office.name == Config().office.name:
         cfg.office.name = DEMO_OFFICE_NAME
-    base = f"http://{cfg.server.host}:{cfg.server.port}"
+    base = link_base(cfg)
     cfg.office.public_url = cfg.office.public_url or base
     printer_port, led_port = emulated_devices(cfg, data)
-    logins = None
+    logins, status_token = None, None
     with claimed_folder(data, cfg.db_file, fresh=fresh):
         if not cfg.db_file.exists() or cfg.db_file.stat().st_size == 0:
             logins = run_db_op(cfg, lambda tx: seed_demo(tx, epoch(SystemClock().now()), cfg.office.code,
                                                                cfg.office.name))
+            status_token = make_alive(cfg)
     app = create_app(cfg)
     app.cleanup_ctx.insert(0, emulators(data, printer_port, led_port))
+    signins = logins.users if logins is not None else []  # type: ignore[attr-defined]
+    landing.setup(app, base if not is_loopback(URL(base).host) else None, signins, status_token)
     lines = [f"motcua demo: {cfg.office.name}", f"  database: {cfg.db_file}",
              f"  printed tickets (PNG): {data / 'printed'}   voice (WAV): {data / 'audio'}",
              f"  printer emulator 127.0.0.1:{printer_port}   LED board emulator 127.0.0.1:{led_port}", ""]
-    lines += [f"  admin page    {base}/admin", f"  kiosk         {base}/kiosk?device=demo-kiosk-1",
-              f"  hall TV       {base}/display?device=demo-display-hall", f"  counter       {base}/counter",
-              f"  leader        {base}/leader", f"  rating tablet {base}/rate/3?device=demo-rate-3",
-              f"  booking       {base}/book", f"  reports       {base}/reports",
-              f"  API document  {base}/api/openapi.json"]
-    if logins is not None:
+    lines += [f"  {text('demo.title'):<40} {base}/"]
+    lines += [f"  {text('demo.' + link.key):<40} {base}{link.path}" for link in landing.links(status_token)]
+    if signins:
         lines += ["", "  demo sign-ins (username / password / role):"]
-        lines += [f"    {u} / {p} / {r}" for u, p, r in logins.users]  # type: ignore[attr-defined]
+        lines += [f"    {u} / {p} / {r}" for u, p, r in signins]
     serve(cfg, app=app, banner="\n".join(lines))
+
+
+def link_base(cfg: Config) -> str:
+    """The demo's links as other machines on the office LAN reach them: when the machine has a LAN address and no
+    listening address was chosen, the demo listens on every interface and its links (and ticket QR codes) use
+    that address, so a tablet or a phone can open them; `--host 127.0.0.1` keeps the demo on this machine."""
+    if "host" not in cfg.server.model_fields_set and lan_address() is not None:
+        cfg.server.host = "0.0.0.0"
+    if cfg.server.host in ("0.0.0.0", "::"):
+        return reachable_origin(f"http://127.0.0.1:{cfg.server.port}")
+    return f"http://{cfg.server.host}:{cfg.server.port}"

@@ -22,6 +22,7 @@ from server.messages import (
     booking,
     common,
     console,
+    demo,
     display,
     hub,
     kiosk,
@@ -35,7 +36,7 @@ from server.messages import (
 
 LANGS = ("vi", "en")
 AREAS = (common, queue, admin, appointments, storage, mobile, reports, hub, labels, kiosk, booking, console, display,
-         reports_page)
+         reports_page, demo)
 
 
 def _merge(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:

@@ -11,7 +11,11 @@ from server.domain.tickets import Status, Ticket
 
 
 class Conn(Protocol):
+    """A connection or the writer's transaction (Tx): the store's functions run on either."""
+
     def execute(self, sql: str, params: Any = ...) -> sqlite3.Cursor: ...
+
+    def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor: ...
 
 
 TICKET_COLUMNS = [f.name for f in fields(Ticket)]
@@ -80,7 +84,8 @@ def candidate_heads(conn: Conn, day: str, scope: CounterScope, origin: str | Non
 
     A lane's head is one walk down a partial index of waiting tickets (migration 0013) that stops at its first
     match, so a counter of a quiet field is not slowed by a long queue in another field."""
-    base, mine_only = _WAITING, ()
+    base = _WAITING
+    mine_only: tuple[str, ...] = ()
     if origin is not None:
         base, mine_only = base + " AND origin = ?", (origin,)
     heads: list[Ticket] = []
@@ -197,7 +202,8 @@ def _count_waiting(conn: Conn, day: str, field_id: int, delta: int) -> None:
 
 def recount_waiting(conn: Conn, days: list[str] | None = None) -> None:
     """Count the waiting tickets again from the table, for `days` (every day when None)."""
-    scope, params = "", ()
+    scope = ""
+    params: tuple[str, ...] = ()
     if days is not None:
         params = tuple(sorted(set(days)))
         scope = f" AND day IN ({', '.join('?' * len(params))})"

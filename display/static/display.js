@@ -4,9 +4,9 @@
 // ticket views carry numbers, statuses and counters only.
 import { LiveClient, api } from "/static/live.js";
 // The hall's words from the one catalogue (server/messages/display.py), carried in the page's
-// <script type="application/json" id="texts">; the hall shows Vietnamese with a small English line (index 1).
+// <script type="application/json" id="texts">. The hall is Vietnamese only (index 0): a citizen reads one language.
 const TEXTS = JSON.parse(document.getElementById("texts")?.textContent || "{}");
-const say = (index, key, params = {}) => (TEXTS[key] || [key, key])[index]
+const say = (key, params = {}) => (TEXTS[key] || [key])[0]
   .replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
 
 const OPEN = new Set(["waiting", "called", "serving"]);
@@ -99,9 +99,7 @@ function renderCounters(shown, atCounters) {
     card.append(el("div", "ctr-name", c.name_vi), el("div", "ctr-number", t ? t.number : "—"));
     if (config.layout !== "hall") {
       const waiting = [...state.tickets.values()].filter((x) => x.status === "waiting" && c.field_ids.includes(x.field_id));
-      const line = el("div", "ctr-waiting", `${waiting.length} ${say(0, "waiting")}`);
-      line.append(el("span", "en", say(1, "waiting")));
-      card.append(line);
+      card.append(el("div", "ctr-waiting", `${waiting.length} ${say("waiting")}`));
     }
     return card;
   }));

@@ -298,10 +298,22 @@ async def test_screenshots_of_both_layouts(browser: Browser, hall: tuple[TestSer
     SHOTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(SHOTS / "display-hall-1920x1080.png"))
     assert await page.locator("#hero-number").text_content() not in ("", "—")
+    assert await english_on(page) == []
     group = await open_tv(browser, server, "&layout=group&counters=1,2,3", size=(1280, 720))
     await settle(group)
     await group.screenshot(path=str(SHOTS / "display-group-1280x720.png"))
     assert await group.locator(".counter-card").count() == 3
+    assert await english_on(group) == []
+
+
+# The English the hall TV used to show beside the Vietnamese: the hall reads one language.
+OLD_ENGLISH_ON_TV = ("Now calling", "Counters", "Waiting", "waiting", "Connection lost")
+
+
+async def english_on(page: Page) -> list[str]:
+    """The old English labels found in what the page shows (its text, the hidden banner included)."""
+    shown = await page.evaluate("() => document.body.textContent + ' ' + document.title")
+    return [word for word in OLD_ENGLISH_ON_TV if word.lower() in shown.lower()]
 
 
 async def add_counters(app: web.Application, clock: FakeClock, last: int) -> None:

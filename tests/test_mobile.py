@@ -186,3 +186,16 @@ async def test_a_laptop_serves_only_its_own_tickets_and_its_export_says_what_it_
     header = json.loads((await export(laptop)).splitlines()[0])
     assert header["left_out"] == [{"ticket_id": other["id"], "number": other["number"], "day": other["day"],
                                    "origin": "office"}]
+
+
+async def test_a_procedure_unknown_here_is_refused_by_its_code_and_nothing_is_imported(pair) -> None:  # noqa: ANN001
+    office, laptop = pair
+    await laptop.post("/api/tickets", json={"procedure_id": 1}, headers=KIOSK)
+    lines = (await export(laptop)).splitlines()
+    header = json.loads(lines[0])
+    header["keys"]["procedures"]["1"] = "TT-MOI-99"  # the laptop's catalogue has a procedure the office lacks
+    status, body = await upload(office, "\n".join([json.dumps(header, ensure_ascii=False), *lines[1:]]))
+    assert status == 409 and body["error"]["code"] == "mobile_unknown_procedure"
+    assert "Thủ tục mã TT-MOI-99" in body["error"]["message"]
+    assert "Procedure code TT-MOI-99" in body["error"]["message_en"]
+    assert office.app[READER].execute("SELECT COUNT(*) FROM tickets").fetchone()[0] == 0

@@ -15,8 +15,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mobile_same_machine": ("Tệp này được xuất từ chính máy này ({machine}).",
                             "This file was exported from this very machine ({machine})."),
     "mobile_unknown_procedure": (
-        "Thủ tục mã {code} trong tệp không có ở đơn vị này. Hãy thêm thủ tục trước khi nhập.",
-        "Procedure code {code} in the file is unknown here: add it before importing.",
+        "Thủ tục mã {procedure} trong tệp không có ở đơn vị này. Hãy thêm thủ tục trước khi nhập.",
+        "Procedure code {procedure} in the file is unknown here: add it before importing.",
     ),
     "mobile_number_clash": (
         "Số {number} ngày {day} đã được dùng cho vé khác ở đơn vị (hai máy lưu động dùng chung dãy số?). "

@@ -109,7 +109,8 @@ def _remap(f: MobileFile, here: dict[str, dict[str, Any]]) -> dict[str, list[dic
                     continue
                 key = theirs[kind].get(row[col])
                 if key not in mine[kind] and kind == "procedures":
-                    raise DomainError("mobile_unknown_procedure", code=key)
+                    # `code` is DomainError's own argument: the placeholder is `procedure`
+                    raise DomainError("mobile_unknown_procedure", procedure=key if key is not None else row[col])
                 row[col] = mine[kind].get(key)
             fixed.append(row)
         out[table] = fixed

@@ -46,6 +46,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "cancelTicket": STAFF,
     "signInCounter": STAFF,
     "signOutCounter": STAFF,
+    "releaseCounter": SUPERVISORS,
     "listCounters": ANY,
     "listProcedures": ANY,
     "listFields": ANY,
@@ -123,8 +124,9 @@ class Sessions:
     def __init__(self) -> None:
         self._cache: dict[str, tuple[Principal, float]] = {}
         self.counter_of: dict[int, int] = {}
-        # user id -> (counter id, counter number, who took it): why a displaced holder is refused
-        self._taken_over: dict[int, tuple[int, int, str]] = {}
+        # user id -> (message code, its parameters): why a holder who lost their counter (taken over, released by
+        # a leader, lapsed) is refused there, until they sign in at a counter again
+        self._lost: dict[int, tuple[str, dict[str, Any]]] = {}
 
     def resolve(self, conn: Any, token: str, now: float) -> Principal | None:
         h = token_hash(token)
@@ -163,15 +165,21 @@ class Sessions:
         """Mirror a committed sign-in. A holder it took the counter from loses it here at once, and is
         told who took it when they next try to act there."""
         self.counter_of[user_id] = counter_id
-        self._taken_over.pop(user_id, None)
+        self._lost.pop(user_id, None)
         if displaced is not None:
-            if self.counter_of.get(displaced["user_id"]) == counter_id:
-                del self.counter_of[displaced["user_id"]]
-            self._taken_over[displaced["user_id"]] = (counter_id, displaced["counter"], by or "?")
+            self.lost(displaced["user_id"], counter_id, "counter_taken_over",
+                      counter=displaced["counter"], user=by or "?")
 
     def signed_out(self, user_id: int) -> None:
         self.counter_of.pop(user_id, None)
-        self._taken_over.pop(user_id, None)
+        self._lost.pop(user_id, None)
+
+    def lost(self, user_id: int, counter_id: int, code: str, **params: Any) -> None:
+        """Mirror a committed takeover, release or lapse: the holder loses `counter_id` at once and is refused
+        there with `code` (which says who or what ended their sign-in) when they next try to act."""
+        if self.counter_of.get(user_id) == counter_id:
+            del self.counter_of[user_id]
+        self._lost[user_id] = (code, params)
 
     def held_counter(self, principal: Principal) -> int | None:
         """The counter a staff member acts from; None for leaders and admins, who may act anywhere."""
@@ -181,9 +189,9 @@ class Sessions:
             raise Forbidden("forbidden_role", role=principal.role)
         signed = self.counter_of.get(principal.user_id)
         if signed is None:
-            taken = self._taken_over.get(principal.user_id)
-            if taken is not None:
-                raise Forbidden("counter_taken_over", counter=taken[1], user=taken[2])
+            lost = self._lost.get(principal.user_id)
+            if lost is not None:
+                raise Forbidden(lost[0], **lost[1])
             raise Forbidden("not_signed_in_counter")
         return signed
 

@@ -309,6 +309,9 @@ class SecuritySection(Section):
                                            "cut off ...", 30.0)
     live_max_queued_kb: int = _positive("... as is one with this much text waiting for it, in KiB (our queue and "
                                         "the socket's buffer).", 512)
+    counter_idle_lapse_min: int = Field(120, ge=0, le=24 * 60, description="A counter sign-in with no action at "
+                                        "the counter for this many minutes lapses: the counter is free again and "
+                                        "the console says why (0: never; a leader can still release it).")
 
     @model_validator(mode="before")
     @classmethod

@@ -32,7 +32,7 @@ from server.web.live_limits import AddressCount, LiveLimits, buffered, cut_off, 
 
 log = logging.getLogger(__name__)
 
-PRIVATE_DATA_KEYS = frozenset({"receipt_no", "reason", "kiosk_id", "appointment_id"})
+PRIVATE_DATA_KEYS = frozenset({"receipt_no", "reason", "kiosk_id", "appointment_id", "released_by"})
 PONG = '{"type":"pong"}'
 
 

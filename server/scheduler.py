@@ -37,6 +37,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from display.service import hall_of
 from display.slogans.trigger import build_apscheduler_trigger
 from server.api import appointments, calendar
+from server.api import counters as counters_api
 from server.api import reports as reports_api
 from server.config import Config
 from server.domain.errors import Invalid
@@ -124,6 +125,8 @@ JOBS: tuple[Job, ...] = (
         cron(day=1, hour=0, minute=30), reports_api.run_monthly, CatchUp.AFTER_START, enabled=monthly_enabled),
     Job("reports.rollup", "the per-day report summary: changed past days summed",
         rollup_every, refresh.refresh, CatchUp.NONE),
+    Job("counters.idle_lapse", "counter sign-ins idle for [security] counter_idle_lapse_min lapse (0: never); the "
+        "console says so", cron(minute="*"), counters_api.run_idle_lapse, CatchUp.AT_START),
     Job("devices.last_seen", "write the devices' last-seen times (also once more at shutdown)",
         device_flush_every, devices.flush_last_seen, CatchUp.NONE),
 )

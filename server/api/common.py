@@ -43,7 +43,7 @@ def decide_at(request: web.Request, principal: Principal, counter_id: int, fn: C
     a leader's takeover ends the old holder's right at once. Leaders and admins may act anywhere."""
     request.app[SESSIONS].require_counter(principal, counter_id)
     if principal.role in SUPERVISORS:
-        return decide(request, principal, fn, *args)
+        return decide(request, principal, counters.as_supervisor, counter_id, fn, *args)
     return decide(request, principal, counters.as_holder, counter_id, fn, *args)
 
 

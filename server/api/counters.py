@@ -14,7 +14,7 @@ from server.api.registry import Api, Body
 from server.api.tickets import TICKET
 from server.auth import Principal
 from server.domain.tickets import Outcome, Ticket
-from server.keys import CONFIG, READER, SESSIONS, WRITER
+from server.keys import OFFICE_SETTINGS, READER, SESSIONS, WRITER
 from server.services import counters as counter_service
 from server.services import queue
 from server.services.context import Ctx
@@ -79,7 +79,7 @@ async def release(request: web.Request, principal: Principal, counter_id: str) -
 async def run_idle_lapse(app: web.Application) -> list[dict[str, Any]]:
     """The timed job (server/scheduler.py, every minute): sign-ins idle for [security] counter_idle_lapse_min
     lapse. Tests call it directly under a FakeClock."""
-    minutes = app[CONFIG].security.counter_idle_lapse_min
+    minutes = app[OFFICE_SETTINGS].current.security.counter_idle_lapse_min  # as set now (0: never)
     if minutes <= 0:
         return []
     lapsed = await app[WRITER].run(counter_service.lapse_idle, system_ctx(app), minutes)

@@ -50,6 +50,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Quầy {counter} đã được {user} nhận thay. Bạn không còn thao tác tại quầy này; hãy chọn quầy khác.",
         "{user} took over counter {counter}. You can no longer act there: choose another counter.",
     ),
+    "counter_released": (
+        "{user} đã giải phóng Quầy {counter}: bạn đã được đăng xuất khỏi quầy này. Hãy chọn lại quầy để làm việc tiếp.",
+        "{user} released counter {counter}: you were signed out of it. Choose a counter again to go on working.",
+    ),
+    "counter_lapsed": (
+        "Quầy {counter} đã tự đăng xuất sau {minutes} phút không có thao tác nào. Hãy chọn lại quầy để làm việc tiếp.",
+        "Counter {counter} signed you out after {minutes} minutes without any action. Choose a counter again to "
+        "go on working.",
+    ),
+    "counter_not_held": (
+        "Quầy {counter} đang không có ai đăng nhập, không cần giải phóng.",
+        "Nobody is signed in at counter {counter}: there is nothing to release.",
+    ),
     "ticket_at_other_counter": (
         "Vé {ticket} đang ở quầy {ticket_counter}; chỉ cán bộ quầy đó hoặc lãnh đạo mới thao tác được.",
         "Ticket {ticket} is at counter {ticket_counter}: only that counter's staff or a leader may act on it.",

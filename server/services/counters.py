@@ -34,12 +34,53 @@ def sign_in(tx: Tx, ctx: Ctx, counter_id: int, user_id: int, force: bool) -> dic
 def sign_out(tx: Tx, ctx: Ctx, user_id: int) -> None:
     counter_id = accounts.sign_out(tx, user_id)
     if counter_id is not None:
-        tx.emit("counter.signed_out", at=ctx.now, day=ctx.day, counter_id=counter_id, actor=ctx.actor,
-                extra={"counter": {"id": counter_id, "staff": False}})
+        _signed_out(tx, ctx, counter_id, {})
+
+
+def _signed_out(tx: Tx, ctx: Ctx, counter_id: int, data: dict[str, Any]) -> None:
+    """The counter is free; `data` says why when its holder did not leave by themselves (their console
+    reads it: released by a leader, or lapsed)."""
+    tx.emit("counter.signed_out", at=ctx.now, day=ctx.day, counter_id=counter_id, actor=ctx.actor, data=data,
+            extra={"counter": {"id": counter_id, "staff": False}})
+
+
+def release(tx: Tx, ctx: Ctx, counter_id: int, by: str) -> dict[str, Any]:
+    """A leader frees a counter whose holder left without signing out: the holder is signed out of it (their
+    console is told, by `by`), the ticket at the counter stays there for whoever takes the counter next."""
+    counter = _counter(tx, counter_id)
+    holder = accounts.signin_at(tx, counter_id)
+    if holder is None:
+        raise DomainError("counter_not_held", status=409, counter=counter["number"])
+    accounts.release(tx, counter_id)
+    accounts.audit(tx, ctx.now, ctx.actor, "counter_release",
+                   {"counter": counter["number"], "from_user": holder["display_name"]})
+    _signed_out(tx, ctx, counter_id, {"reason": "released", "holder": holder["user_id"], "released_by": by})
+    return {"user_id": holder["user_id"], "counter": counter["number"], "from_user": holder["display_name"]}
+
+
+def lapse_idle(tx: Tx, ctx: Ctx, idle_min: int) -> list[dict[str, Any]]:
+    """Sign-ins with no action at their counter for `idle_min` minutes lapse (a forgotten sign-out must not lock
+    a counter all day); each is audited and its console told."""
+    lapsed = accounts.idle_signins(tx, ctx.now - idle_min * 60)
+    for row in lapsed:
+        accounts.release(tx, row["counter_id"])
+        accounts.audit(tx, ctx.now, ctx.actor, "counter_lapse",
+                       {"counter": row["number"], "user_id": row["user_id"], "idle_min": idle_min})
+        _signed_out(tx, ctx, row["counter_id"], {"reason": "lapsed", "holder": row["user_id"], "minutes": idle_min})
+    return lapsed
+
+
+def as_supervisor(tx: Tx, ctx: Ctx, counter_id: int, fn: Callable[..., T], *args: Any) -> T:
+    """A leader's or an admin's action at a counter: allowed anywhere, and it keeps their own sign-in there
+    (if they hold it) from lapsing."""
+    if ctx.user_id is not None:
+        accounts.touch_signin(tx, counter_id, ctx.user_id, ctx.now)
+    return fn(tx, ctx, *args)
 
 
 def as_holder(tx: Tx, ctx: Ctx, counter_id: int, fn: Callable[..., T], *args: Any) -> T:
-    """Run `fn(tx, ctx, *args)` only while the staff member `ctx.user_id` still holds `counter_id`.
+    """Run `fn(tx, ctx, *args)` only while the staff member `ctx.user_id` still holds `counter_id`; the action
+    keeps the sign-in from lapsing.
 
     The handler's check reads the in-memory mirror of sign-ins, updated once a sign-in's answer is back;
     this one reads the table inside the same transaction, so a takeover committed a moment earlier (even
@@ -50,4 +91,5 @@ def as_holder(tx: Tx, ctx: Ctx, counter_id: int, fn: Callable[..., T], *args: An
     if holder["user_id"] != ctx.user_id:
         counter = catalog.current(tx, tx.cache).counters.get(counter_id) or {"number": counter_id}
         raise Forbidden("counter_taken_over", counter=counter["number"], user=holder["display_name"])
+    accounts.touch_signin(tx, counter_id, holder["user_id"], ctx.now)
     return fn(tx, ctx, *args)

@@ -106,12 +106,37 @@ def signin_at(conn: Conn, counter_id: int) -> dict[str, Any] | None:
 def sign_in(conn: Conn, counter_id: int, user_id: int, at: float) -> None:
     conn.execute("DELETE FROM counter_signins WHERE user_id = ? OR counter_id = ?", (user_id, counter_id))
     conn.execute(
-        "INSERT INTO counter_signins (counter_id, user_id, signed_in_at) VALUES (?,?,?)", (counter_id, user_id, at)
+        "INSERT INTO counter_signins (counter_id, user_id, signed_in_at, active_at) VALUES (?,?,?,?)",
+        (counter_id, user_id, at, at),
     )
 
 
 def sign_out(conn: Conn, user_id: int) -> int | None:
     row = conn.execute("DELETE FROM counter_signins WHERE user_id = ? RETURNING counter_id", (user_id,)).fetchone()
+    return row[0] if row else None
+
+
+def touch_signin(conn: Conn, counter_id: int, user_id: int, at: float) -> None:
+    """The holder acted at the counter: its sign-in is not idle."""
+    conn.execute("UPDATE counter_signins SET active_at = ? WHERE counter_id = ? AND user_id = ?",
+                 (at, counter_id, user_id))
+
+
+def idle_signins(conn: Conn, before: float) -> list[dict[str, Any]]:
+    """Sign-ins whose last action at the counter was before `before`, with the counter's number."""
+    return [
+        dict(r)
+        for r in conn.execute(
+            "SELECT s.counter_id, s.user_id, s.active_at, c.number FROM counter_signins s"
+            " JOIN counters c ON c.id = s.counter_id WHERE s.active_at < ? ORDER BY c.number",
+            (before,),
+        ).fetchall()
+    ]
+
+
+def release(conn: Conn, counter_id: int) -> int | None:
+    """End whoever's sign-in at the counter; their user id, or None when it was free."""
+    row = conn.execute("DELETE FROM counter_signins WHERE counter_id = ? RETURNING user_id", (counter_id,)).fetchone()
     return row[0] if row else None
 
 

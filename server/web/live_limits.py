@@ -76,7 +76,7 @@ def buffered(transport: asyncio.WriteTransport | None) -> int:
     return transport.get_write_buffer_size() if transport is not None and not transport.is_closing() else 0
 
 
-def cut_off(transport: asyncio.BaseTransport | None) -> None:
+def cut_off(transport: asyncio.Transport | None) -> None:
     """Close with a reset: the kernel drops what it still holds for the client instead of keeping it (and
     retrying) until a client that never reads takes it."""
     sock = _socket(transport)

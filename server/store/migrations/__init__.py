@@ -31,6 +31,7 @@ from server.store.migrations import (
     m0015_waiting_counts_in_code,
     m0016_partial_event_indexes,
     m0017_settings,
+    m0018_counter_activity,
 )
 
 STEPS: tuple[ModuleType, ...] = (
@@ -51,6 +52,7 @@ STEPS: tuple[ModuleType, ...] = (
     m0015_waiting_counts_in_code,
     m0016_partial_event_indexes,
     m0017_settings,
+    m0018_counter_activity,
 )
 
 

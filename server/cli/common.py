@@ -7,12 +7,14 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 from server import config as config_mod
 from server.domain.errors import DomainError
 from server.messages import text
 from server.store.writer import Writer
+
+T = TypeVar("T")
 
 
 def load_config(args: argparse.Namespace) -> config_mod.Config:
@@ -35,8 +37,10 @@ def fail(exc: DomainError) -> NoReturn:
     sys.exit(f"motcua: {text(exc.code, 'vi', **exc.params)}\n        {text(exc.code, 'en', **exc.params)}")
 
 
-def run_db_op(cfg: config_mod.Config, fn: Callable[..., object]) -> object:
-    async def go() -> object:
+def run_db_op(cfg: config_mod.Config, fn: Callable[..., T]) -> T:
+    """Run `fn(tx)` as one decision through a writer of its own; its value is the command's result."""
+
+    async def go() -> T:
         writer = Writer(cfg.db_file, origin=cfg.server.machine_id)
         await writer.start()
         try:

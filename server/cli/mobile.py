@@ -173,7 +173,7 @@ def cmd_prepare(args: argparse.Namespace) -> None:
     config_file.write_text(f"# The laptop of a mobile session, made by motcua mobile prepare from {office.db_file}.\n"
                            "# Add its ticket printer ([[printers]]) here; move data_dir if the folder moves.\n"
                            + _toml(sections), encoding="utf-8")
-    counts = ", ".join(f"{t} {n}" for t, n in copied.items() if n)  # type: ignore[union-attr]
+    counts = ", ".join(f"{t} {n}" for t, n in copied.items() if n)
     print(f"motcua: laptop folder {folder} ready ({counts}); no ticket, booking or sign-in copied.\n"
           f"  on the laptop: motcua serve --config {config_file}")
 

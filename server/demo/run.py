@@ -163,7 +163,7 @@ def run_demo(cfg: Config, *, fresh: bool = True) -> None:
             status_token = make_alive(cfg)
     app = create_app(cfg)
     app.cleanup_ctx.insert(0, emulators(data, printer_port, led_port))
-    signins = logins.users if logins is not None else []  # type: ignore[attr-defined]
+    signins = logins.users if logins is not None else []
     landing.setup(app, base if not is_loopback(URL(base).host) else None, signins, status_token)
     lines = [f"motcua demo: {cfg.office.name}", f"  database: {cfg.db_file}",
              f"  printed tickets (PNG): {data / 'printed'}   voice (WAV): {data / 'audio'}",

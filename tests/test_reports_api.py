@@ -41,7 +41,7 @@ async def test_charts_exports_and_the_page(client: TestClient) -> None:
     assert r.content_type == "image/svg+xml" and b"<svg" in await r.read()
     r = await client.get("/api/reports/export", params={**Q, "format": "csv"}, headers=leader)
     assert r.status == 200 and 'filename="bao-cao-2026-11-23_2026-11-23.csv"' in r.headers["Content-Disposition"]
-    assert (await r.read()).decode("utf-8-sig").startswith("Lĩnh vực,Số vé đã cấp")
+    assert (await r.read()).decode("utf-8-sig").startswith("Lĩnh vực;Số vé đã cấp")
     r = await client.get("/api/reports/letters", params={**Q, "format": "xlsx"}, headers=leader)
     assert r.status == 200 and (await r.read())[:2] == b"PK"
     page = await client.get("/reports")

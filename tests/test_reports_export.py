@@ -16,7 +16,7 @@ from server.cli import main
 from server.config import from_dict
 from server.demo.simulate import simulate
 from server.domain.clock import FakeClock
-from server.reports import export, service
+from server.reports import charts, export, service
 from server.reports.monthly import make_monthly
 from tests.conftest import TZ
 
@@ -55,14 +55,16 @@ def test_xlsx_figures_are_the_json_figures_as_numbers(db: Path, rep: dict[str, A
     assert ws.cell(row=2, column=head.index("Tỷ lệ đạt yêu cầu (hài lòng trở lên) (%)") + 1).number_format == "0.0%"
 
 
-def test_csv_is_the_same_table_with_a_bom(db: Path, rep: dict[str, Any]) -> None:
+def test_csv_opens_in_a_vietnamese_spreadsheet(db: Path, rep: dict[str, Any]) -> None:
+    """A Vietnamese-locale Excel or LibreOffice reads ';' between cells and ',' before decimals (docs/reports.md)."""
     raw = service.render(db, START, END, "field", 15, "csv")
     assert raw.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][0] == "Lĩnh vực" and rows[-1][0] == "Tổng cộng"
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][0] == "Lĩnh vực" and rows[-1][0] == "Tổng cộng" and len(rows[0]) > 10
     assert int(rows[-1][1]) == rep["total"]["issued"]
-    assert float(rows[-1][rows[0].index("Thời gian chờ trung bình (phút)")]) == pytest.approx(
-        rep["total"]["wait_mean"] / 60)
+    wait = rows[-1][rows[0].index("Thời gian chờ trung bình (phút)")]
+    assert "," in wait and "." not in wait  # 12,3 and never 12.3, which the locale reads as a date or text
+    assert float(wait.replace(",", ".")) == pytest.approx(rep["total"]["wait_mean"] / 60, abs=0.01)
 
 
 def test_letters_tables_have_the_appendix_shape(db: Path) -> None:
@@ -148,3 +150,30 @@ def test_letters_start_date_is_the_setting_not_the_first_letter(db: Path, tmp_pa
     assert path is not None
     monthly = [r[2] for r in load_workbook(path)["Thư HCPVND theo đơn vị"].iter_rows(values_only=True)]
     assert monthly[monthly.index("(3)") + 1] == "01/03/2024"
+
+
+# The English the charts carried beside their Vietnamese titles and legends.
+OLD_ENGLISH_ON_CHARTS = ("Arrivals", "Waits", "Satisfaction", "mean", "median", "No data")
+
+
+def _chart_words(report: dict[str, Any], name: str, lang: str) -> str:
+    """Every word drawn on one chart: its title, axis labels, tick labels and legend."""
+    fig = charts.CHARTS[name](report, charts.Say(lang))
+    ax = fig.axes[0]
+    words = [ax.get_title("left"), ax.get_ylabel(), *(t.get_text() for t in ax.get_xticklabels())]
+    legend = ax.get_legend()
+    words += [t.get_text() for t in legend.get_texts()] if legend else []
+    return " | ".join(words)
+
+
+@pytest.mark.parametrize("name", list(charts.CHARTS))
+def test_charts_speak_one_language(rep: dict[str, Any], name: str) -> None:
+    vi = _chart_words(rep, name, "vi")
+    assert [w for w in OLD_ENGLISH_ON_CHARTS if w in vi] == [] and "(" not in vi.split(" | ")[0].replace("(phút)", "")
+    en = _chart_words(rep, name, "en")
+    assert en != vi and any(w in en for w in OLD_ENGLISH_ON_CHARTS) and "Lượt" not in en
+
+
+def test_chart_dates_read_day_first(rep: dict[str, Any]) -> None:
+    ticks = _chart_words(rep, "waits", "vi").split(" | ")[2:]
+    assert "01/10" in ticks and not any("-" in t for t in ticks)

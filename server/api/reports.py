@@ -45,6 +45,7 @@ class ExportQuery(ReportQuery):
 
 class ChartQuery(ReportQuery):
     format: Literal["png", "svg"] = "png"
+    lang: Literal["vi", "en"] = Field(default="vi", description="Language of the chart's words (the page's switch)")
 
 
 class LettersQuery(PeriodQuery):
@@ -91,7 +92,8 @@ async def get_chart(request: web.Request, principal: Principal, chart: str, quer
     db, target, now = _ctx(request, query)
 
     def draw() -> bytes:
-        return charts.render(service.report(db, query.from_, query.to, "field", target, now), chart, query.format)
+        return charts.render(service.report(db, query.from_, query.to, "field", target, now), chart, query.format,
+                             query.lang)
 
     data = await service.in_thread(draw)
     return web.Response(body=data, content_type=MIME[query.format], headers={"Cache-Control": "private, max-age=60"})

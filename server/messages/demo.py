@@ -9,7 +9,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "This is a demo office: the ticket printer, LED boards and voice are emulated; the reports show a "
                    "simulated month. Each page below opens in a new tab."),
     "demo.pages": ("Các trang", "Pages"),
-    "demo.page": ("Trang", "Page"),
+    "demo.page": ("Tên trang", "Page"),
     "demo.what": ("Dùng để làm gì", "What it is for"),
     "demo.kiosk": ("Ki-ốt lấy số", "Ticket kiosk"),
     "demo.kiosk_note": ("Công dân chọn thủ tục và lấy số thứ tự; vé in ra thành ảnh PNG.",

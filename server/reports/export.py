@@ -1,4 +1,5 @@
-"""The report as XLSX (openpyxl: figures as numbers, Vietnamese headers) and CSV (UTF-8 with BOM, for Excel).
+"""The report as XLSX (openpyxl: figures as numbers, Vietnamese headers) and CSV (UTF-8 with BOM, ';' and decimal
+commas, for a Vietnamese-locale spreadsheet).
 openpyxl is imported when a workbook is made, not when the server starts.
 
 Both take their columns from one table, `COLUMNS`, built from the figure definitions: times are
@@ -148,21 +149,33 @@ def _chart_sheet(wb: Workbook, charts: Callable[[str], bytes]) -> None:
         ws.add_image(img, f"A{1 + i * 17}")
 
 
+def csv_number(value: Any) -> Any:
+    """A figure as a Vietnamese-locale spreadsheet reads it: decimal comma, two decimals at most (12,35)."""
+    if isinstance(value, float):
+        text = f"{round(value, 2):.2f}".rstrip("0").rstrip(".")
+        return text.replace(".", ",")
+    return value
+
+
+def _csv(tables: list[list[list[Any]]]) -> bytes:
+    """UTF-8 with a BOM, ';' between cells, decimal commas: what Excel and LibreOffice in a Vietnamese locale open
+    as columns of numbers (docs/reports.md). Tables are separated by an empty line."""
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    for i, table in enumerate(tables):
+        if i:
+            w.writerow([])
+        w.writerows([[csv_number(cell) for cell in row] for row in table])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
 def to_csv(report: dict[str, Any]) -> bytes:
     head, rows = group_table(report)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(head)
-    w.writerows(rows)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    units = ["", *(u for _, _, u in COLUMNS)]
+    shown = [[v * 100 if units[i] == "share" and v is not None else v for i, v in enumerate(row)] for row in rows]
+    return _csv([[head, *shown]])  # shares as percentages, as the "(%)" of their header says
 
 
 def letters_csv(letters: dict[str, Any]) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    for head, which in ((letters["head_unit"], "unit"), (letters["head_procedure"], "procedure")):
-        w.writerow(head)
-        w.writerow(letters["numbers"])
-        w.writerows(table_rows(letters, which))
-        w.writerow([])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return _csv([[head, letters["numbers"], *table_rows(letters, which)]
+                 for head, which in ((letters["head_unit"], "unit"), (letters["head_procedure"], "procedure"))])

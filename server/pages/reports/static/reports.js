@@ -108,12 +108,15 @@ const SCREEN_COLUMNS = ["issued", "served", "no_show", "cancelled", "wait_mean",
 
 function label(f) { return (lang === "en" ? f.en : f.vi) + (f.unit === "seconds" ? (lang === "en" ? " (min)" : " (phút)") : ""); }
 
+// A date as a person reads it here: 2026-11-23 -> 23/11/2026.
+const dmy = (isoDate) => isoDate.split("-").reverse().join("/");
+
 function render(rep) {
   last = rep;
   const figs = Object.fromEntries(rep.figures.map((f) => [f.key, f]));
   $("office").textContent = rep.office.name;
-  $("period-line").textContent = (lang === "en" ? "From " : "Từ ngày ") + rep.period.from +
-    (lang === "en" ? " to " : " đến ngày ") + rep.period.to + " (" + rep.period.days + (lang === "en" ? " days)" : " ngày)");
+  $("period-line").textContent = (lang === "en" ? "From " : "Từ ngày ") + dmy(rep.period.from) +
+    (lang === "en" ? " to " : " đến ngày ") + dmy(rep.period.to) + " (" + rep.period.days + (lang === "en" ? " days)" : " ngày)");
   const cards = $("cards");
   cards.replaceChildren();
   for (const key of ["issued", "served", "no_show", "cancelled", "wait_mean", "wait_median", "wait_p90", "wait_max",
@@ -153,7 +156,7 @@ async function loadCharts() {
   for (const name of ["arrivals_hour", "arrivals_weekday", "waits", "satisfaction"]) {
     const img = $("chart-" + name);
     try {
-      const r = await api("/api/reports/charts/" + name + "?" + query());
+      const r = await api("/api/reports/charts/" + name + "?" + query() + "&lang=" + lang);
       const blob = await r.blob();
       const reader = new FileReader();
       reader.onload = () => { img.src = reader.result; img.dataset.loaded = "1"; };

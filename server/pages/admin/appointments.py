@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from aiohttp import web
+from multidict import MultiDictProxy
 
 from server import auth
 from server.api.registry import operation_of, principal_of
@@ -119,7 +120,7 @@ async def appointments_page(request: web.Request, *, status: int = 200, failed: 
         dmy=lambda ts: f"{_local(app, ts):%d/%m/%Y}")
 
 
-async def create_slots(request: web.Request, form: web.MultiDictProxy[Any]) -> str:
+async def create_slots(request: web.Request, form: MultiDictProxy[Any]) -> str:
     body = {k: form.get(k) or None for k in ("procedure_id", "day_from", "day_to", "start", "end", "length_min",
                                              "capacity")}
     body["weekdays"] = [str(v) for v in form.getall("weekdays", [])]
@@ -128,7 +129,7 @@ async def create_slots(request: web.Request, form: web.MultiDictProxy[Any]) -> s
     return f"/admin/appointments?day={body['day_from']}&created={made['created']}#slots"
 
 
-async def book(request: web.Request, form: web.MultiDictProxy[Any]) -> str:
+async def book(request: web.Request, form: MultiDictProxy[Any]) -> str:
     answer = await run_op(request, "bookAppointment", {
         "slot_id": form.get("slot_id") or None, "name": form.get("name", ""), "phone": form.get("phone", ""),
         "consent": bool(form.get("consent")), "channel": form.get("channel") or "hotline"})
@@ -144,7 +145,7 @@ async def submit(request: web.Request) -> web.StreamResponse:
     try:
         target = await FORMS[name](request, form)
     except DomainError as exc:
-        values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
+        values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
         values["weekdays"] = [str(v) for v in form.getall("weekdays", [])]
         return await appointments_page(request, status=exc.status, failed=name, error=error_text(exc), values=values)
     raise web.HTTPSeeOther(target)

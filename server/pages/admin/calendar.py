@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from aiohttp import web
+from multidict import MultiDictProxy
 from pydantic import ValidationError
 
 from server import auth
@@ -168,7 +169,7 @@ async def calendar_page(request: web.Request, *, status: int = 200, failed: str 
                             request.app).date().isoformat(), preset="preset" in request.query)
 
 
-def _hours_from(form: web.MultiDictProxy[Any]) -> list[dict[str, str]]:
+def _hours_from(form: MultiDictProxy[Any]) -> list[dict[str, str]]:
     names = ("weekday", "start", "end", "session_type", "procedures", "counters")
     columns = [[str(v) for v in form.getall(n, [])] for n in names]
     removed = {str(v) for v in form.getall("remove", [])}
@@ -176,7 +177,7 @@ def _hours_from(form: web.MultiDictProxy[Any]) -> list[dict[str, str]]:
     return [r for i, r in enumerate(rows) if str(i) not in removed and (r["start"] or r["end"])]
 
 
-async def save_hours(request: web.Request, form: web.MultiDictProxy[Any]) -> None:
+async def save_hours(request: web.Request, form: MultiDictProxy[Any]) -> None:
     rows = _hours_from(form)
     maps = code_maps(request.app[READER])
     body = [{"weekday": r["weekday"] or None, "start": hhmm(r["start"]), "end": hhmm(r["end"]),
@@ -241,7 +242,7 @@ async def delete(request: web.Request) -> web.StreamResponse:
     kind, key = request.match_info["kind"], request.match_info["key"]
     op_id, param = DELETE_OPS[kind]
     try:
-        await run_op(request, op_id, **{param: key})
+        await run_op(request, op_id, body=None, **{param: key})  # the key is a path parameter, never the body
     except DomainError as exc:
         return await calendar_page(request, status=exc.status, failed=FORMS[kind][0], error=error_text(exc),
                                    values={})

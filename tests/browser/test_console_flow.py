@@ -17,11 +17,13 @@ import pytest
 from aiohttp import web
 from playwright.async_api import Browser, Page, expect
 
+from server.api.counters import run_idle_lapse
 from server.config import Config
 from server.domain.clock import FakeClock
 from server.keys import READER
 from server.services.steps import check_overdue
-from tests.browser.conftest import SHOTS, new_page
+from server.store import catalog
+from tests.browser.conftest import SHOTS, new_page, record_errors, shot
 from tests.conftest import KIOSK, MONDAY_9AM, make_config, seed
 from tests.remote import call, staff_at
 from tests.remote import sign_in as api_sign_in
@@ -298,6 +300,99 @@ async def test_phone_status_page_rates_once(base: str, browser: Browser, app: we
     await expect(phone.locator(".rp-thanks")).to_contain_text("đã đánh giá")
     assert app[READER].execute("SELECT score, channel, receipt_no FROM ratings").fetchone()[:] == (
         4, "phone", "H12-0007")
+
+
+def called_tickets(app: web.Application) -> list[str]:
+    return [r[0] for r in app[READER].execute("SELECT number FROM tickets WHERE status != 'waiting'").fetchall()]
+
+
+async def test_a_leader_releases_a_counter_from_the_leader_page_and_the_old_console_stops(
+        base: str, browser: Browser, app: web.Application) -> None:
+    await issue(base)
+    staff = await console_at(browser, base, 3)
+    errors = record_errors(staff)
+    leader = await new_page(browser, 1366, 768, locale="vi-VN")
+    await sign_in(leader, base + "leader", "lanhdao")
+    await expect(leader.locator("#live-dot.online")).to_have_count(1)
+    row = leader.locator("#counters tr[data-counter='3']")
+    await expect(row).to_contain_text("Lê Thị Hồng")
+
+    await row.locator("button[data-action=release]").click()  # asked first; cancelling changes nothing
+    await expect(leader.locator("#confirm-title")).to_have_text("Giải phóng Quầy số 3?")
+    await leader.click("#confirm-cancel")
+    await expect(leader.locator("#confirm-dialog")).to_be_hidden()
+    await expect(staff.locator("#console")).to_be_visible()
+
+    await row.locator("button[data-action=release]").click()
+    await expect(leader.locator("#confirm-text")).to_contain_text("Lê Thị Hồng sẽ được đăng xuất khỏi quầy")
+    await shot(leader, "leader-release-confirm")
+    await leader.click("#confirm-ok")
+    await expect(leader.locator("#notice.ok")).to_have_text(
+        "Đã giải phóng Quầy số 3: Lê Thị Hồng đã được đăng xuất khỏi quầy.")
+    await expect(row.locator("td").nth(1)).to_have_text("—")
+    await expect(row.locator("button")).to_have_count(0)
+
+    await expect(staff.locator("#taken")).to_be_visible()
+    await expect(staff.locator("#taken-title")).to_have_text("Quầy đã được giải phóng")
+    await expect(staff.locator("#taken-text")).to_have_text(
+        "Chủ tịch UBND xã đã giải phóng Quầy số 3 và đăng xuất bạn khỏi quầy.")
+    await expect(staff.locator("#console")).to_be_hidden()
+    await staff.keyboard.press("F2")  # the call key: no longer offered
+    await staff.click("#lang")
+    await expect(staff.locator("#taken-title")).to_have_text("Counter released")
+    await expect(staff.locator("#taken-text")).to_have_text(
+        "Chủ tịch UBND xã released Counter 3 and signed you out of it.")
+    await staff.click("#lang")
+    assert called_tickets(app) == []
+    assert app[READER].execute("SELECT actor FROM audit_log WHERE action = 'counter_release'").fetchall()[0][0] == (
+        "user:lanhdao")
+    await staff.click("#taken-choose")
+    await expect(staff.locator("[data-counter='3']")).to_contain_text("Còn trống")
+    assert errors == []
+
+
+async def test_a_leader_takes_over_a_counter_from_the_leader_page(
+        base: str, browser: Browser, app: web.Application) -> None:
+    staff = await console_at(browser, base, 4)
+    leader = await leader_page(browser, base)
+    row = leader.locator("#counters tr[data-counter='4']")
+    await row.locator("button[data-action=takeover]").click()
+    await expect(leader.locator("#confirm-title")).to_have_text("Nhận thay Quầy số 4?")
+    await leader.click("#confirm-ok")
+    await expect(leader.locator("#notice.ok")).to_have_text("Bạn đã nhận thay Quầy số 4.")
+    await expect(row).to_contain_text("Bạn đang phụ trách")
+    await expect(row.locator("a[href='/counter']")).to_have_text("Mở bàn làm việc quầy")
+    await expect(staff.locator("#taken-title")).to_have_text("Quầy đã được nhận thay")
+    await expect(staff.locator("#taken-text")).to_have_text("Chủ tịch UBND xã đã nhận thay Quầy số 4.")
+    await row.locator("a[href='/counter']").click()  # the leader serves there from the console
+    await expect(leader.locator("#console")).to_be_visible()
+    await expect(leader.locator("#who-counter")).to_have_text("Quầy số 4")
+
+
+async def test_an_idle_sign_in_lapses_and_the_console_says_so(
+        base: str, browser: Browser, app: web.Application, clock: FakeClock) -> None:
+    await issue(base)
+    staff = await new_page(browser, 1366, 768, locale="vi-VN")
+    await sign_in(staff, base + "counter", "canbo3")
+    await staff.click("[data-counter='3']")
+    await expect(staff.locator("#live-dot.online")).to_have_count(1)
+    clock.advance(minutes=119)
+    assert await run_idle_lapse(app) == []
+    await expect(staff.locator("#console")).to_be_visible()
+    clock.advance(minutes=2)
+    assert [row["number"] for row in await run_idle_lapse(app)] == [3]
+    await expect(staff.locator("#taken-title")).to_have_text("Quầy đã tự đăng xuất")
+    await expect(staff.locator("#taken-text")).to_have_text(
+        "Quầy số 3 đã tự đăng xuất sau 120 phút không có thao tác nào.")
+    await expect(staff.locator("#console")).to_be_hidden()
+    await shot(staff, "console-sign-in-lapsed")
+    counters = {c["number"]: c for c in catalog.counters(app[READER])}
+    assert counters[3]["signed_in_user"] is None
+    await staff.click("#taken-choose")
+    await staff.click("[data-counter='3']")  # back to work in one click
+    await expect(staff.locator("#console")).to_be_visible()
+    await staff.click("#btn-next")
+    await expect(staff.locator("#cur-number")).to_have_text("1001")
 
 
 async def api_as(base: str, user: str, calls: list[tuple[str, str]]) -> None:

@@ -36,8 +36,7 @@ async function act(fn, okText) {
     if (okText) notify(typeof okText === "function" ? okText(result) : okText, "ok");
     return result;
   } catch (err) {
-    if (err.code === "counter_taken_over") checkHolder(true);
-    else notify(message(err), "error");
+    if (!leftOnRefusal(err)) notify(message(err), "error");
     return null;
   } finally {
     state.busy = false;
@@ -108,19 +107,31 @@ async function submitTransfer(ev) {
     $("transfer-dialog").close();
     notify(t(`Đã chuyển vé ${r.number}.`, `Ticket ${r.number} transferred.`), "ok");
   } catch (err) {
-    if (err.code === "counter_taken_over") checkHolder(true);
-    else $("transfer-error").textContent = message(err);
+    if (!leftOnRefusal(err)) $("transfer-error").textContent = message(err);
   }
 }
 
-// ---------- a leader's takeover: this console's right at the counter has ended ----------
-// The server refuses the old holder at once; the console says so and stops offering actions. It learns it
-// from the live sign-in event, from a snapshot after a reconnect, or from a refused action.
+// ---------- this console's right at the counter has ended ----------
+// A leader took the counter over or released it, or the sign-in lapsed after an idle time. The server refuses
+// the old holder at once; the console says why and stops offering actions. It learns it from the live
+// sign-in/sign-out event, from a snapshot after a reconnect, or from a refused action.
 const myUser = () => (session.get() || {}).user || {};
 
-function takenOver(counter, by) {
+function takenOver(counter, by) { leaveCounter({ kind: "taken_over", counter, by }); }
+
+// A refused action that means this console no longer holds its counter; true when it left the counter.
+function leftOnRefusal(err) {
+  if (err.code === "counter_taken_over") { checkHolder(true); return true; }
+  if (["counter_released", "counter_lapsed", "not_signed_in_counter"].includes(err.code)) {
+    leaveCounter({ kind: "refused", counter: myCounter(), err });
+    return true;
+  }
+  return false;
+}
+
+function leaveCounter(why) {
   if (state.taken) return;
-  state.taken = { counter, by };
+  state.taken = why;
   if (live) { live.stop(); live = null; }
   if ($("transfer-dialog").open) $("transfer-dialog").close();
   state.counterId = null;
@@ -137,8 +148,19 @@ function renderTaken() {
   const k = state.taken;
   if (!k) return;
   const where = k.counter ? t(k.counter.name_vi, k.counter.name_en) : t("quầy này", "this counter");
-  const by = k.by || t("Người khác", "Someone else");
-  $("taken-text").textContent = t(`${by} đã nhận thay ${where}.`, `${by} took over ${where}.`);
+  const title = $("taken-title"), help = $("taken-help");
+  const own = (node) => node.dataset[lang] || node.dataset.vi; // the template's takeover wording
+  title.textContent = k.kind === "taken_over" ? own(title) : say(k.kind === "refused" ? "ended_title" : `${k.kind}_title`);
+  help.textContent = k.kind === "taken_over" ? own(help) : say("ended_help");
+  let text;
+  if (k.kind === "taken_over") {
+    const by = k.by || t("Người khác", "Someone else");
+    text = t(`${by} đã nhận thay ${where}.`, `${by} took over ${where}.`);
+  } else if (k.kind === "released") text = say("released_text", { by: k.by || "?", counter: where });
+  else if (k.kind === "lapsed") text = say("lapsed_text", { counter: where, minutes: k.minutes });
+  else if (k.kind === "refused") text = message(k.err);
+  else text = say("ended_text", { counter: where });
+  $("taken-text").textContent = text;
 }
 
 function holderIsSomeoneElse(counter) {
@@ -304,6 +326,7 @@ function startLive(token) {
       serverClock.sync(s.now);
       state.counters = s.counters;
       if (holderIsSomeoneElse(myCounter())) { takenOver(myCounter(), myCounter().staff_name); return; }
+      if (myCounter() && !myCounter().signed_in_user) { leaveCounter({ kind: "ended", counter: myCounter() }); return; }
       state.tickets = new Map(s.tickets.map((x) => [x.id, x]));
       render();
       loadSteps();
@@ -311,6 +334,12 @@ function startLive(token) {
     onEvent(m) {
       serverClock.sync(m.event.at);
       if (m.event.type === "counter.signed_in" && m.event.counter_id === state.counterId) checkHolder();
+      const why = m.event.data || {};
+      if (m.event.type === "counter.signed_out" && m.event.counter_id === state.counterId && why.reason
+          && why.holder === myUser().id) {
+        leaveCounter({ kind: why.reason, counter: myCounter(), by: why.released_by, minutes: why.minutes });
+        return;
+      }
       if (m.ticket) applyTicket(m.ticket);
       const c = current();
       if (m.event.type.startsWith("step.") && c && m.event.ticket_id === c.id) loadSteps();

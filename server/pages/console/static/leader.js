@@ -3,7 +3,7 @@
 import { LiveClient } from "/static/live.js";
 import {
   $, bindLangButton, call, connBanner, duration, el, lang, levelFor, message, notify, onLang, serverClock,
-  session, setLang, showOnly, signIn, signOut, t, worse,
+  say, session, setLang, showOnly, signIn, signOut, t, worse,
 } from "./common.js";
 
 const PAGES = ["login", "board"];
@@ -36,6 +36,55 @@ function stepLevel(row, now) {
   return worse(row.level, levelFor(now - row.started_at, row.target_min, state.open.thresholds));
 }
 
+// ---------- a counter whose holder is gone: release it (they are signed out) or take it over ----------
+const me = () => (session.get() || {}).user || {};
+
+function counterActions(c, at) {
+  if (!c.signed_in_user) return [];
+  if (c.signed_in_user === me().id) {
+    return [el("span", { class: "badge", text: say("leader_yours") }), " ",
+      el("a", { href: "/counter", class: "small", text: say("leader_open_console") })];
+  }
+  return [
+    el("button", { type: "button", class: "small", dataset: { action: "release" }, text: say("leader_release"), onclick: () => confirmAction("release", c, at) }),
+    " ",
+    el("button", { type: "button", class: "small", dataset: { action: "takeover" }, text: say("leader_takeover"), onclick: () => confirmAction("takeover", c, at) }),
+  ];
+}
+
+let pending = null; // { kind, counter } while the confirmation is open
+function confirmAction(kind, c, at) {
+  pending = { kind, counter: c };
+  const where = counterName(c);
+  $("confirm-title").textContent = say(`confirm_${kind}_title`, { counter: where });
+  $("confirm-text").textContent = say(`confirm_${kind}_text`, { user: c.staff_name || "—" });
+  $("confirm-ticket").textContent = at ? say("confirm_ticket_here", { number: at.number, state: say(`state_${at.status}`) }) : "";
+  $("confirm-ticket").classList.toggle("hidden", !at);
+  $("confirm-ok").textContent = say(kind === "release" ? "leader_release" : "leader_takeover");
+  $("confirm-error").textContent = "";
+  $("confirm-dialog").showModal();
+  $("confirm-cancel").focus();
+}
+
+async function confirmed(ev) {
+  ev.preventDefault();
+  if (!pending) return;
+  const { kind, counter } = pending;
+  const where = counterName(counter);
+  try {
+    if (kind === "release") {
+      const r = await call(`/api/counters/${counter.id}/release`, { method: "POST" });
+      notify(say("released_ok", { counter: where, user: r.released_user }), "ok");
+    } else {
+      await call(`/api/counters/${counter.id}/signin`, { method: "POST", body: { force: true } });
+      notify(say("taken_over_ok", { counter: where }), "ok");
+    }
+    pending = null;
+    $("confirm-dialog").close();
+    reloadCounters();
+  } catch (err) { $("confirm-error").textContent = message(err); }
+}
+
 function render() {
   const now = serverClock.now();
   const waiting = [...state.tickets.values()].filter((x) => x.status === "waiting").sort((a, b) => a.arrival_at - b.arrival_at);
@@ -57,7 +106,8 @@ function render() {
     else if (at.status === "called") { label = t(`Đã gọi số ${at.number}`, `Called ${at.number}`); cls = "called"; since = at.called_at; }
     else { label = t(`Đang phục vụ số ${at.number}`, `Serving ${at.number}`); cls = "serving"; since = at.served_at; }
     return el("tr", { dataset: { counter: c.id } }, el("td", { text: counterName(c) }), el("td", { text: c.staff_name || "—" }),
-      el("td", { class: `counter-state ${cls}`, text: label }), el("td", { class: "time", text: since ? duration(now - since) : "" }));
+      el("td", { class: `counter-state ${cls}`, text: label }), el("td", { class: "time", text: since ? duration(now - since) : "" }),
+      el("td", { class: "nowrap" }, ...counterActions(c, at)));
   }));
 
   const steps = state.open ? state.open.steps : [];
@@ -121,6 +171,8 @@ async function main() {
   bindLangButton($("lang"));
   onLang(render);
   $("signout").addEventListener("click", signOut);
+  $("confirm-form").addEventListener("submit", confirmed);
+  $("confirm-cancel").addEventListener("click", () => { pending = null; $("confirm-dialog").close(); });
   signIn(["leader", "admin"], (s) => openBoard(s).catch((err) => notify(message(err), "error")));
   const s = session.get();
   if (!s || !["leader", "admin"].includes(s.user.role)) { showOnly("login", PAGES); $("username").focus(); return; }

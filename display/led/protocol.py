@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeGuard, get_args
 
 STX, ETX = b"\x02", b"\x03"
 EOL = b"\r\n"
 ACK = b"ACK" + EOL
 MAX_PAYLOAD = 1024  # bytes of UTF-8 text in one frame
 Command = Literal["S", "M", "C"]  # show static, marquee (scrolling), clear
-COMMANDS = frozenset("SMC")
+COMMANDS = frozenset(get_args(Command))
 _ADDRESS = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 
 
@@ -78,13 +78,17 @@ def decode_frame(line: bytes) -> Frame:
     if not sep or not _ADDRESS.match(address.decode("ascii", "replace")):
         raise FrameError("address")
     command = rest[:1].decode("ascii", "replace")
-    if command not in COMMANDS:
+    if not _is_command(command):
         raise FrameError("command")
     try:
         text = rest[1:].decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FrameError("encoding", str(exc)) from exc
-    return Frame(address.decode("ascii"), command, text)  # type: ignore[arg-type]
+    return Frame(address.decode("ascii"), command, text)
+
+
+def _is_command(letter: str) -> TypeGuard[Command]:
+    return letter in COMMANDS
 
 
 def nak(reason: str) -> bytes:

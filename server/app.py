@@ -56,6 +56,7 @@ from server.ops.backup import hold_server_lock
 from server.pages.admin import accounts as admin_accounts
 from server.pages.admin import calendar as admin_calendar
 from server.pages.admin import catalog as admin_catalog
+from server.pages.admin import catalogue_import as admin_catalogue_import
 from server.pages.admin import devices as admin_devices
 from server.pages.admin import site as admin_site
 from server.pages.booking import pages as booking_pages
@@ -154,6 +155,7 @@ PARTS: tuple[Part, ...] = (
     console_pages.setup,
     admin_site.setup,
     admin_catalog.setup,
+    admin_catalogue_import.setup,
     admin_accounts.setup,
     admin_devices.setup,
     admin_calendar.setup,

@@ -118,13 +118,20 @@ APPOINTMENT_CHANNELS: dict[str, tuple[str, str]] = {
     "counter": ("Tại quầy", "At the counter"),
     "web": ("Trang đặt lịch", "Booking page"),
 }
+# The letter a procedure's result goes with ("Hành chính phục vụ người dân", `procedures.letter`; "" for none).
+LETTERS: dict[str, tuple[str, str]] = {
+    "": ("Không gửi thư", "No letter"),
+    "congratulation": ("Thư chúc mừng (khai sinh)", "Congratulation letter (birth)"),
+    "congratulation:marriage": ("Thư chúc mừng (kết hôn)", "Congratulation letter (marriage)"),
+    "condolence": ("Thư chia buồn (khai tử)", "Condolence letter (death)"),
+}
 
 # Every table by the prefix its entries carry in the catalogue (`outcome.refused`, `weekday.1`, ...).
 TABLES: dict[str, dict] = {
     "outcome": OUTCOMES, "status": STATUSES, "action": ACTIONS, "step": STEPS, "score": SCORES,
     "role": ROLES, "device_kind": DEVICE_KINDS, "weekday": WEEKDAYS, "weekday_short": WEEKDAYS_SHORT,
     "session_type": SESSION_TYPES, "day_tag": DAY_TAGS, "at_close": AT_CLOSE,
-    "appointment_status": APPOINTMENT_STATUSES, "appointment_channel": APPOINTMENT_CHANNELS,
+    "appointment_status": APPOINTMENT_STATUSES, "appointment_channel": APPOINTMENT_CHANNELS, "letter": LETTERS,
     "rating_reason": dict(enumerate(RATING_REASONS, start=1)),
 }
 

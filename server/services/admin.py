@@ -13,13 +13,16 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.search import fold
 from server import auth
+from server.domain import catalogue
 from server.domain.errors import DomainError, Invalid, NotFound
 from server.domain.numbering import NumberSeries, overlapping
 from server.messages import labels
 from server.services.context import Ctx
 from server.store import accounts, catalog
 from server.store import admin as store
+from server.store import catalogue_import as imports
 from server.store.tx import Tx
 
 CODE = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -248,3 +251,97 @@ def save_counter(tx: Tx, ctx: Ctx, key: int | None, values: dict[str, Any], fiel
     counter_id = int(save_row(tx, ctx, "counters", key, values, ip))
     save_counter_services(tx, ctx, counter_id, field_ids, procedure_ids, ip)
     return counter_id
+
+
+# --- a procedure's details and the catalogue import (issue 21) -------------------------------------------------
+
+MAX_DOCUMENTS = 40
+
+
+def parse_details(form: dict[str, str]) -> dict[str, Any]:
+    """The procedure page's details: the "4 tại chỗ" steps in their order (a step is used when ticked, with its
+    target minutes; ticking "approve" means a leader approves on the spot), the letter, the required documents
+    (one a line), the fee and the legal time as published."""
+    steps = []
+    for step in catalogue.STEP_ORDER:
+        if (form.get(f"step_{step}") or "") not in ("on", "1", "true"):
+            continue
+        label = f"{labels.STEPS[step][0]} ({labels.STEPS[step][1]})"
+        raw = (form.get(f"target_{step}") or "").strip()
+        try:
+            minutes = float(raw.replace(",", "."))
+        except ValueError:
+            raise Invalid("admin_step_target", label=label) from None
+        if not 0 < minutes <= 480:
+            raise Invalid("admin_step_target", label=label)
+        steps.append({"step": step, "target_min": int(minutes) if minutes.is_integer() else minutes})
+    letter = (form.get("letter") or "").strip()
+    if letter not in catalogue.LETTERS:
+        raise Invalid("admin_bad_choice", label="Thư gửi kèm kết quả (Letter)")
+    documents = list(catalogue.documents_of(form.get("documents") or ""))
+    if len(documents) > MAX_DOCUMENTS or any(len(d) > 500 for d in documents):
+        raise Invalid("admin_documents_too_many", max=MAX_DOCUMENTS, chars=500)
+    out: dict[str, Any] = {"steps": steps, "letter": letter, "documents": documents}
+    for name, label in (("fee", "Phí, lệ phí (Fee)"), ("legal_time", "Thời hạn giải quyết (Legal time)")):
+        value = " ".join((form.get(name) or "").split())
+        if len(value) > 500:
+            raise Invalid("admin_too_long", label=label, max=500)
+        out[name] = value
+    return out
+
+
+def save_procedure(tx: Tx, ctx: Ctx, key: int | None, values: dict[str, Any], details: dict[str, Any],
+                   ip: str) -> int:
+    """A procedure and its details in one decision (its steps drive the console's step timers; its letter
+    counts its results in the letters report)."""
+    procedure_id = int(save_row(tx, ctx, "procedures", key, values, ip))
+    if key is None and details == parse_details({}):
+        return procedure_id  # created from the list: its details are set on its page next
+    catalog.set_procedure_details(tx.conn, procedure_id, details["steps"], details["letter"], details["documents"],
+                                  details["fee"], details["legal_time"])
+    accounts.audit(tx, ctx.now, ctx.actor, "procedures.details", {"key": procedure_id, **details}, ip)
+    return procedure_id
+
+
+def stage_import(tx: Tx, ctx: Ctx, filename: str, rows: list[catalogue.ImportRow], optional: set[str],
+                 ip: str) -> int:
+    """Keep an uploaded catalogue for its preview; nothing in the catalogue changes yet."""
+    return imports.save_pending(tx.conn, ctx.now, ctx.actor, filename[:200], rows, optional)
+
+
+def import_plan(conn: Any, rows: list[catalogue.ImportRow]) -> catalogue.Plan:
+    """What importing `rows` would change in the catalogue as it is now (the preview; "apply" plans again)."""
+    series = [NumberSeries(s["key"], s["start"], s["end"], s["prefix"] or "") for s in catalog.all_series(conn)]
+    return catalogue.plan(rows, catalog.procedures(conn), catalog.fields(conn), series)
+
+
+def apply_import(tx: Tx, ctx: Ctx, import_id: int, stop_missing: bool, ip: str) -> dict[str, Any]:
+    """The uploaded catalogue, in one decision: new fields (each with its own number block), new and changed
+    procedures; the office's procedures the file leaves out are kept, or no longer received when `stop_missing`
+    (never deleted: tickets refer to them). Planned again here, against the catalogue as it is at this instant."""
+    staged = imports.pending(tx.conn, import_id)
+    if staged is None or staged["applied_at"] is not None:
+        raise DomainError("catalogue_import_gone", status=409)
+    plan = import_plan(tx.conn, staged["rows"])
+    ids: dict[str, int] = {}
+    for f in plan.new_fields:
+        imports.insert_series(tx.conn, f.series, f.name)
+        ids[f.code] = imports.insert_field(tx.conn, f.code, f.name, f.series.key)
+
+    def field_id(row: catalogue.ImportRow) -> int:
+        fid = plan.field_of[fold(row.field)]
+        return fid if isinstance(fid, int) else ids[fid]
+
+    for row in plan.new:
+        imports.insert_procedure(tx.conn, row, field_id(row), catalogue.suggested_letter(row.name))
+    for change in plan.changed:
+        imports.update_procedure(tx.conn, change.procedure["id"], change.row, field_id(change.row))
+    stopped = [p["id"] for p in plan.missing if p["active"]] if stop_missing else []
+    imports.stop_receiving(tx.conn, stopped)
+    result = {**plan.counts(), "stopped": len(stopped), "file": staged["filename"],
+              "fields": [f"{f.name} ({f.series.start}–{f.series.end})" for f in plan.new_fields]}
+    imports.mark_applied(tx.conn, import_id, ctx.now, result)
+    accounts.audit(tx, ctx.now, ctx.actor, "procedures.import",
+                   {**result, "new_codes": [r.code for r in plan.new][:200],
+                    "changed_codes": [c.row.code for c in plan.changed][:200], "stopped_ids": stopped}, ip)
+    return result

@@ -35,13 +35,16 @@ def field(conn: Conn, field_id: int) -> dict[str, Any] | None:
 _PROC = (
     "SELECT p.id, p.code, p.name_vi, p.name_en, p.field_id, f.code AS field_code, f.name_vi AS field_name_vi,"
     " f.name_en AS field_name_en, p.legal_days, p.same_day, p.steps, p.service_target_min, p.letter,"
-    " p.kiosk_visible, p.active, p.sort, p.keywords FROM procedures p JOIN fields f ON f.id = p.field_id"
+    " p.kiosk_visible, p.active, p.sort, p.keywords, p.documents, p.fee, p.legal_time, p.portal_info"
+    " FROM procedures p JOIN fields f ON f.id = p.field_id"
 )
 
 
 def _proc(row: Any) -> dict[str, Any]:
     d = dict(row)
     d["steps"] = json.loads(d["steps"])
+    d["documents"] = json.loads(d["documents"])
+    d["portal_info"] = json.loads(d["portal_info"])
     d["same_day"] = bool(d["same_day"])
     d["kiosk_visible"] = bool(d["kiosk_visible"])
     d["active"] = bool(d["active"])
@@ -61,6 +64,16 @@ def procedure(conn: Conn, procedure_id: int) -> dict[str, Any] | None:
 def procedure_by_code(conn: Conn, code: str) -> dict[str, Any] | None:
     row = conn.execute(_PROC + " WHERE p.code = ?", (code,)).fetchone()
     return _proc(row) if row else None
+
+
+def set_procedure_details(conn: Conn, procedure_id: int, steps: list[dict[str, Any]], letter: str | None,
+                          documents: list[str], fee: str, legal_time: str) -> int:
+    """A procedure's "4 tại chỗ" steps, letter, required documents, fee and legal time as published."""
+    return conn.execute(
+        "UPDATE procedures SET steps = ?, letter = ?, documents = ?, fee = ?, legal_time = ? WHERE id = ?",
+        (json.dumps(steps), letter or None, json.dumps(documents, ensure_ascii=False), fee, legal_time,
+         procedure_id),
+    ).rowcount
 
 
 def series(conn: Conn, key: str) -> NumberSeries:

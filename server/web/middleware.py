@@ -12,6 +12,7 @@ from server import auth
 from server.domain.clock import epoch
 from server.domain.errors import DomainError
 from server.keys import CLOCK, PRINCIPAL, READER, RECEIVED_AT, SESSIONS
+from server.services import catalogue_file
 
 COOKIE = "motcua_token"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -62,8 +63,16 @@ async def _csrf_field(request: web.Request) -> str:
     return value if isinstance(value, str) else ""
 
 
+# Forms that upload a file larger than [server] max_body_kb allows other requests: the portal's procedure
+# catalogue (its own limit is checked by the page, with a clear message), plus room for the form around it.
+UPLOAD_LIMITS: dict[str, int] = {"/admin/procedures/import": catalogue_file.MAX_BYTES + 1024 * 1024}
+
+
 @web.middleware
 async def auth_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    limit = UPLOAD_LIMITS.get(request.path)
+    if limit and request.method == "POST":
+        request = request.clone(client_max_size=limit)
     app = request.app  # a property of two steps: read once
     token, from_cookie = _token(request)
     principal = auth.PUBLIC

@@ -7,8 +7,10 @@ from typing import Any
 
 from aiohttp import web
 
+from server.domain import catalogue
 from server.domain.errors import DomainError
 from server.keys import READER
+from server.messages import labels
 from server.pages.admin.site import Handler, admin_only, choice_sets, choices, decide, error_text, render
 from server.services import admin as svc
 from server.store import admin as store
@@ -33,11 +35,34 @@ async def _entity_page(request: web.Request, entity: svc.Entity, key: Any, *, st
     if row is None:
         return await render(request, "not_found.html", status=404)
     context["values"] = values if values is not None else row
+    if entity.slug == "procedures":
+        context["details"] = details_view(extra if extra is not None else catalog.procedure(conn, key) or {})
     if entity.slug == "counters":
         counter = catalog.counter(conn, key) or {}
         served = extra or {"field_ids": counter.get("field_ids", []), "procedure_ids": counter.get("procedure_ids", [])}
         context.update(served=served, fields=catalog.fields(conn), procedures=catalog.procedures(conn))
     return await render(request, "entity_edit.html", status=status, **context)
+
+
+def details_view(source: dict[str, Any]) -> dict[str, Any]:
+    """The procedure page's details form, from the stored procedure or from a refused submission."""
+    if "step_order" in source:
+        return source
+    targets = {s["step"]: s["target_min"] for s in source.get("steps", [])}
+    return {"step_order": [(step, *labels.STEPS[step], step in targets, targets.get(step, ""))
+                           for step in catalogue.STEP_ORDER],
+            "letter": source.get("letter") or "", "letters": list(labels.LETTERS.items()),
+            "documents": "\n".join(source.get("documents", [])), "fee": source.get("fee", ""),
+            "legal_time": source.get("legal_time", "")}
+
+
+def _details_echo(form: dict[str, str]) -> dict[str, Any]:
+    """A refused submission's details, shown again as typed."""
+    steps = [{"step": s, "target_min": form.get(f"target_{s}", "")} for s in catalogue.STEP_ORDER
+             if form.get(f"step_{s}")]
+    return details_view({"steps": steps, "letter": form.get("letter", ""),
+                         "documents": (form.get("documents") or "").splitlines(), "fee": form.get("fee", ""),
+                         "legal_time": form.get("legal_time", "")})
 
 
 def _ids(form: web.MultiDictProxy[Any], name: str, allowed: set[int]) -> list[int]:
@@ -67,6 +92,11 @@ def entity_handlers(entity: svc.Entity) -> tuple[Handler, Handler, Handler]:
                 extra = {"field_ids": _ids(raw, "field_ids", {f["id"] for f in catalog.fields(conn)}),
                          "procedure_ids": _ids(raw, "procedure_ids", {p["id"] for p in catalog.procedures(conn)})}
                 await decide(request, svc.save_counter, key, values, extra["field_ids"], extra["procedure_ids"])
+            elif entity.slug == "procedures":
+                extra = _details_echo(form)
+                details = svc.parse_details(form) if key is not None else svc.parse_details({})
+                key = await decide(request, svc.save_procedure, key, values, details)
+                raise web.HTTPSeeOther(f"/admin/procedures/{key}?saved=1")
             else:
                 await decide(request, svc.save_row, entity.slug, key, values)
         except DomainError as exc:

@@ -32,6 +32,7 @@ from server.store.migrations import (
     m0016_partial_event_indexes,
     m0017_settings,
     m0018_counter_activity,
+    m0020_procedure_details,
 )
 
 STEPS: tuple[ModuleType, ...] = (
@@ -53,6 +54,7 @@ STEPS: tuple[ModuleType, ...] = (
     m0016_partial_event_indexes,
     m0017_settings,
     m0018_counter_activity,
+    m0020_procedure_details,
 )
 
 

@@ -49,7 +49,28 @@ async def test_anonymous_visitor_is_sent_to_the_sign_in_form(client: TestClient)
     r = await client.get("/admin/procedures", allow_redirects=False)
     assert r.status == 303 and r.headers["Location"] == "/admin/login?next=/admin/procedures"
     page = await (await client.get("/admin/login")).text()
-    assert "Đăng nhập quản trị" in page and "Admin sign-in" in page
+    assert "Đăng nhập quản trị" in page and "Admin sign-in" not in page  # English only behind the switch
+
+
+# What the admin frame said in English beside every Vietnamese label.
+OLD_ENGLISH_IN_ADMIN = ("Administration", "Sign out", "Overview", "Staff accounts", "Audit log", "Saved.",
+                        "Every change is written", "Admin sign-in", "Username", "Password")
+
+
+async def test_the_admin_speaks_vietnamese_and_english_only_behind_its_switch(client: TestClient) -> None:
+    await admin_session(client)
+    page = await (await client.get("/admin")).text()
+    assert "Tổng quan" in page and "Đăng xuất" in page
+    assert [w for w in OLD_ENGLISH_IN_ADMIN if w in page] == []
+    switched = await client.get("/admin/lang/en?next=/admin", allow_redirects=False)
+    assert switched.status == 303 and switched.headers["Location"] == "/admin"
+    page = await (await client.get("/admin")).text()
+    assert '<html lang="en">' in page and "Overview" in page and "Sign out" in page and "Tiếng Việt" in page
+    assert "Tổng quan" not in page and "Đăng xuất" not in page
+    await client.get("/admin/lang/vi?next=/admin")
+    assert "Tổng quan" in await (await client.get("/admin")).text()
+    outside = await client.get("/admin/lang/en?next=https://evil.example/", allow_redirects=False)
+    assert outside.headers["Location"] == "/admin"  # the switch goes back to an admin page only
 
 
 async def test_wrong_password_shows_a_vietnamese_message_and_no_cookie(client: TestClient) -> None:
@@ -79,9 +100,11 @@ async def test_overview_nav_links_every_admin_section_including_other_parts(clie
                  "/admin/devices", "/admin/series", "/admin/priority", "/admin/audit"):
         assert f'href="{href}"' in page, href
     others = {r.get_info().get("path") for r in client.app.router.resources()}
+    sections = {path for path in others if path and path.count("/") == 2}
     for path in others:
         if path and path.startswith("/admin/") and "{" not in path and "static" not in path \
-                and path not in ("/admin/login", "/admin/logout"):
+                and path not in ("/admin/login", "/admin/logout") \
+                and not any(path.startswith(f"{section}/") for section in sections):  # a section's sub-pages
             assert f'href="{path}"' in page, f"nav misses {path}"
 
 
@@ -91,7 +114,9 @@ async def test_new_procedure_is_saved_through_the_writer_and_audited_with_actor_
             "field_id": "1", "legal_days": "3", "service_target_min": "15", "kiosk_visible": "on", "active": "on",
             "sort": "50", "keywords": "giam ho"}
     r = await client.post("/admin/procedures", data=form, allow_redirects=False)
-    assert r.status == 303 and r.headers["Location"] == "/admin/procedures?saved=1"
+    new_id = db_rows(client, "SELECT id FROM procedures WHERE code = '9.999001'")[0][0]
+    # then its page, where its steps, letter, documents and fee are set
+    assert r.status == 303 and r.headers["Location"] == f"/admin/procedures/{new_id}?saved=1"
     procs = (await (await client.get("/api/procedures", headers=KIOSK)).json())["procedures"]
     assert any(p["code"] == "9.999001" and p["name_vi"] == "Đăng ký giám hộ" for p in procs)
     actor, action, ip = db_rows(client, "SELECT actor, action, ip FROM audit_log ORDER BY id DESC LIMIT 1")[0]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from server.domain.errors import DomainError, Invalid
 
@@ -87,13 +87,13 @@ def may_change(status: str) -> None:
         raise DomainError("appointment_not_changeable", state=status)
 
 
-def slot_grid(day: date, start: time, end: time, length_min: int, tz: object) -> list[tuple[datetime, datetime]]:
+def slot_grid(day: date, start: time, end: time, length_min: int, tz: tzinfo) -> list[tuple[datetime, datetime]]:
     """Slots of `length_min` from start to end on one local day (a last partial slot is dropped)."""
     if length_min < 5:
         raise Invalid("invalid_input", detail="length_min must be at least 5")
     out = []
-    at = datetime.combine(day, start, tzinfo=tz)  # type: ignore[arg-type]
-    stop = datetime.combine(day, end, tzinfo=tz)  # type: ignore[arg-type]
+    at = datetime.combine(day, start, tzinfo=tz)
+    stop = datetime.combine(day, end, tzinfo=tz)
     step = timedelta(minutes=length_min)
     while at + step <= stop:
         out.append((at, at + step))

@@ -16,7 +16,7 @@ Every time here is local to the office; the caller converts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 SESSION_TYPES = ("regular", "saturday", "special", "mobile")
 KNOWN_TAGS = ("ngay_khong_viet", "ngay_khong_hen")
@@ -118,8 +118,8 @@ class Now:
         return self.window.procedure_ids if self.window else None
 
 
-def _at(d: date, t: time, tz: object) -> datetime:
-    return datetime.combine(d, t, tzinfo=tz)  # type: ignore[arg-type]
+def _at(d: date, t: time, tz: tzinfo | None) -> datetime:
+    return datetime.combine(d, t, tzinfo=tz)
 
 
 def _merge(a: frozenset[int] | None, b: frozenset[int] | None) -> frozenset[int] | None:
@@ -128,7 +128,7 @@ def _merge(a: frozenset[int] | None, b: frozenset[int] | None) -> frozenset[int]
     return a if b is None else a & b
 
 
-def windows_on(cal: Calendar, d: date, tz: object, mode: Mode = Mode()) -> list[Window]:
+def windows_on(cal: Calendar, d: date, tz: tzinfo | None, mode: Mode = Mode()) -> list[Window]:
     """The open windows of one local day, in time order."""
     if d in cal.holidays:
         return []

@@ -187,8 +187,8 @@ def update(conn: Conn, t: Ticket, previous: Ticket | None = None) -> None:
     was = previous is not None and previous.status is Status.WAITING
     now = t.status is Status.WAITING
     moved = previous is not None and (previous.day, previous.field_id) != (t.day, t.field_id)
-    if was and (not now or moved):
-        _count_waiting(conn, previous.day, previous.field_id, -1)  # type: ignore[union-attr]
+    if previous is not None and was and (not now or moved):
+        _count_waiting(conn, previous.day, previous.field_id, -1)
     if now and (not was or moved):
         _count_waiting(conn, t.day, t.field_id, 1)
 

@@ -13,6 +13,7 @@ the call is younger than `[voice] replay_window_s`; older calls are shown but no
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import deque
 from collections.abc import AsyncIterator, Callable
@@ -21,14 +22,16 @@ from typing import Any
 from aiohttp import web
 
 from display.led import LedBoardConfig, LedBoardWorker, board_for, group_by_connection, main_board_text
-from display.settings import led_boards, voice_config
+from display.settings import VoiceConfig, led_boards, voice_config
 from display.voice.announcer import CHIME_NAME, Announcement, Announcer
 from display.voice.tts import SpeechRenderer
+from server.config import Config
 from server.domain.clock import epoch
-from server.keys import CLOCK, CONFIG, LIVE, READ_CACHE, READER, SERVICES, WRITER
+from server.keys import CLOCK, CONFIG, LIVE, OFFICE_SETTINGS, READ_CACHE, READER, SERVICES, WRITER
 from server.store import catalog
 from server.store import slogans as slogan_store
 from server.store.tx import Published
+from server.tasks import Changes
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,9 @@ class Hall:
         self.last_calls: deque[tuple[str, str]] = deque(maxlen=MAIN_BOARD_CALLS)
         self.slogan: str | None = None
         self._pending: dict[int, dict[str, Any]] = {}  # announcement seq -> what the broadcast adds
+        self.voice_changes = Changes("voice-apply")
+        self._voice_lock = asyncio.Lock()  # one change of the voice at a time, in the order saved
+        self.running = False
         if announcer is not None:
             announcer.listeners.append(self._announced)
 
@@ -118,6 +124,40 @@ class Hall:
             return epoch(self.app[CLOCK].now()) - called_at <= self.replay_window_s
         return fresh
 
+    # --- the voice, changed on the admin's voice page ---------------------------------------------------
+    def settings_changed(self, config: Config, changed: frozenset[str]) -> None:
+        """Settings listener (server/settings.py): the admin saved the voice; the announcer changes in a task."""
+        if "voice" in changed and self.running:  # before the start, _devices reads the current voice
+            self.voice_changes.start(self.apply_voice(voice_config(config)))
+
+    async def voice_settled(self) -> None:
+        """Until every saved voice change reached the announcer (the voice page waits for it)."""
+        await self.voice_changes.settled()
+
+    async def apply_voice(self, voice: VoiceConfig) -> None:
+        """Calls from now on sound as `voice` says, without a restart: turned off, the announcer stops (calls still
+        show on the TVs); turned on, one starts; otherwise the running one takes the new settings."""
+        async with self._voice_lock:
+            await self._apply_voice(voice)
+
+    async def _apply_voice(self, voice: VoiceConfig) -> None:
+        self.replay_window_s = voice.replay_window_s
+        if not voice.enabled:
+            announcer, self.announcer = self.announcer, None
+            if announcer is not None:
+                await announcer.stop()
+            return
+        if self.announcer is None:
+            announcer = announcer_for(voice)
+            announcer.listeners.append(self._announced)
+            await announcer.start()
+            self.announcer = announcer
+            return
+        await self.announcer.reconfigure(
+            settings=voice.settings, template=voice.template, dialect=voice.dialect,
+            digit_by_digit=voice.digit_by_digit, four_as_tu=voice.four_as_tu, player=voice.make_player(),
+            chime=voice.chime)
+
     # --- slogans -----------------------------------------------------------------------------------
     async def fire_slogan(self, slogan_id: int) -> None:
         """A slogan's scheduled time: the TV tickers and the main LED board show it."""
@@ -162,11 +202,13 @@ def hall_of(app: web.Application) -> Hall:
 
 async def _devices(app: web.Application) -> AsyncIterator[None]:
     hall = hall_of(app)
-    if hall.announcer is not None:
-        await hall.announcer.start()
+    await hall.apply_voice(voice_config(app[OFFICE_SETTINGS].current))  # the database's voice, loaded by now
+    hall.running = True
     for worker in hall.workers:
         await worker.start()
     yield
+    hall.running = False
+    await hall.voice_changes.cancel()
     for worker in hall.workers:
         await worker.stop()
     if hall.announcer is not None:
@@ -179,10 +221,7 @@ async def _wiring(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
-def make_announcer(app: web.Application) -> Announcer | None:
-    voice = voice_config(app[CONFIG])
-    if not voice.enabled:
-        return None
+def announcer_for(voice: VoiceConfig) -> Announcer:
     return Announcer(
         SpeechRenderer(voice.cache_dir, backend=voice.backend), settings=voice.settings, template=voice.template,
         dialect=voice.dialect, digit_by_digit=voice.digit_by_digit, four_as_tu=voice.four_as_tu,
@@ -191,7 +230,9 @@ def make_announcer(app: web.Application) -> Announcer | None:
 
 
 def setup(app: web.Application) -> None:
-    app[SERVICES][HALL] = Hall(app, make_announcer(app), led_boards(app[CONFIG]),
-                               replay_window_s=voice_config(app[CONFIG]).replay_window_s)
+    # The announcer starts in _devices, with the voice stored in the database (the admin's voice page).
+    hall = Hall(app, None, led_boards(app[CONFIG]), replay_window_s=voice_config(app[CONFIG]).replay_window_s)
+    app[SERVICES][HALL] = hall
+    app[OFFICE_SETTINGS].subscribe(hall.settings_changed)
     app.cleanup_ctx.append(_devices)
     app.cleanup_ctx.append(_wiring)

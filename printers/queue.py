@@ -76,6 +76,7 @@ class PrinterWorker:
         self._io = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"printer-{config.id}")
         self._task: asyncio.Task[None] | None = None
         self._paper_near_end = False
+        self._probe_due = False
 
     # -- the caller's side: never blocks ----------------------------------------------------------------
 
@@ -133,17 +134,45 @@ class PrinterWorker:
         self._task = None
         self._io.shutdown(wait=False, cancel_futures=True)
 
+    def reconfigure(self, config: PrinterConfig) -> None:
+        """The admin changed this printer (address, paper width, mode...): the next job and probe use the new
+        settings; queued jobs stay queued and are laid out again for the new paper. The state starts over as
+        unknown and the printer is asked at once, so the admin page shows whether the new address answers."""
+        if config.id != self.config.id:
+            raise ValueError(f"printer {self.config.id!r} cannot become {config.id!r}")
+        self.config = config
+        self.layout = layout_for(config)
+        for job in self._pending:
+            if job.status == "queued":
+                job.data = None
+        self._paper_near_end = False
+        self._publish(status="unknown", last_error=None, paper_near_end=False)
+        self.probe_soon()
+
+    def probe_soon(self) -> None:
+        """Ask the printer for its state now rather than at the next idle probe (a printer just added)."""
+        self._probe_due = True
+        self._wake.set()
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
     # -- the worker's side -------------------------------------------------------------------------------
 
     async def _run(self) -> None:
         while True:
+            if not self._pending and self._probe_due:
+                self._probe_due = False
+                await self._probe()
+                continue
             if not self._pending:
                 self._wake.clear()
                 try:
                     await asyncio.wait_for(self._wake.wait(), self.probe_interval_s)
                 except TimeoutError:
                     await self._probe()
-                    continue
+                continue  # woken by a job or by probe_soon(): look again
             await self._print(self._pending[0])
             self._pending.popleft()
             self._publish(pending=len(self._pending))
@@ -284,22 +313,50 @@ class PrinterManager:
         **worker_options: object,
     ) -> None:
         self.workers: dict[str, PrinterWorker] = {}
+        self._callbacks = {"on_state_change": on_state_change, "on_job_done": on_job_done}
+        self._worker_options = worker_options
+        self._started = False
         for cfg in configs:
             if cfg.id in self.workers:
                 raise ValueError(f"two printers share the id {cfg.id!r}")
-            self.workers[cfg.id] = PrinterWorker(
-                cfg,
-                on_state_change=on_state_change,
-                on_job_done=on_job_done,
-                **worker_options,  # type: ignore[arg-type]
-            )
+            self.workers[cfg.id] = self._worker(cfg)
+
+    def _worker(self, cfg: PrinterConfig) -> PrinterWorker:
+        return PrinterWorker(cfg, **self._callbacks, **self._worker_options)  # type: ignore[arg-type]
 
     async def start(self) -> None:
+        self._started = True
         for worker in self.workers.values():
             await worker.start()
 
     async def stop(self) -> None:
+        self._started = False
         await asyncio.gather(*(worker.stop() for worker in self.workers.values()))
+
+    async def apply(self, configs: Sequence[PrinterConfig]) -> None:
+        """Make the running printers these, without a restart: a removed printer's worker stops (its unprinted
+        jobs are dropped, and said so in the log), a new one starts and is asked for its state at once, a
+        changed one keeps its queue and takes the new settings."""
+        wanted = {cfg.id: cfg for cfg in configs}
+        if len(wanted) != len(configs):
+            raise ValueError("two printers share an id")
+        for printer_id in [pid for pid in self.workers if pid not in wanted]:
+            worker = self.workers.pop(printer_id)
+            if worker.pending:
+                log.warning("printer %s removed with %d ticket(s) not printed", printer_id, worker.pending)
+            await worker.stop()
+        workers: dict[str, PrinterWorker] = {}
+        for printer_id, cfg in wanted.items():
+            worker = self.workers.get(printer_id)
+            if worker is None:
+                worker = self._worker(cfg)
+                if self._started:
+                    await worker.start()
+                    worker.probe_soon()
+            elif worker.config != cfg:
+                worker.reconfigure(cfg)
+            workers[printer_id] = worker
+        self.workers = workers  # in the admin's order
 
     async def __aenter__(self) -> PrinterManager:
         await self.start()

@@ -10,7 +10,10 @@ after a restart re-renders the slip from the database.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -21,12 +24,14 @@ from printers.settings import PrinterConfig
 from server.api.common import ok
 from server.api.registry import Api, Body
 from server.auth import Principal
+from server.config import Config
 from server.domain.clock import from_epoch
 from server.domain.errors import DomainError, NotFound
 from server.domain.tickets import Ticket
-from server.keys import AFTER_ISSUE, CONFIG, LIVE, READ_CACHE, READER, SERVICES
+from server.keys import AFTER_ISSUE, CONFIG, LIVE, OFFICE_SETTINGS, READ_CACHE, READER, SERVICES
 from server.services.views import status_url, ticket_status
 from server.store import accounts, catalog, tickets
+from server.tasks import Changes
 
 api = Api()
 
@@ -49,9 +54,16 @@ class PrintService:
         self.manager: PrinterManager | None = None  # started only when printers are configured
         self.job_of_ticket: dict[str, str] = {}
         self._warned: set[str] = set()
+        self._running = False
+        self._changes = asyncio.Lock()  # one change of the printers at a time, in the order they were saved
+        self._applying = Changes("printers-apply")
 
     async def start(self) -> None:
-        if not self.configs:  # python-escpos, Pillow and qrcode load only for an office with printers
+        self._running = True
+        await self._ensure_manager()
+
+    async def _ensure_manager(self) -> None:
+        if self.manager is not None or not self.configs:  # escpos, Pillow and qrcode load only when printing
             return
         from printers.queue import PrinterManager
 
@@ -60,8 +72,48 @@ class PrintService:
         await self.manager.start()
 
     async def stop(self) -> None:
+        self._running = False
+        await self._applying.cancel()
         if self.manager is not None:
             await self.manager.stop()
+
+    def settings_changed(self, config: Config, changed: frozenset[str]) -> None:
+        """Settings listener (server/settings.py): the admin saved the printers; the workers change in a task."""
+        if "printers" not in changed:
+            return
+        if not self._running:
+            self.configs = list(config.printers)  # read at start
+            return
+        self._applying.start(self.apply(config.printers))
+
+    async def settled(self) -> None:
+        """Wait until every saved change is running (the admin page shows the printers after this)."""
+        await self._applying.settled()
+
+    async def apply(self, configs: Sequence[PrinterConfig]) -> None:
+        """The admin saved the printers: start a worker for each new one, stop a removed one's, give a changed one
+        its new settings; no restart, and jobs queued for a printer that stays are kept."""
+        async with self._changes:
+            self.configs = list(configs)
+            self._warned.clear()  # a printer added under a name a kiosk asked for: say it again if it goes
+            if not self._running:
+                return  # start() builds the workers from self.configs
+            if self.manager is None:
+                await self._ensure_manager()
+            else:
+                await self.manager.apply(self.configs)
+            log.info("printers now: %s", ", ".join(c.id for c in self.configs) or "none")
+
+    async def print_test(self, printer_id: str, office_name: str, url: str, at: datetime) -> PrintJob:
+        """A test slip through the print queue, laid out like a ticket: the office's name, the Vietnamese marks
+        the printer must get right, the QR code of `url` (the office's public address, as phones will reach it)."""
+        async with self._changes:  # a printer saved just before is running before its test slip is queued
+            if not self.has_printer(printer_id):
+                raise DomainError("printer_not_configured", status=409, printer=printer_id)
+            assert self.manager is not None
+            cfg = self.manager.worker(printer_id).config
+            slip = trial_slip(office_name, printer_id, cfg.paper_mm, url, at)
+            return self.manager.print_ticket(printer_id, slip)
 
     # -- what the rest of the server reads ---------------------------------------------------------------
 
@@ -164,7 +216,7 @@ def build_slip(app: web.Application, t: Ticket, waiting_ahead: int, estimated_wa
     (`cat`: the snapshot the issuing decision used, when there is one)."""
     cat = cat or catalog.current(app[READER], app[READ_CACHE])
     proc = cat.procedure(t.procedure_id) or {"name_vi": "", "field_name_vi": ""}
-    office = cat.office or {"name": app[CONFIG].office.name}
+    office = cat.office or {"name": app[OFFICE_SETTINGS].current.office.name}
     label = None
     if t.priority:
         group = cat.priority.get(t.priority)
@@ -174,10 +226,23 @@ def build_slip(app: web.Application, t: Ticket, waiting_ahead: int, estimated_wa
     hint = f"Quầy phục vụ: {', '.join(numbers)}" if numbers else None
     return TicketSlip(
         office_name=office["name"], procedure_name=proc["name_vi"], field_name=proc["field_name_vi"],
-        number=t.number, issued_at=from_epoch(t.issued_at).astimezone(app[CONFIG].tz),
+        number=t.number, issued_at=from_epoch(t.issued_at).astimezone(app[OFFICE_SETTINGS].current.tz),
         # "~0 phút" reads oddly on paper: with nobody ahead the wait line is left off.
         waiting_ahead=waiting_ahead, estimated_wait_min=estimated_wait_min or None, status_url=url,
         priority_label=label, counter_hint=hint,
+    )
+
+
+TEST_NUMBER = "000"
+TEST_TITLE = "IN THỬ"
+
+
+def trial_slip(office_name: str, printer_id: str, paper_mm: int, url: str, at: datetime) -> TicketSlip:
+    """What "In thử" prints: a ticket's layout, plainly marked as a test, never a number of the queue."""
+    return TicketSlip(
+        office_name=office_name, procedure_name=f"{TEST_TITLE} — máy in {printer_id}, khổ {paper_mm} mm",
+        field_name="", number=TEST_NUMBER, issued_at=at, waiting_ahead=0, estimated_wait_min=None, status_url=url,
+        counter_hint="Dấu tiếng Việt: ắ ằ ẳ ẵ ặ ố ồ ổ ỗ ộ ớ ờ ở ỡ ợ ứ ừ ử ữ ự đ",
     )
 
 
@@ -216,6 +281,7 @@ async def list_printers(request: web.Request, principal: Principal) -> web.Respo
 
 async def _printers_ctx(app: web.Application) -> Any:
     service = service_of(app)
+    service.configs = list(app[OFFICE_SETTINGS].current.printers)  # the database's, loaded by now
     await service.start()
     yield
     await service.stop()
@@ -224,5 +290,6 @@ async def _printers_ctx(app: web.Application) -> Any:
 def setup(app: web.Application) -> None:
     service = PrintService(app, app[CONFIG].printers)
     app[SERVICES][PRINTERS] = service
+    app[OFFICE_SETTINGS].subscribe(service.settings_changed)
     app[AFTER_ISSUE].append(service.after_issue)
     app.cleanup_ctx.append(_printers_ctx)

@@ -54,6 +54,7 @@ class Announcement:
     spoken: str
     display: str
     audio: str
+    voice: VoiceSettings = VoiceSettings()  # rendered with the voice of the moment it was called
 
 
 class SubprocessPlayer:
@@ -128,9 +129,29 @@ class Announcer:
             spoken=spoken,
             display=display_text_for(ticket_number, counter_name, self.template),
             audio=self.audio_name_for(spoken),
+            voice=self.settings,
         )
         self._queue.put_nowait(item)
         return item
+
+    async def reconfigure(
+        self,
+        *,
+        settings: VoiceSettings,
+        template: AnnouncementTemplate,
+        dialect: Dialect,
+        digit_by_digit: bool,
+        four_as_tu: bool,
+        player: Player | None,
+        chime: bool,
+    ) -> None:
+        """The admin changed the voice: calls from now on use it, calls already queued keep the voice their WAV
+        is named for (the TV fetches that name). Raises nothing new: values were checked by the settings model."""
+        if chime:
+            await asyncio.to_thread(chime_wav, self.renderer.cache_dir / CHIME_NAME)
+        self.settings, self.template, self.dialect = settings, template, dialect
+        self.digit_by_digit, self.four_as_tu = digit_by_digit, four_as_tu
+        self.player, self.chime = player, chime
 
     def phrase(self, ticket_number: str, counter_name: str) -> str:
         """The sentence this announcer would speak (also for an admin's preview); raises ValueError."""
@@ -181,7 +202,7 @@ class Announcer:
                 self._queue.task_done()
 
     async def _speak(self, item: Announcement) -> None:
-        path = await asyncio.to_thread(self.renderer.render, item.spoken, self.settings)
+        path = await asyncio.to_thread(self.renderer.render, item.spoken, item.voice)
         for listener in self.listeners:
             listener(item)
         if self.player is not None:

@@ -99,6 +99,19 @@ def set_device_active(conn: Conn, device_id: str, active: bool) -> int:
     return conn.execute("UPDATE devices SET active = ? WHERE id = ?", (int(active), device_id)).rowcount
 
 
+def kiosks(conn: Conn) -> list[dict[str, Any]]:
+    """The active kiosks and the printer each prints on (the printers page assigns them)."""
+    return [dict(r) for r in conn.execute(
+        "SELECT id, name, printer_id FROM devices WHERE kind = 'kiosk' AND active = 1 ORDER BY id").fetchall()]
+
+
+def set_printer_kiosks(conn: Conn, printer_id: str, kiosk_ids: list[str]) -> None:
+    """`kiosk_ids` print on `printer_id`; any other kiosk that did prints nowhere until one is chosen."""
+    conn.execute("UPDATE devices SET printer_id = NULL WHERE kind = 'kiosk' AND printer_id = ?", (printer_id,))
+    conn.executemany("UPDATE devices SET printer_id = ? WHERE kind = 'kiosk' AND id = ?",
+                     [(printer_id, kiosk_id) for kiosk_id in kiosk_ids])
+
+
 def audit_entries(conn: Conn, limit: int = 200) -> list[dict[str, Any]]:
     out = []
     for r in conn.execute("SELECT id, at, actor, action, detail, ip FROM audit_log ORDER BY id DESC LIMIT ?",

@@ -14,7 +14,7 @@ import functools
 import re
 from typing import Annotated, Any, NotRequired, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, with_config
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from server.domain.errors import DomainError
@@ -87,12 +87,12 @@ def actor_kind(actor: str | None) -> str | None:
     return actor.split(":", 1)[0] if actor else actor
 
 
+@with_config(ConfigDict(extra="forbid"))
 class Event(TypedDict):
     """One event as it travels. A TypedDict, not a model: pydantic checks every field with the same rules and
     messages, but hands back a plain dict instead of building an object per event (the larger part of
     validating a 5,000-event batch). Absent optional keys stay absent: read them with `.get`."""
 
-    __pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[misc]
     seq: Annotated[int, Field(ge=1)]
     id: Annotated[str, Field(min_length=1, max_length=64)]
     at: float

@@ -19,9 +19,11 @@ from display.voice.phrases import display_text_for
 from display.voice.tts import SpeechError
 from server import auth, messages
 from server.api.common import ok
+from server.api.pairing import renew_device_cookie
 from server.api.registry import Api, Body, principal_of
 from server.domain.errors import DomainError, Invalid, NotFound
 from server.keys import CONFIG, READER
+from server.pages.pairing.pages import may_pair, unpaired
 from server.store import catalog
 from server.store import slogans as slogan_store
 from server.web.middleware import COOKIE
@@ -57,6 +59,8 @@ def _layout(request: web.Request, device_layout: str) -> dict[str, str]:
 async def display_page(request: web.Request) -> web.Response:
     principal = principal_of(request)
     if principal.role not in VIEWERS:
+        if may_pair(request):
+            raise unpaired(request, "display")
         return _problem(request, 401, "Màn hình chưa được cấp mã thiết bị hợp lệ.",
                         "This screen has no valid device link: open /display?device=<display token>.")
     try:
@@ -67,9 +71,11 @@ async def display_page(request: web.Request) -> web.Response:
     context: dict[str, Any] = {
         **layout, "office": office["name"] if office else request.app[CONFIG].office.name,
         "tz": request.app[CONFIG].office.timezone, "slogan": hall_of(request.app).current_slogan() or "",
-        "sound": "off" if request.query.get("sound") == "off" else "on",
+        "sound": "off" if request.query.get("sound") == "off" else "on", "device_layout": principal.layout,
     }
-    return aiohttp_jinja2.render_template("display.html", request, context, app_key=JINJA)
+    response = aiohttp_jinja2.render_template("display.html", request, context, app_key=JINJA)
+    renew_device_cookie(response, request)
+    return response
 
 
 def _problem(request: web.Request, status: int, message_vi: str, message_en: str) -> web.Response:

@@ -14,9 +14,11 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
+from server.api.pairing import renew_device_cookie
 from server.api.registry import principal_of
 from server.config import KioskSection
 from server.keys import CONFIG, READER
+from server.pages.pairing.pages import may_pair, page_csrf, unpaired
 from server.services.views import status_url, ticket_status
 from server.store import catalog, tickets
 from server.web.templating import page_templates, render_page
@@ -40,11 +42,15 @@ async def kiosk_page(request: web.Request) -> web.Response:
     principal = principal_of(request)
     settings = request.app[SETTINGS]
     if principal.role != "kiosk":
+        if may_pair(request):
+            raise unpaired(request, "kiosk")
         return _render(request, "unregistered.html", status=403)
     office = catalog.office(request.app[READER]) or {"name": request.app[CONFIG].office.name}
-    return _render(request, "kiosk.html", settings=settings, office=office["name"], kiosk=principal.display_name,
-                   printer=principal.printer_id or "", hotline=request.app[CONFIG].office.hotline,
-                   tz=request.app[CONFIG].office.timezone)
+    response = _render(request, "kiosk.html", settings=settings, office=office["name"], kiosk=principal.display_name,
+                       printer=principal.printer_id or "", hotline=request.app[CONFIG].office.hotline,
+                       tz=request.app[CONFIG].office.timezone, csrf=page_csrf(request))
+    renew_device_cookie(response, request)
+    return response
 
 
 async def status_page(request: web.Request) -> web.Response:

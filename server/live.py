@@ -144,6 +144,17 @@ class LiveHub:
         for client in list(self.clients):
             self._push(client, text)
 
+    def tell_device(self, device_id: str, message: dict[str, Any]) -> int:
+        """A message for one device's open pages only (a TV whose layout the admin changed reloads its view);
+        answers how many sockets got it."""
+        text = _dump(message)
+        told = 0
+        for client in list(self.clients):
+            if client.kind in ("kiosk", "display", "rating") and client.name == device_id:
+                self._push(client, text)
+                told += 1
+        return told
+
     def attach(self, seq: int, message: dict[str, Any], fresh: Callable[[], bool]) -> None:
         """Send `message` now, and keep it with event `seq` so a client resuming from before that event gets it
         after the event while `fresh()` holds. An event already gone from the ring is only sent now."""

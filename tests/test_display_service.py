@@ -148,10 +148,10 @@ async def test_preview_is_for_admins_and_leaders(client: TestClient) -> None:
 
 
 async def test_the_tv_page_needs_a_display_link(client: TestClient) -> None:
-    r = await client.get("/display")
-    assert r.status == 401 and "mã thiết bị" in await r.text()
+    r = await client.get("/display", allow_redirects=False)
+    assert r.status == 303 and r.headers["Location"] == "/pair?for=display"  # a new screen: pair it by code
     r = await client.get("/display?device=not-a-token")
-    assert r.status == 401
+    assert r.status == 401 and "mã thiết bị" in await r.text()
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ async def test_kiosk_page_carries_its_settings_and_printer(client: TestClient) -
 
 
 async def test_kiosk_page_without_a_valid_device_explains_what_to_do(client: TestClient) -> None:
-    for url in ("/kiosk", "/kiosk?device=wrong-token", "/kiosk?device=demo-display-hall"):
+    for url in ("/kiosk?device=wrong-token", "/kiosk?device=demo-display-hall"):
         r = await client.get(url)
         assert r.status == 403
         html = await r.text()

@@ -255,6 +255,14 @@ function applyTicket(t) {
   else state.tickets.delete(t.id);
 }
 
+// A TV that was away when the admin changed its layout missed the reload message: it asks after a reconnect.
+async function checkLayout() {
+  try {
+    const me = await api("/api/pair", { token });
+    if (me.state === "paired" && (me.layout || "") !== (body.dataset.deviceLayout || "")) location.reload();
+  } catch (err) { /* offline again: the next snapshot asks */ }
+}
+
 async function loadFields() {
   try {
     state.fields = (await api("/api/fields", { token })).fields;
@@ -271,6 +279,7 @@ const live = new LiveClient({
     state.tickets = new Map(snap.tickets.map((t) => [t.id, t]));
     state.offsetMs = snap.now * 1000 - Date.now();
     probe.snapshots += 1;
+    if (probe.snapshots > 1) checkLayout();
     render();
     tick();
     loadFields().then(render);

@@ -28,6 +28,7 @@ from server.messages import (
     kiosk,
     labels,
     mobile,
+    pairing,
     queue,
     reports,
     reports_page,
@@ -36,7 +37,7 @@ from server.messages import (
 
 LANGS = ("vi", "en")
 AREAS = (common, queue, admin, appointments, storage, mobile, reports, hub, labels, kiosk, booking, console, display,
-         reports_page, demo)
+         reports_page, demo, pairing)
 
 
 def _merge(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:

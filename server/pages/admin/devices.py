@@ -8,19 +8,23 @@ from typing import Any
 from aiohttp import web
 
 from server.domain.errors import DomainError
-from server.keys import READER, SESSIONS
+from server.keys import READER
+from server.pages.admin import screens
 from server.pages.admin.site import admin_only, choice_sets, choices, decide, error_text, form_of, render
 from server.services import admin as svc
 from server.store import accounts
+from server.store import pairing as pairing_store
 from server.web.lan import public_base
 
 
 async def devices_page(request: web.Request, *, status: int = 200, error: dict[str, str] | None = None,
-                       values: dict[str, Any] | None = None) -> web.Response:
+                       values: dict[str, Any] | None = None, pair_code: str = "") -> web.StreamResponse:
     from server.keys import SERVICES
     from server.ops.devices import TRACKER
 
     app = request.app
+    if "pair" in request.query and error is None:  # the "pair a screen" form: a code typed
+        return await screens.pair_dialog(request, request.query["pair"])
     tracker = app.get(TRACKER)
     rows = tracker.rows() if tracker else accounts.devices(app[READER])
     services = []
@@ -41,7 +45,8 @@ async def devices_page(request: web.Request, *, status: int = 200, error: dict[s
                         service_label=label, state_rows=state_rows,
                         cols=svc.DEVICE_NEW, choices=choices(request), values=values or {"kind": "kiosk"},
                         alerts=storage_alerts(dict(services).get("storage")),
-                        error=error, kinds=svc.KIND_LABELS)
+                        error=error, kinds=svc.KIND_LABELS, pair_code=pair_code,
+                        paired=pairing_store.device(app[READER], request.query.get("paired", "")))
 
 
 async def device_create(request: web.Request) -> web.StreamResponse:
@@ -61,7 +66,8 @@ async def device_revoke(request: web.Request) -> web.StreamResponse:
         await decide(request, svc.revoke_device, request.match_info["device_id"])
     except DomainError as exc:
         return await devices_page(request, status=exc.status, error=error_text(exc))
-    request.app[SESSIONS].forget_all()  # the revoked token must stop working now, not in five minutes
+    # The revoked token stops working now, not in five minutes; its open pages reload (and ask to be paired).
+    screens.tell_device(request.app, request.match_info["device_id"])
     raise web.HTTPSeeOther("/admin/devices?saved=1")
 
 

@@ -15,8 +15,10 @@ from typing import Any
 import jinja2
 from aiohttp import web
 
+from server.api.pairing import renew_device_cookie
 from server.api.registry import principal_of
 from server.keys import CONFIG, READER
+from server.pages.pairing.pages import may_pair, page_csrf, unpaired
 from server.store import catalog
 from server.web.templating import page_templates, render_page
 
@@ -44,9 +46,22 @@ async def rate_page(request: web.Request) -> web.Response:
     counter = int(request.match_info["counter"])
     principal = principal_of(request)
     if principal.role != "rating" or principal.device_counter_id != counter:
+        if may_pair(request):
+            raise unpaired(request, "rating", counter)
         return _render(request, "rate_refused.html", status=403, counter=counter,
                        bound=principal.device_counter_id if principal.role == "rating" else None)
-    return _render(request, "rate.html", counter=counter, device=principal.display_name or "")
+    response = _render(request, "rate.html", counter=counter, device=principal.display_name or "",
+                       csrf=page_csrf(request))
+    renew_device_cookie(response, request)
+    return response
+
+
+async def rate_home(request: web.Request) -> web.Response:
+    """`/rate` with no counter: a paired tablet goes to its own counter's page, any other screen is paired."""
+    principal = principal_of(request)
+    if principal.role == "rating" and principal.device_counter_id:
+        raise web.HTTPSeeOther(f"/rate/{principal.device_counter_id}")
+    raise unpaired(request, "rating")
 
 
 def setup(app: web.Application) -> None:
@@ -54,4 +69,5 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/counter", counter_page, name="counter_console")
     app.router.add_get("/leader", leader_page, name="leader_page")
     app.router.add_get("/rate/{counter:\\d+}", rate_page, name="rating_tablet")
+    app.router.add_get("/rate", rate_home, name="rating_tablet_home")
     app.router.add_static("/console-static/", HERE / "static", name=STATIC_NAME, append_version=True)

@@ -106,6 +106,9 @@ export class LiveClient {
         this.onEvent(msg);
       } else if (msg.type === "resume") {
         // the missed events follow
+      } else if (msg.type === "device.reload") {
+        // Sent only to this device's pages: the admin changed what it shows, or revoked it.
+        location.reload();
       } else if (msg.type !== "pong") {
         this.onMessage(msg);
       }
@@ -133,6 +136,9 @@ export async function api(path, { method = "GET", body, token, lang = "vi" } = {
   const headers = { "Accept-Language": lang };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token) headers["Authorization"] = `Bearer ${token}`;
+  // A paired screen holds its token in an HttpOnly cookie: its page carries the matching CSRF token.
+  const csrf = document.querySelector('meta[name="csrf-token"]');
+  if (!token && csrf && method !== "GET") headers["X-CSRF-Token"] = csrf.content;
   const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   let data = null;
   try { data = await resp.json(); } catch (err) { data = null; }

@@ -74,7 +74,8 @@ function buildReasons() {
 
 async function checkPrompt() {
   try {
-    const r = await fetch("/api/ratings/prompt", { headers: { Authorization: `Bearer ${device}` } });
+    // A tablet paired by code signs in with its cookie: no Authorization header then.
+    const r = await fetch("/api/ratings/prompt", { headers: device ? { Authorization: `Bearer ${device}` } : {} });
     const data = await r.json();
     if (r.ok && data.ticket && !pending) ask(data.ticket);
   } catch (err) { /* offline: the live feed will bring the next finish */ }

@@ -49,7 +49,28 @@ async def test_anonymous_visitor_is_sent_to_the_sign_in_form(client: TestClient)
     r = await client.get("/admin/procedures", allow_redirects=False)
     assert r.status == 303 and r.headers["Location"] == "/admin/login?next=/admin/procedures"
     page = await (await client.get("/admin/login")).text()
-    assert "Đăng nhập quản trị" in page and "Admin sign-in" in page
+    assert "Đăng nhập quản trị" in page and "Admin sign-in" not in page  # English only behind the switch
+
+
+# What the admin frame said in English beside every Vietnamese label.
+OLD_ENGLISH_IN_ADMIN = ("Administration", "Sign out", "Overview", "Staff accounts", "Audit log", "Saved.",
+                        "Every change is written", "Admin sign-in", "Username", "Password")
+
+
+async def test_the_admin_speaks_vietnamese_and_english_only_behind_its_switch(client: TestClient) -> None:
+    await admin_session(client)
+    page = await (await client.get("/admin")).text()
+    assert "Tổng quan" in page and "Đăng xuất" in page
+    assert [w for w in OLD_ENGLISH_IN_ADMIN if w in page] == []
+    switched = await client.get("/admin/lang/en?next=/admin", allow_redirects=False)
+    assert switched.status == 303 and switched.headers["Location"] == "/admin"
+    page = await (await client.get("/admin")).text()
+    assert '<html lang="en">' in page and "Overview" in page and "Sign out" in page and "Tiếng Việt" in page
+    assert "Tổng quan" not in page and "Đăng xuất" not in page
+    await client.get("/admin/lang/vi?next=/admin")
+    assert "Tổng quan" in await (await client.get("/admin")).text()
+    outside = await client.get("/admin/lang/en?next=https://evil.example/", allow_redirects=False)
+    assert outside.headers["Location"] == "/admin"  # the switch goes back to an admin page only
 
 
 async def test_wrong_password_shows_a_vietnamese_message_and_no_cookie(client: TestClient) -> None:

@@ -18,7 +18,7 @@ from server.reports import definitions
 ROOT = Path(__file__).resolve().parent.parent
 VIETNAMESE_LETTERS = set("ăâđêôơưĂÂĐÊÔƠƯ")
 # Entries whose Vietnamese is rightly ASCII: a language switch's own label, codes, abbreviations.
-ASCII_VI = {"kiosk.switch_lang", "booking.lang", "kiosk.done"} | {
+ASCII_VI = {"kiosk.switch_lang", "booking.lang", "kiosk.done", "admin_page.switch_lang"} | {
     f"weekday_short.{n}" for n in range(1, 8)}
 
 

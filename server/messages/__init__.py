@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from server.messages import (
     admin,
+    admin_pages,
     appointments,
     booking,
     common,
@@ -28,7 +29,6 @@ from server.messages import (
     kiosk,
     labels,
     mobile,
-    pairing,
     queue,
     reports,
     reports_page,
@@ -37,7 +37,7 @@ from server.messages import (
 
 LANGS = ("vi", "en")
 AREAS = (common, queue, admin, appointments, storage, mobile, reports, hub, labels, kiosk, booking, console, display,
-         reports_page, demo, pairing)
+         reports_page, demo, admin_pages)
 
 
 def _merge(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:

@@ -59,3 +59,26 @@ async def test_admin_signs_in_edits_a_counter_and_sees_a_silent_tv(base: str, br
     assert "{" not in await services.inner_text()
     await page.screenshot(path=str(SHOTS / "admin-devices.png"), full_page=True)
     assert not problems, problems
+
+
+# What the admin's frame and overview said in English beside every Vietnamese label.
+OLD_ENGLISH_IN_ADMIN = ("Administration", "Sign out", "Overview", "Staff accounts", "Audit log",
+                        "Every change is written", "Devices")
+
+
+async def test_the_admin_is_vietnamese_and_its_switch_shows_english(base: str, browser: Browser) -> None:
+    page = await new_page(browser, 1366, 768, locale="vi-VN")
+    await page.goto(base + "/admin")
+    await page.fill("input[name=username]", "admin")
+    await page.fill("input[name=password]", "admin-demo")
+    await page.click("button[type=submit]")
+    await expect(page.locator("h1")).to_have_text("Tổng quan")
+    shown = await page.locator("body").inner_text()
+    assert [w for w in OLD_ENGLISH_IN_ADMIN if w in shown] == []
+    await page.screenshot(path=str(SHOTS / "admin-overview.png"))
+    await page.click("a.lang-switch")
+    await expect(page.locator("h1")).to_have_text("Overview")
+    shown = await page.locator("body").inner_text()
+    assert "Sign out" in shown and "Staff accounts" in shown and "Đăng xuất" not in shown
+    await page.click("a.lang-switch")  # and back
+    await expect(page.locator("h1")).to_have_text("Tổng quan")

@@ -35,6 +35,7 @@ from server.web.middleware import COOKIE
 HERE = Path(__file__).parent
 JINJA = web.AppKey("admin_jinja", jinja2.Environment)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+LANG_COOKIE = "motcua_admin_lang"
 
 # My sections first, then pages other parts add under /admin (found in the router), with these labels.
 SECTIONS = [("/admin", "Tổng quan", "Overview"), *((f"/admin/{e.slug}", e.vi, e.en) for e in svc.ENTITIES.values()),
@@ -64,12 +65,24 @@ def local_time(app: web.Application, at: float | None) -> str:
     return datetime.fromtimestamp(at, app[CONFIG].tz).strftime("%d/%m/%Y %H:%M:%S")
 
 
+def lang_of(request: web.Request) -> str:
+    """The admin's language: Vietnamese, unless this browser chose English with the switch (a cookie)."""
+    return "en" if request.cookies.get(LANG_COOKIE) == "en" else "vi"
+
+
+def words(lang: str) -> dict[str, Any]:
+    """What a template says with: `say(code, **params)` from the catalogue in the page's language, and
+    `pick(vi, en)` for a label kept as a (Vietnamese, English) pair (nav entries, form columns)."""
+    return {"lang": lang, "say": lambda code, **params: text(code, lang, **params),
+            "pick": lambda vi, en="": en if lang == "en" and en else vi}
+
+
 async def render(request: web.Request, template: str, status: int = 200, **context: Any) -> web.Response:
     token = request.cookies.get(COOKIE, "")
     principal = principal_of(request)
     base = {"principal": principal, "csrf": auth.csrf_token(token) if token else "", "nav": nav(request.app),
             "path": request.path, "office": request.app[CONFIG].office.name, "saved": "saved" in request.query,
-            "time": lambda at: local_time(request.app, at), "error": None}
+            "time": lambda at: local_time(request.app, at), "error": None, **words(lang_of(request))}
     response = aiohttp_jinja2.render_template(template, request, {**base, **context}, status=status, app_key=JINJA)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -148,6 +161,14 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
     return redirect
 
 
+async def switch_lang(request: web.Request) -> web.StreamResponse:
+    """The language switch: remembered by this browser for a year, back to the page it was pressed on."""
+    redirect = web.Response(status=303, headers={"Location": _next(request)})
+    redirect.set_cookie(LANG_COOKIE, request.match_info["lang"], max_age=365 * 24 * 3600, path="/admin",
+                        httponly=True, samesite="Strict")
+    return redirect
+
+
 async def logout(request: web.Request) -> web.StreamResponse:
     principal = principal_of(request)
     if principal.token_hash:
@@ -179,6 +200,7 @@ def setup(app: web.Application) -> None:
     r.add_get("/admin/login", login_form)
     r.add_post("/admin/login", login_submit)
     r.add_post("/admin/logout", logout)
+    r.add_get("/admin/lang/{lang:vi|en}", switch_lang)
     r.add_get("/admin", admin_only(overview))
     r.add_get("/admin/audit", admin_only(audit_page))
     r.add_static("/admin/static/", HERE / "static", name="admin_static", append_version=True)

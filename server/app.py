@@ -58,7 +58,9 @@ from server.pages.admin import calendar as admin_calendar
 from server.pages.admin import catalog as admin_catalog
 from server.pages.admin import catalogue_import as admin_catalogue_import
 from server.pages.admin import devices as admin_devices
+from server.pages.admin import printers as admin_printers
 from server.pages.admin import site as admin_site
+from server.pages.admin import voice as admin_voice
 from server.pages.booking import pages as booking_pages
 from server.pages.console import pages as console_pages
 from server.pages.reports import pages as reports_pages
@@ -158,6 +160,8 @@ PARTS: tuple[Part, ...] = (
     admin_catalogue_import.setup,
     admin_accounts.setup,
     admin_devices.setup,
+    admin_printers.setup,
+    admin_voice.setup,
     admin_calendar.setup,
     reports_pages.setup,
     booking_pages.setup,

@@ -43,7 +43,8 @@ SECTIONS = [("/admin", "Tổng quan", "Overview"), *((f"/admin/{e.slug}", e.vi, 
             ("/admin/audit", "Nhật ký", "Audit log")]
 KNOWN = {"/admin/slogans": ("Khẩu hiệu", "Slogans"), "/admin/calendar": ("Lịch làm việc", "Calendar"),
          "/admin/steps": ("Các bước xử lý", "Steps"), "/admin/appointments": ("Lịch hẹn", "Appointments"),
-         "/admin/printers": ("Máy in", "Printers"), "/admin/display": ("Màn hình", "Display"),
+         "/admin/printers": ("Máy in", "Printers"), "/admin/voice": ("Giọng đọc", "Voice"),
+         "/admin/display": ("Màn hình", "Display"),
          "/reports": ("Báo cáo", "Reports")}
 
 
@@ -52,6 +53,8 @@ def nav(app: web.Application) -> list[tuple[str, str, str]]:
     extra = []
     for resource in app.router.resources():
         path = resource.get_info().get("path")
+        if path and any(path.startswith(f"{section}/") for section in (*mine, *KNOWN) if section != "/admin"):
+            continue  # a section's own sub-pages (/admin/procedures/import) are reached from the section
         if path and path not in mine and (path.startswith("/admin/") or path in KNOWN) and \
                 "/static" not in path and path not in ("/admin/login", "/admin/logout"):
             vi, en = KNOWN.get(path, (path.rsplit("/", 1)[-1].capitalize(), ""))

@@ -24,6 +24,7 @@ from server.api import (
     counters,
     live_api,
     meta,
+    pairing,
     ratings,
     registry,
     reports,
@@ -58,11 +59,13 @@ from server.pages.admin import calendar as admin_calendar
 from server.pages.admin import catalog as admin_catalog
 from server.pages.admin import catalogue_import as admin_catalogue_import
 from server.pages.admin import devices as admin_devices
+from server.pages.admin import screens as admin_screens
 from server.pages.admin import printers as admin_printers
 from server.pages.admin import site as admin_site
 from server.pages.admin import voice as admin_voice
 from server.pages.booking import pages as booking_pages
 from server.pages.console import pages as console_pages
+from server.pages.pairing import pages as pairing_pages
 from server.pages.reports import pages as reports_pages
 from server.services.estimate import ServiceTimes
 from server.settings import Settings, migrate_from_file, policy_from  # noqa: F401 (policy_from: tests)
@@ -142,6 +145,7 @@ async def _settings_from_database(app: web.Application, writer: Writer, reader: 
 API_GROUPS: tuple[registry.Api, ...] = (
     session.api, tickets.api, counters.api, catalog.api, live_api.api, steps.api, ratings.api, slogans.api,
     calendar.api, appointments.api, reports.api, printing.api, display_pages.api,
+    pairing.api,
 )
 
 # The parts beside the spine: each adds its pages, cleanup contexts, jobs and subscriptions in `setup(app)`.
@@ -160,11 +164,14 @@ PARTS: tuple[Part, ...] = (
     admin_catalogue_import.setup,
     admin_accounts.setup,
     admin_devices.setup,
+    admin_screens.setup,
     admin_printers.setup,
     admin_voice.setup,
     admin_calendar.setup,
     reports_pages.setup,
     booking_pages.setup,
+    pairing.setup,
+    pairing_pages.setup,
     security.setup,
     devices.setup,
     push.setup,

@@ -29,6 +29,7 @@ from server.messages import (
     kiosk,
     labels,
     mobile,
+    pairing,
     queue,
     reports,
     reports_page,
@@ -37,7 +38,7 @@ from server.messages import (
 
 LANGS = ("vi", "en")
 AREAS = (common, queue, admin, appointments, storage, mobile, reports, hub, labels, kiosk, booking, console, display,
-         reports_page, demo, admin_pages)
+         reports_page, demo, admin_pages, pairing)
 
 
 def _merge(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:

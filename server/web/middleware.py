@@ -15,6 +15,8 @@ from server.keys import CLOCK, PRINCIPAL, READER, RECEIVED_AT, SESSIONS
 from server.services import catalogue_file
 
 COOKIE = "motcua_token"
+# A paired screen's device token (server/api/pairing.py): HttpOnly, so no script on the screen can read it.
+DEVICE_COOKIE = "motcua_device"
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_EXEMPT = frozenset({"/api/login", "/admin/login"})
 
@@ -46,7 +48,7 @@ def _token(request: web.Request) -> tuple[str | None, bool]:
     for name in ("device", "token"):
         if name in request.query:
             return request.query[name], False
-    cookie = request.cookies.get(COOKIE)
+    cookie = request.cookies.get(COOKIE) or request.cookies.get(DEVICE_COOKIE)
     if cookie:
         return cookie, True
     return None, False

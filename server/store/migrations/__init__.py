@@ -32,6 +32,7 @@ from server.store.migrations import (
     m0016_partial_event_indexes,
     m0017_settings,
     m0018_counter_activity,
+    m0019_device_pairings,
     m0020_procedure_details,
 )
 
@@ -54,6 +55,7 @@ STEPS: tuple[ModuleType, ...] = (
     m0016_partial_event_indexes,
     m0017_settings,
     m0018_counter_activity,
+    m0019_device_pairings,
     m0020_procedure_details,
 )
 

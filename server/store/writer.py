@@ -242,12 +242,12 @@ class Writer:
         else:  # the disk refused: nothing of this batch may be acknowledged
             if not is_disk_full(failure):
                 log.critical("fsync of the WAL failed; a batch is not acknowledged", exc_info=failure)
-            self._refuse_all(items, failure)  # type: ignore[arg-type]
+            self._refuse_all(items, failure)
         self._unanswered -= 1
         if not self._unanswered:
             self._all_answered.set()
 
-    def _refuse_all(self, items: list[_Item], exc: Exception) -> None:
+    def _refuse_all(self, items: list[_Item], exc: BaseException) -> None:
         if is_disk_full(exc):
             self.health.disk_full(exc, refused=0)  # one line a minute; each caller's answer counts it
         else:

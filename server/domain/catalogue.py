@@ -234,7 +234,7 @@ def read_table(cells: Sequence[Sequence[Any]]) -> tuple[list[ImportRow], set[str
         raise Invalid("catalogue_bad_rows", count=len(problems), rows_vi=vi, rows_en=en)
     if not rows:
         raise Invalid("catalogue_empty")
-    optional = {r for r in ("documents", "status") if r in roles}
+    optional: set[str] = {r for r in ("documents", "status") if r in roles}
     return rows, optional
 
 

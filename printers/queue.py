@@ -341,10 +341,10 @@ class PrinterManager:
         if len(wanted) != len(configs):
             raise ValueError("two printers share an id")
         for printer_id in [pid for pid in self.workers if pid not in wanted]:
-            worker = self.workers.pop(printer_id)
-            if worker.pending:
-                log.warning("printer %s removed with %d ticket(s) not printed", printer_id, worker.pending)
-            await worker.stop()
+            removed = self.workers.pop(printer_id)
+            if removed.pending:
+                log.warning("printer %s removed with %d ticket(s) not printed", printer_id, removed.pending)
+            await removed.stop()
         workers: dict[str, PrinterWorker] = {}
         for printer_id, cfg in wanted.items():
             worker = self.workers.get(printer_id)

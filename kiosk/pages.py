@@ -16,8 +16,8 @@ from aiohttp import web
 
 from server.api.pairing import renew_device_cookie
 from server.api.registry import principal_of
-from server.config import KioskSection
-from server.keys import CONFIG, READER
+from server.config import Config, KioskSection
+from server.keys import CONFIG, OFFICE_SETTINGS, READER
 from server.pages.pairing.pages import may_pair, page_csrf, unpaired
 from server.services.views import status_url, ticket_status
 from server.store import catalog, tickets
@@ -30,8 +30,11 @@ KIOSK_STATIC = "kiosk_static"
 
 # The `[kiosk]` section: keys, defaults and checks in server/config.py (docs/settings.md).
 KioskSettings = KioskSection
-SETTINGS = web.AppKey("kiosk_settings", KioskSettings)
 TEMPLATES = web.AppKey("kiosk_templates", jinja2.Environment)
+
+
+def settings_of(request: web.Request) -> Config:
+    return request.app[OFFICE_SETTINGS].current
 
 
 def _render(request: web.Request, name: str, status: int = 200, **context: Any) -> web.Response:
@@ -40,15 +43,15 @@ def _render(request: web.Request, name: str, status: int = 200, **context: Any) 
 
 async def kiosk_page(request: web.Request) -> web.Response:
     principal = principal_of(request)
-    settings = request.app[SETTINGS]
+    settings = request.app[OFFICE_SETTINGS].current.kiosk  # read at each page: a change applies at once
     if principal.role != "kiosk":
         if may_pair(request):
             raise unpaired(request, "kiosk")
         return _render(request, "unregistered.html", status=403)
     office = catalog.office(request.app[READER]) or {"name": request.app[CONFIG].office.name}
     response = _render(request, "kiosk.html", settings=settings, office=office["name"], kiosk=principal.display_name,
-                       printer=principal.printer_id or "", hotline=request.app[CONFIG].office.hotline,
-                       tz=request.app[CONFIG].office.timezone, csrf=page_csrf(request))
+                       printer=principal.printer_id or "", hotline=settings_of(request).office.hotline,
+                       tz=settings_of(request).office.timezone, csrf=page_csrf(request))
     renew_device_cookie(response, request)
     return response
 
@@ -78,7 +81,6 @@ async def status_qr(request: web.Request) -> web.Response:
 
 
 def setup(app: web.Application) -> None:
-    app[SETTINGS] = app[CONFIG].kiosk
     app[TEMPLATES] = page_templates(HERE / "templates")
     app.router.add_get("/kiosk", kiosk_page, name="kiosk")
     app.router.add_get("/t/{token}", status_page, name="ticket_status_page")

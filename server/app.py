@@ -61,6 +61,7 @@ from server.pages.admin import catalogue_import as admin_catalogue_import
 from server.pages.admin import devices as admin_devices
 from server.pages.admin import screens as admin_screens
 from server.pages.admin import printers as admin_printers
+from server.pages.admin import settings as admin_settings
 from server.pages.admin import site as admin_site
 from server.pages.admin import voice as admin_voice
 from server.pages.booking import pages as booking_pages
@@ -138,6 +139,7 @@ async def _settings_from_database(app: web.Application, writer: Writer, reader: 
     if moved is not None:
         log.info("settings moved from the config file into the database (%s); the admin pages edit them from now "
                  "on and the file keeps only [server]", ", ".join(moved) or "defaults only")
+    app[OFFICE_SETTINGS].moved = moved
     app[OFFICE_SETTINGS].load(reader)
 
 
@@ -167,6 +169,7 @@ PARTS: tuple[Part, ...] = (
     admin_screens.setup,
     admin_printers.setup,
     admin_voice.setup,
+    admin_settings.setup,
     admin_calendar.setup,
     reports_pages.setup,
     booking_pages.setup,

@@ -18,9 +18,8 @@ How a part reads settings and reacts to a change:
   is committed, and once at start when the database's settings are loaded over the file's. A listener looks at
   `changed` and rebuilds only what depends on it; it must not block (start a task for slow work). A failing
   listener is logged and does not stop the others.
-- The accessor is refreshed after every settings decision (`await apply(app)` in services/settings.py does the
-  decision and the refresh); `refresh(conn)` also notices a change written by another process (a CLI), by the
-  settings table's stamp (row count and last change).
+- The accessor is refreshed after every settings decision: `save()` in server/pages/admin/settings.py runs the
+  decision, then `refresh(reader)`, which reads the table again and tells the listeners what differs.
 """
 
 from __future__ import annotations
@@ -77,7 +76,7 @@ class Settings:
         self.boot = boot
         self.current = boot
         self.policy = policy_from(boot)
-        self._stamp: tuple[int, float] | None = None
+        self.moved: list[str] | None = None  # the file's sections moved into the database at this start
         self._listeners: list[Listener] = []
 
     def subscribe(self, listener: Listener) -> None:
@@ -85,9 +84,8 @@ class Settings:
 
     def load(self, conn: Conn) -> frozenset[str]:
         """Read the database's settings over the file's; tell the listeners what changed."""
-        stamp = store.stamp(conn)
         new = compose(self.boot, store.sections(conn))
-        old, self.current, self._stamp = self.current, new, stamp
+        old, self.current = self.current, new
         self.policy = policy_from(new)
         changed = frozenset(name for name in STORED_SECTIONS if getattr(old, name) != getattr(new, name))
         if changed:
@@ -95,9 +93,7 @@ class Settings:
         return changed
 
     def refresh(self, conn: Conn) -> frozenset[str]:
-        """`load` when the settings table changed since the last read (cheap when it did not)."""
-        if store.stamp(conn) == self._stamp:
-            return frozenset()
+        """After a settings decision committed: read the table again (a few rows), notify what changed."""
         return self.load(conn)
 
     def _notify(self, config: Config, changed: frozenset[str]) -> None:
@@ -106,6 +102,19 @@ class Settings:
                 listener(config, changed)
             except Exception:
                 log.exception("settings: %r failed to apply a change of %s", listener, ", ".join(sorted(changed)))
+
+
+def start_note(settings: Settings) -> str:
+    """What `motcua serve` says about the file's office sections once the database holds the settings."""
+    written = file_sections(settings.boot)
+    if not written:
+        return ""
+    names = ", ".join(f"[{name}]" for name in written)
+    if settings.moved is not None:
+        return (f"motcua: moved {names} from the config file into the database; edit them on the admin pages "
+                "(/admin/office, /admin/settings). The file now needs only [server]; those sections of it are ignored.")
+    return (f"motcua: {names} in the config file are ignored: the database holds the office's settings (edit them "
+            "on the admin pages: /admin/office, /admin/settings). Keep only [server] in the file.")
 
 
 def file_sections(boot: Config) -> list[str]:
@@ -117,7 +126,7 @@ def migrate_from_file(conn: Conn, boot: Config, at: float) -> list[str] | None:
     """The first start on this database: store every office section of the file (its defaults where the file
     is silent), so the database holds the whole office from now on. Returns the sections the file wrote, or
     None when the database already held settings (nothing done). Runs in the writer (one decision)."""
-    if store.stamp(conn)[0] > 0:
+    if store.any_stored(conn):
         return None
     for name, value in section_values(boot).items():
         store.save(conn, name, value, at, "motcua.toml")

@@ -17,7 +17,9 @@ from server.cli.common import fail, load_config, run_db_op
 from server.demo import simulate
 from server.domain.clock import SystemClock, epoch
 from server.domain.errors import DomainError
+from server.keys import OFFICE_SETTINGS
 from server.ops import backup
+from server.settings import start_note
 
 log = logging.getLogger("motcua")
 
@@ -25,6 +27,17 @@ log = logging.getLogger("motcua")
 def cmd_serve(args: argparse.Namespace) -> None:
     cfg = load_config(args)
     serve(cfg)
+
+
+def _started(app: web.Application, cfg: config_mod.Config, banner: str) -> None:
+    """The start's lines: where it serves (the office's name from the database) and what became of the file's
+    office sections (server/settings.py)."""
+    settings = app[OFFICE_SETTINGS]
+    print(banner or f"motcua: serving {settings.current.office.name} on http://{cfg.server.host}:{cfg.server.port}",
+          flush=True)
+    note = start_note(settings)
+    if note:
+        print(note, flush=True)
 
 
 def serve(cfg: config_mod.Config, app: web.Application | None = None, banner: str = "") -> None:
@@ -37,9 +50,8 @@ def serve(cfg: config_mod.Config, app: web.Application | None = None, banner: st
         # cannot be written. `motcua init`, `motcua restore` and `motcua demo` make the file first.
         require_database(cfg.db_file.absolute())
         app = app or create_app(cfg)
-        banner = banner or f"motcua: serving {cfg.office.name} on http://{cfg.server.host}:{cfg.server.port}"
         # Said once the port is open, not before the database is: a start that fails says why instead.
-        web.run_app(app, host=cfg.server.host, port=cfg.server.port, print=lambda _: print(banner, flush=True),
+        web.run_app(app, host=cfg.server.host, port=cfg.server.port, print=lambda _: _started(app, cfg, banner),
                     access_log=None, handle_signals=True, shutdown_timeout=5)
     except DatabaseProblem as problem:
         sys.exit(explain(problem))

@@ -24,7 +24,7 @@ from aiohttp import web
 
 from server.config import Config, SyncSection
 from server.domain.clock import epoch
-from server.keys import CLOCK, CONFIG, SERVICES, WRITER
+from server.keys import CLOCK, CONFIG, OFFICE_SETTINGS, SERVICES, WRITER
 from server.store import sync as store
 from server.store.db import connect
 from server.store.writer import Writer
@@ -158,18 +158,58 @@ class SyncClient:
         self.wake.clear()
 
 
+class SyncRunner:
+    """Runs the sync client with the current [sync] settings; a change on the admin page (hub address, key,
+    the office's code, letters_since) stops it and starts one with the new settings, without a restart."""
+
+    def __init__(self, app: web.Application) -> None:
+        self.app = app
+        self.task: asyncio.Task[None] | None = None
+        self.started = False
+        self.restarting: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        app = self.app
+        current = app[OFFICE_SETTINGS].current
+        settings = sync_settings(current)
+        if settings is None:
+            app[SERVICES].pop("sync", None)
+            return
+        client = SyncClient(settings, app[CONFIG].db_file, app[WRITER], lambda: epoch(app[CLOCK].now()),
+                            current.reports.letters_since)
+        app[SERVICES]["sync"] = client
+        self.task = asyncio.create_task(client.run(), name="motcua-hub-sync")
+
+    async def stop(self) -> None:
+        await cancel_and_wait(self.task)
+        self.task = None
+        self.app[SERVICES].pop("sync", None)
+
+    async def restart(self) -> None:
+        await self.stop()
+        self.start()
+
+    def on_change(self, config: Config, changed: frozenset[str]) -> None:
+        if self.started and changed & {"sync", "office", "reports"}:
+            previous = self.restarting
+            self.restarting = asyncio.create_task(self._after(previous), name="motcua-hub-sync-restart")
+
+    async def _after(self, previous: asyncio.Task[None] | None) -> None:
+        if previous is not None:
+            await asyncio.gather(previous, return_exceptions=True)
+        await self.restart()
+
+
 def setup(app: web.Application) -> None:
-    cfg = app[CONFIG]
-    settings = sync_settings(cfg)
-    if settings is None:
-        return
+    runner = SyncRunner(app)
+    app[OFFICE_SETTINGS].subscribe(runner.on_change)
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:
-        since = cfg.reports.letters_since
-        client = SyncClient(settings, cfg.db_file, app[WRITER], lambda: epoch(app[CLOCK].now()), since)
-        app[SERVICES]["sync"] = client
-        task = asyncio.create_task(client.run(), name="motcua-hub-sync")
+        runner.start()
+        runner.started = True
         yield
-        await cancel_and_wait(task)
+        runner.started = False
+        await cancel_and_wait(runner.restarting)
+        await runner.stop()
 
     app.cleanup_ctx.append(ctx)

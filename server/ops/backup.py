@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import dataclasses
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -205,6 +206,19 @@ class BackupSettings:
 BACKUP_KEYS = {"dir": "/var/backups/motcua", "keep_days": 14, "hour": 2}
 
 
+def stored_sections(db_path: Path) -> dict[str, dict[str, object]]:
+    """[office] and [backup] as the admin pages keep them in the database (they win over the file's once there;
+    see docs/settings.md), read-only; {} when there is no database or no settings table yet."""
+    if not db_path.exists():
+        return {}
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as conn:
+            rows = conn.execute("SELECT section, value FROM settings WHERE section IN ('office', 'backup')").fetchall()
+    except sqlite3.Error:
+        return {}
+    return {section: json.loads(value) for section, value in rows}
+
+
 def settings_from_toml(config_file: Path | str) -> BackupSettings:
     """The few settings backups need, read straight from motcua.toml.
 
@@ -214,8 +228,11 @@ def settings_from_toml(config_file: Path | str) -> BackupSettings:
     """
     with open(config_file, "rb") as handle:
         config = tomllib.load(handle)
-    server, office = config.get("server", {}), config.get("office", {})
-    backup = {**BACKUP_KEYS, **config.get("backup", {})}
+    server = config.get("server", {})
+    data_dir = Path(server.get("data_dir", "./var"))
+    stored = stored_sections(Path(server.get("db_path") or data_dir / "motcua.db"))
+    office = stored.get("office", config.get("office", {}))
+    backup = {**BACKUP_KEYS, **stored.get("backup", config.get("backup", {}))}
     unknown = sorted(set(backup) - set(BACKUP_KEYS))
     if unknown:
         raise BackupError(f"{config_file}: [backup]: unknown key(s) {', '.join(unknown)}; "
@@ -223,7 +240,6 @@ def settings_from_toml(config_file: Path | str) -> BackupSettings:
     hour, keep_days = backup["hour"], backup["keep_days"]
     if not (isinstance(hour, int) and 0 <= hour <= 23 and isinstance(keep_days, int) and keep_days >= 0):
         raise BackupError(f"{config_file}: [backup] hour must be 0-23 and keep_days 0 or more")
-    data_dir = Path(server.get("data_dir", "./var"))
     return BackupSettings(
         db_path=Path(server.get("db_path") or data_dir / "motcua.db"),
         backup_dir=Path(backup["dir"]),

@@ -62,9 +62,7 @@ def _names(*pairs: tuple[str, str]) -> tuple[Col, ...]:
 
 
 ENTITIES: dict[str, Entity] = {e.slug: e for e in (
-    Entity("office", "office", "Thông tin đơn vị", "Office", (
-        Col("code", "Mã đơn vị", "Code", "code", max_len=40), Col("name", "Tên đơn vị", "Name"),
-        Col("address", "Địa chỉ", "Address", required=False))),
+    # The office itself is edited on /admin/office with the office's settings (server/pages/admin/settings.py).
     Entity("fields", "fields", "Lĩnh vực", "Fields", (
         Col("code", "Mã", "Code", "code", max_len=20), *_names(("Tên tiếng Việt", "Vietnamese name"),
                                                                ("Tên tiếng Anh", "English name")),

@@ -18,10 +18,9 @@ def sections(conn: Conn) -> dict[str, Any]:
     return {r["section"]: json.loads(r["value"]) for r in conn.execute("SELECT section, value FROM settings")}
 
 
-def stamp(conn: Conn) -> tuple[int, float]:
-    """How many sections are stored and when the last one changed: a cheap 'has anything changed' check."""
-    row = conn.execute("SELECT COUNT(*), COALESCE(MAX(updated_at), 0) FROM settings").fetchone()
-    return int(row[0]), float(row[1])
+def any_stored(conn: Conn) -> bool:
+    """Whether the office's settings were ever stored (after that the database wins over the file)."""
+    return conn.execute("SELECT 1 FROM settings LIMIT 1").fetchone() is not None
 
 
 def save(conn: Conn, section: str, value: Any, at: float, actor: str) -> None:

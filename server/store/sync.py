@@ -83,3 +83,8 @@ def save_progress(conn: Any, hub_url: str, acked: int, catalog_hash: str, now: f
 def progress(conn: sqlite3.Connection, hub_url: str) -> dict[str, Any] | None:
     row = conn.execute("SELECT * FROM sync_state WHERE hub_url = ?", (hub_url,)).fetchone()
     return dict(row) if row else None
+
+
+def head_seq(conn: sqlite3.Connection) -> int:
+    """The last event's number: how far the hub could be (events behind = head - acked)."""
+    return int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0])

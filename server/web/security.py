@@ -19,7 +19,7 @@ from server.auth import LoginThrottle, Principal
 from server.config import Config
 from server.domain.clock import epoch
 from server.domain.errors import DomainError
-from server.keys import CLOCK, CONFIG, PRINCIPAL, RECEIVED_AT, THROTTLE
+from server.keys import CLOCK, CONFIG, OFFICE_SETTINGS, PRINCIPAL, RECEIVED_AT, THROTTLE
 from server.web.client_address import client_address
 
 
@@ -148,13 +148,32 @@ CHECKIN_GUARD = web.AppKey("checkin_guard", CheckInGuard)
 SECURITY = web.AppKey("security_settings", dict[str, Any])
 
 
-def setup(app: web.Application) -> None:
-    conf = settings(app[CONFIG])
-    app[SECURITY] = conf
-    app[LIMITER] = RateLimiter({
+def _rules(conf: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    return {
         "kiosk_issue": (float(conf["kiosk_issue_burst"]), float(conf["kiosk_issue_every_s"])),
         "public": (float(conf["public_burst"]), float(conf["public_every_s"])),
         "checkin": (float(conf["checkin_burst"]), float(conf["checkin_every_s"])),
-    })
+    }
+
+
+def _reload(app: web.Application, config: Config, changed: frozenset[str]) -> None:
+    """[security] changed on the admin page: the same objects take the new limits (buckets start full again)."""
+    if "security" not in changed:
+        return
+    conf = settings(config)
+    app[SECURITY].update(conf)
+    app[LIMITER].rules = _rules(conf)
+    app[LIMITER].buckets.clear()
+    guard = app[CHECKIN_GUARD]
+    fresh = CheckInGuard(conf, app[LIMITER], epoch(app[CLOCK].now()))
+    guard.misses, guard.alert_misses, guard.window_s = fresh.misses, fresh.alert_misses, fresh.window_s
+    app[THROTTLE].limit, app[THROTTLE].window_s = int(conf["login_fail_limit"]), float(conf["login_window_s"])
+
+
+def setup(app: web.Application) -> None:
+    conf = settings(app[CONFIG])
+    app[SECURITY] = conf
+    app[LIMITER] = RateLimiter(_rules(conf))
     app[CHECKIN_GUARD] = CheckInGuard(conf, app[LIMITER], epoch(app[CLOCK].now()))
     app[THROTTLE] = LoginThrottle(limit=int(conf["login_fail_limit"]), window_s=float(conf["login_window_s"]))
+    app[OFFICE_SETTINGS].subscribe(lambda config, changed: _reload(app, config, changed))

@@ -41,7 +41,8 @@ LANG_COOKIE = "motcua_admin_lang"
 SECTIONS = [("/admin", "Tổng quan", "Overview"), *((f"/admin/{e.slug}", e.vi, e.en) for e in svc.ENTITIES.values()),
             ("/admin/users", "Tài khoản", "Staff accounts"), ("/admin/devices", "Thiết bị", "Devices"),
             ("/admin/audit", "Nhật ký", "Audit log")]
-KNOWN = {"/admin/slogans": ("Khẩu hiệu", "Slogans"), "/admin/calendar": ("Lịch làm việc", "Calendar"),
+KNOWN = {"/admin/office": ("Thông tin đơn vị", "Office"), "/admin/settings": ("Cài đặt", "Settings"),
+         "/admin/slogans": ("Khẩu hiệu", "Slogans"), "/admin/calendar": ("Lịch làm việc", "Calendar"),
          "/admin/steps": ("Các bước xử lý", "Steps"), "/admin/appointments": ("Lịch hẹn", "Appointments"),
          "/admin/printers": ("Máy in", "Printers"), "/admin/voice": ("Giọng đọc", "Voice"),
          "/admin/display": ("Màn hình", "Display"),

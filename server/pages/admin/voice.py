@@ -79,7 +79,9 @@ def checked(request: web.Request, value: dict[str, Any]) -> Config:
 
 def _form_values(voice: dict[str, Any], sample_number: str, sample_counter: str) -> dict[str, Any]:
     volume = voice.get("volume")
+    replay = voice.get("replay_window_s")
     return {**voice, "volume": round(volume * 100) if isinstance(volume, float | int) else volume,
+            "replay_window_s": f"{replay:g}" if isinstance(replay, float | int) else replay,
             "reading": "digits" if voice.get("digit_by_digit") else "full",
             "sample_number": sample_number, "sample_counter": sample_counter}
 

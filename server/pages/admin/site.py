@@ -24,7 +24,7 @@ from server.api import session
 from server.api.registry import principal_of
 from server.api.session import LoginBody
 from server.domain.errors import DomainError
-from server.keys import CONFIG, READER
+from server.keys import OFFICE_SETTINGS, READER
 from server.messages import text
 from server.services import admin as svc
 from server.store import accounts, catalog
@@ -66,7 +66,7 @@ def nav(app: web.Application) -> list[tuple[str, str, str]]:
 def local_time(app: web.Application, at: float | None) -> str:
     if not at:
         return "—"
-    return datetime.fromtimestamp(at, app[CONFIG].tz).strftime("%d/%m/%Y %H:%M:%S")
+    return datetime.fromtimestamp(at, app[OFFICE_SETTINGS].current.tz).strftime("%d/%m/%Y %H:%M:%S")
 
 
 def lang_of(request: web.Request) -> str:
@@ -85,7 +85,8 @@ async def render(request: web.Request, template: str, status: int = 200, **conte
     token = request.cookies.get(COOKIE, "")
     principal = principal_of(request)
     base = {"principal": principal, "csrf": auth.csrf_token(token) if token else "", "nav": nav(request.app),
-            "path": request.path, "office": request.app[CONFIG].office.name, "saved": "saved" in request.query,
+            "path": request.path, "office": request.app[OFFICE_SETTINGS].current.office.name,
+            "saved": "saved" in request.query,
             "time": lambda at: local_time(request.app, at), "error": None, **words(lang_of(request))}
     response = aiohttp_jinja2.render_template(template, request, {**base, **context}, status=status, app_key=JINJA)
     response.headers["Cache-Control"] = "no-store"

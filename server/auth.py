@@ -142,7 +142,9 @@ class Sessions:
                 role=user["role"], user_id=user["id"], username=user["username"],
                 display_name=user["display_name"], token_hash=h,
             )
-            self._cache[h] = (p, user["expires_at"])
+            # re-read at least every 5 minutes: an account disabled from another process (`motcua user disable`)
+            # stops working without a restart
+            self._cache[h] = (p, min(user["expires_at"], now + 300))
             return p
         device = accounts.device_by_token(conn, h)
         if device is not None:

@@ -12,7 +12,7 @@ from aiohttp import web
 from server import __version__, passwords
 from server import config as config_mod
 from server.app import create_app
-from server.cli import hub, mobile, report
+from server.cli import check, hub, mobile, printer, report, users
 from server.cli.common import fail, load_config, run_db_op
 from server.demo import simulate
 from server.domain.clock import SystemClock, epoch
@@ -115,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--keep", action="store_true", help="keep the demo database from the last run")
     p.set_defaults(func=cmd_demo)
     for register in (backup.register_cli, report.register_cli, mobile.register_cli, hub.register_cli,
-                     simulate.register_cli):
+                     simulate.register_cli, users.register_cli, check.register_cli, printer.register_cli):
         register(sub)
     return parser
 

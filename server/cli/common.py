@@ -49,3 +49,29 @@ def run_db_op(cfg: config_mod.Config, fn: Callable[..., T]) -> T:
             await writer.stop()
 
     return asyncio.run(go())
+
+
+def office_options(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Which office the IT officer's commands act on, and the language they answer in (Vietnamese unless asked)."""
+    parser.add_argument("--config", help="TOML config file (defaults are used without one)")
+    parser.add_argument("--data-dir", help="data folder (its motcua.db), overriding the config")
+    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="answer in Vietnamese (vi) or English")
+    return parser
+
+
+def say(args: argparse.Namespace, code: str, **params: object) -> str:
+    """A catalogue sentence in the command's language."""
+    return text(code, getattr(args, "lang", "vi"), **params)
+
+
+def require_db(args: argparse.Namespace) -> config_mod.Config:
+    """The config, with its database present and writable; otherwise end with what is wrong and what to do."""
+    from server.ops.storage_problems import explain
+    from server.store.integrity import DatabaseProblem, require_database
+
+    cfg = load_config(args)
+    try:
+        require_database(cfg.db_file.absolute())
+    except DatabaseProblem as problem:
+        sys.exit(explain(problem))
+    return cfg

@@ -21,6 +21,7 @@ from server.messages import (
     admin_pages,
     appointments,
     booking,
+    cli,
     common,
     console,
     demo,
@@ -38,7 +39,7 @@ from server.messages import (
 
 LANGS = ("vi", "en")
 AREAS = (common, queue, admin, appointments, storage, mobile, reports, hub, labels, kiosk, booking, console, display,
-         reports_page, demo, admin_pages, pairing)
+         reports_page, demo, admin_pages, pairing, cli)
 
 
 def _merge(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:

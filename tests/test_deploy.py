@@ -224,7 +224,7 @@ def test_browser_launcher_opens_the_page_locked_down(tmp_path: Path, server_orig
     fake.chmod(0o755)
     url = f"{server_origin}/{role}?device=abc"
     env = {**os.environ, "MOTCUA_URL": url, "MOTCUA_ROLE": role, "MOTCUA_BROWSER": str(fake),
-           "XDG_RUNTIME_DIR": str(tmp_path)}
+           "XDG_STATE_HOME": str(tmp_path)}
     done = run(DEPLOY / "kiosk/motcua-browser.sh", env=env)
     assert done.returncode == 0, done.stderr
     args = (tmp_path / "args").read_text().splitlines()
@@ -236,6 +236,25 @@ def test_browser_launcher_opens_the_page_locked_down(tmp_path: Path, server_orig
         assert flag in args, flag
     assert any(a.startswith("--disable-features=") and "Translate" in a for a in args)
     assert ("--autoplay-policy=no-user-gesture-required" in args) == (role == "display")
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_browser_launcher_keeps_only_the_cookie_jar_across_starts(tmp_path: Path, server_origin: str) -> None:
+    """A screen paired by code keeps its device cookie after a restart; the last citizen's traces go."""
+    profile = tmp_path / "motcua-browser-profile"
+    for name in ("Default/Cookies", "Default/Cookies-journal", "Default/Network/Cookies", "Default/History",
+                 "Default/Cache/data_0", "Default/Network/TransportSecurity", "Sessions/Session_1", "Local State"):
+        (profile / name).parent.mkdir(parents=True, exist_ok=True)
+        (profile / name).write_text("x")
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\nexit 0\n")
+    fake.chmod(0o755)
+    env = {**os.environ, "MOTCUA_URL": f"{server_origin}/display", "MOTCUA_ROLE": "display",
+           "MOTCUA_BROWSER": str(fake), "XDG_STATE_HOME": str(tmp_path)}
+    done = run(DEPLOY / "kiosk/motcua-browser.sh", env=env)
+    assert done.returncode == 0, done.stderr
+    left = sorted(str(p.relative_to(profile)) for p in profile.rglob("*") if p.is_file())
+    assert left == ["Default/Cookies", "Default/Cookies-journal", "Default/Network/Cookies"]
 
 
 @pytest.mark.skipif(shutil.which("caddy") is None, reason="caddy is not installed (apt install caddy)")

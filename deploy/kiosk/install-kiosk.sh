@@ -3,8 +3,9 @@
 # one page full screen, with no login, no desktop, no screen blanking, and comes back by itself if the
 # browser crashes. Safe to run again (e.g. to change the URL).
 #
-#   sudo deploy/kiosk/install-kiosk.sh --role kiosk   --url 'http://192.168.1.10:8080/kiosk?device=TOKEN'
-#   sudo deploy/kiosk/install-kiosk.sh --role display --url 'http://192.168.1.10:8080/display?device=TOKEN'
+#   sudo deploy/kiosk/install-kiosk.sh --role kiosk   --url 'http://192.168.1.10:8080/kiosk'
+#   sudo deploy/kiosk/install-kiosk.sh --role display --url 'http://192.168.1.10:8080/display'
+# (the screen then shows a code: pair it on the admin's devices page; a ?device=TOKEN link also works)
 #
 # Why Cage: it is a Debian package (cage) that runs exactly one program full screen on Wayland. There is
 # no desktop, window manager, panel or X config to lock down, it never blanks the screen on its own, and
@@ -40,8 +41,8 @@ done
 
 [[ $ROLE == kiosk || $ROLE == display ]] || { usage >&2; die "--role must be kiosk or display"; }
 [[ $URL =~ ^https?://[^/?#]+ ]] || { usage >&2; die "--url must start with http:// or https://"; }
-[[ $URL == *"/$ROLE"* ]] || say "warning: a $ROLE usually opens /$ROLE?device=TOKEN, and this URL does not"
-[[ $URL == *"device="* ]] || say "warning: no device=TOKEN in the URL; the page will ask to be paired"
+[[ $URL == *"/$ROLE"* ]] || say "warning: a $ROLE usually opens /$ROLE, and this URL does not"
+[[ $URL == *"device="* ]] || say "no device=TOKEN in the URL: the screen will show a code; pair it on the admin's devices page"
 # The URL goes into a systemd EnvironmentFile: no quotes, backslashes or line breaks.
 [[ $URL != *[\"\'\\[:space:]]* ]] || die "--url must not contain quotes, backslashes or spaces"
 

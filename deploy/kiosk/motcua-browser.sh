@@ -2,7 +2,8 @@
 # motcua-browser: the full-screen browser of a kiosk or hall TV. Run by motcua-kiosk.service inside the
 # Cage compositor; when Chromium exits or crashes, Cage exits and systemd starts both again.
 # Settings come from /etc/motcua/browser.env (written by install-kiosk.sh):
-#   MOTCUA_URL   the page, e.g. http://192.168.1.10:8080/kiosk?device=TOKEN
+#   MOTCUA_URL   the page, e.g. http://192.168.1.10:8080/display (a new screen shows a code to pair it by;
+#                a link with ?device=TOKEN still works)
 #   MOTCUA_ROLE  kiosk (touch screen) or display (hall TV, plays the announcements)
 set -euo pipefail
 
@@ -18,10 +19,14 @@ until curl -fsS --max-time 3 -o /dev/null "$origin/healthz"; do
   sleep 3
 done
 
-# A fresh profile at every start: no "restore pages?" bubble, no leftovers from the last citizen.
-profile=${XDG_RUNTIME_DIR:-${TMPDIR:-/tmp}}/motcua-browser-profile
-rm -rf "$profile"
-mkdir -p "$profile"
+# A fresh profile at every start (no "restore pages?" bubble, no leftovers from the last citizen), except its
+# cookie jar: a screen paired by code keeps its device token there, in an HttpOnly cookie. The profile lives in
+# a folder that survives a reboot, so the screen stays paired (Chromium writes the jar within about 30 s).
+profile=${MOTCUA_PROFILE:-${XDG_STATE_HOME:-$HOME/.local/state}/motcua-browser-profile}
+mkdir -p "$profile/Default"
+find "$profile" -mindepth 1 -maxdepth 1 ! -name Default -exec rm -rf {} +
+find "$profile/Default" -mindepth 1 ! -path "$profile/Default/Network" \
+  ! -name Cookies ! -name Cookies-journal -prune -exec rm -rf {} +
 
 flags=(
   --kiosk

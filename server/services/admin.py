@@ -95,9 +95,9 @@ ENTITIES: dict[str, Entity] = {e.slug: e for e in (
         key="code"),
 )}
 
-# "Vietnamese (English)" for a form's choice, from the one label tables.
-ROLE_LABELS = {key: f"{vi} ({en})" for key, (vi, en) in labels.ROLES.items()}
-KIND_LABELS = {key: f"{vi} ({en})" for key, (vi, en) in labels.DEVICE_KINDS.items()}
+# A form's choices as (Vietnamese, English) pairs from the one label tables; the page shows one (pick).
+ROLE_LABELS: dict[str, tuple[str, str]] = dict(labels.ROLES)
+KIND_LABELS: dict[str, tuple[str, str]] = dict(labels.DEVICE_KINDS)
 
 
 def parse(cols: tuple[Col, ...], form: dict[str, str], choices: dict[str, set[str]]) -> dict[str, Any]:

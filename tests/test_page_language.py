@@ -1,0 +1,64 @@
+"""Vietnamese screens say Vietnamese only; English appears only behind the language switch.
+
+Each case is a page and the English its template used to print beside every Vietnamese label (the old
+`<span class="en">` copies): none of it may be on the Vietnamese page, all of it after the switch.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Awaitable, Callable
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from .test_admin import admin_session
+
+DEVICE_NUMBERS = itertools.count(1)
+
+
+async def get(client: TestClient, url: str, csrf: str) -> str:
+    r = await client.get(url)
+    assert r.status == 200, url
+    return await r.text()
+
+
+async def reset_password(client: TestClient, url: str, csrf: str) -> str:
+    r = await client.post(url, data={"csrf": csrf, "password": ""})
+    assert r.status == 200, url
+    return await r.text()
+
+
+async def new_device(client: TestClient, url: str, csrf: str) -> str:
+    r = await client.post(url, data={"csrf": csrf, "id": f"kiosk-lang-{next(DEVICE_NUMBERS)}", "kind": "kiosk",
+                                     "name": "Ki-ốt thử"})
+    assert r.status == 200, url
+    return await r.text()
+
+
+ADMIN_PAGES: list[tuple[str, Callable[..., Awaitable[str]], tuple[str, ...]]] = [
+    ("/admin/users", get, ("Staff accounts", "Username", "Edit, reset password", "New account",
+                           "Password (empty: generated)", ">Staff<", ">Leader<")),
+    ("/admin/users/2", get, ("Untick", "Reset password", "New password (empty: generated)", "Back<")),
+    ("/admin/users/2/password", reset_password, ("Password for", "Shown once", "Back to the accounts")),
+    ("/admin/audit", get, ("Audit log", "Actor", "Action", "Detail")),
+    ("/admin/procedures", get, ("Procedures", "Import the portal", "Export XLSX", "Add<",
+                                "Name (Vietnamese)", "Shown on the kiosk")),
+    ("/admin/procedures/1", get, ("Four on the spot", "Documents and fee", "Letter with the result",
+                                  "Target (min)", "a leader approves on the spot", "Save<")),
+    ("/admin/counters/1", get, ("Fields served", "Single procedures served")),
+    ("/admin/devices", get, (">Kiosk<", "Devices<")),
+    ("/admin/devices", new_device, ("New device", "The token is shown once", "Back to the devices")),
+]
+
+
+@pytest.mark.parametrize(("url", "fetch", "english"), ADMIN_PAGES, ids=[f"{u}:{f.__name__}" for u, f, _ in ADMIN_PAGES])
+async def test_admin_page_is_vietnamese_with_english_behind_the_switch(
+        client: TestClient, url: str, fetch: Callable[..., Awaitable[str]], english: tuple[str, ...]) -> None:
+    csrf = await admin_session(client)
+    page = await fetch(client, url, csrf)
+    assert [w for w in english if w in page] == []
+    assert 'class="en"' not in page
+    await client.get(f"/admin/lang/en?next={url}")
+    page = await fetch(client, url, csrf)
+    assert [w for w in english if w not in page] == []

@@ -58,6 +58,7 @@ from server.pages.admin import accounts as admin_accounts
 from server.pages.admin import calendar as admin_calendar
 from server.pages.admin import catalog as admin_catalog
 from server.pages.admin import catalogue_import as admin_catalogue_import
+from server.pages.admin import checklist as admin_checklist
 from server.pages.admin import devices as admin_devices
 from server.pages.admin import screens as admin_screens
 from server.pages.admin import printers as admin_printers
@@ -162,6 +163,7 @@ PARTS: tuple[Part, ...] = (
     appointments.setup,
     console_pages.setup,
     admin_site.setup,
+    admin_checklist.setup,
     admin_catalog.setup,
     admin_catalogue_import.setup,
     admin_accounts.setup,

@@ -34,12 +34,13 @@ from server.messages import (
     queue,
     reports,
     reports_page,
+    setup,
     storage,
 )
 
 LANGS = ("vi", "en")
 AREAS = (common, queue, admin, appointments, storage, mobile, reports, hub, labels, kiosk, booking, console, display,
-         reports_page, demo, admin_pages, pairing, cli)
+         reports_page, demo, admin_pages, pairing, cli, setup)
 
 
 def _merge(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:

@@ -38,7 +38,8 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 LANG_COOKIE = "motcua_admin_lang"
 
 # My sections first, then pages other parts add under /admin (found in the router), with these labels.
-SECTIONS = [("/admin", "Tổng quan", "Overview"), *((f"/admin/{e.slug}", e.vi, e.en) for e in svc.ENTITIES.values()),
+SECTIONS = [("/admin", "Tổng quan", "Overview"), ("/admin/setup", "Bắt đầu thiết lập", "Getting started"),
+            *((f"/admin/{e.slug}", e.vi, e.en) for e in svc.ENTITIES.values()),
             ("/admin/users", "Tài khoản", "Staff accounts"), ("/admin/devices", "Thiết bị", "Devices"),
             ("/admin/audit", "Nhật ký", "Audit log")]
 KNOWN = {"/admin/office": ("Thông tin đơn vị", "Office"), "/admin/settings": ("Cài đặt", "Settings"),
@@ -191,7 +192,9 @@ async def overview(request: web.Request) -> web.StreamResponse:
     counts = {e.slug: len(store.rows(conn, e.table)) for e in svc.ENTITIES.values() if e.slug != "office"}
     counts["users"] = len(accounts.users(conn))
     counts["devices"] = len(accounts.devices(conn))
-    return await render(request, "overview.html", counts=counts, entities=svc.ENTITIES)
+    from server.pages.admin.checklist import view  # it renders through this module's frame
+
+    return await render(request, "overview.html", counts=counts, entities=svc.ENTITIES, setup=view(request))
 
 
 async def audit_page(request: web.Request) -> web.StreamResponse:

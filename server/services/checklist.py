@@ -1,0 +1,27 @@
+"""The first-run checklist's facts (read from the database and the office's current settings) and the admin's
+decision on it: hide it from the overview once every step is done, or show it again. The decision is one writer
+decision with its audit line, like every admin change."""
+
+from __future__ import annotations
+
+from server.config import Config, OfficeSection
+from server.domain import checklist
+from server.services.context import Ctx
+from server.store import accounts
+from server.store import checklist as store
+from server.store.tickets import Conn
+from server.store.tx import Tx
+
+
+def facts(conn: Conn, current: Config) -> checklist.Facts:
+    """What the checklist is decided from: the database's counts and the office's settings as they are now."""
+    defaults = {key: f.default for key, f in OfficeSection.model_fields.items()}
+    office = current.office.model_dump()
+    return checklist.Facts(
+        office_missing=checklist.office_missing(office, defaults), has_footer=bool(office["slip_footer"].strip()),
+        printers=len(current.printers), **store.counts(conn))
+
+
+def set_hidden(tx: Tx, ctx: Ctx, hidden: bool, ip: str) -> None:
+    store.set_hidden(tx.conn, ctx.now if hidden else None)
+    accounts.audit(tx.conn, ctx.now, ctx.actor, "setup.hide" if hidden else "setup.show", {}, ip)

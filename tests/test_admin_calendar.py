@@ -144,7 +144,7 @@ async def test_script_in_a_name_is_shown_as_text(client: TestClient) -> None:
 
 async def slots_for_next_thursday(client: TestClient, csrf: str) -> str:
     status, location, _ = await post(client, "/admin/appointments/slots", [
-        ("csrf", csrf), ("procedure_id", "1"), ("day_from", "2026-11-30"), ("day_to", "2026-12-06"),
+        ("csrf", csrf), ("procedure_ids", "1"), ("day_from", "2026-11-30"), ("day_to", "2026-12-06"),
         ("weekdays", "4"), ("start", "09:00"), ("end", "11:00"), ("length_min", "30"), ("capacity", "2")])
     assert status == 303, location
     return location
@@ -153,7 +153,8 @@ async def slots_for_next_thursday(client: TestClient, csrf: str) -> str:
 async def test_a_week_of_slots_then_a_hotline_booking_moved_and_cancelled(client: TestClient) -> None:
     csrf = await admin_session(client)
     await post(client, "/admin/calendar/hours", standard_week(csrf))
-    assert await slots_for_next_thursday(client, csrf) == "/admin/appointments?day=2026-11-30&created=4#slots"
+    location = await slots_for_next_thursday(client, csrf)
+    assert re.fullmatch(r"/admin/appointments\?day=2026-11-30&created=4&run=\d+#slots", location), location
     slots = db_rows(client, "SELECT id FROM appointment_slots WHERE day = '2026-12-03' ORDER BY start_at")
     assert len(slots) == 4
     booking = {"csrf": csrf, "slot_id": str(slots[0][0]), "name": "Nguyễn <b>Văn</b> An", "phone": "0912 345 678",
@@ -185,7 +186,7 @@ async def test_no_slot_where_the_office_is_closed_is_said_plainly(client: TestCl
     location = await slots_for_next_thursday(client, csrf)
     page = await (await client.get(location)).text()
     assert "Không tạo khung giờ nào" in page
-    status, _, page = await post(client, "/admin/appointments/slots", {"csrf": csrf, "procedure_id": "1",
+    status, _, page = await post(client, "/admin/appointments/slots", {"csrf": csrf, "procedure_ids": "1",
                                                                        "day_from": "2026-12-06",
                                                                        "day_to": "2026-11-30", "start": "09:00",
                                                                        "end": "11:00", "length_min": "30",
@@ -210,3 +211,63 @@ async def test_staff_book_for_callers_but_cannot_make_slots_or_edit_the_calendar
         "csrf": csrf, "slot_id": str(slot), "name": "Trần Thị Bình", "phone": "0987654321", "consent": "1"})
     assert status == 303 and "booked=" in location
     assert db_rows(client, "SELECT channel, created_by FROM appointments") == [("hotline", "user:canbo1")]
+
+
+async def test_slots_for_three_procedures_over_two_weeks_skip_closed_days_and_hours(client: TestClient) -> None:
+    """The office opens 07:00-11:30 and 13:30-17:00 on weekdays; Wednesday 02/12 is a holiday and Thursday 10/12 a
+    ngày không hẹn. Slots 11:00-14:00 for three procedures, Monday to Saturday over two weeks: made only in the
+    open hours of the eight days that take bookings, and the page says what was skipped and why."""
+    csrf = await admin_session(client)
+    await post(client, "/admin/calendar/hours", standard_week(csrf))
+    status, _, _ = await post(client, "/admin/calendar/holidays", {"csrf": csrf, "day": "2026-12-02",
+                                                                   "name": "Nghỉ bù"})
+    assert status == 303
+    status, _, _ = await post(client, "/admin/calendar/special-days", {
+        "csrf": csrf, "name": "Tiếp công dân", "day": "2026-12-10", "tag_ngay_khong_hen": "1"})
+    assert status == 303
+    procedures = [1, 2, 3]
+    status, location, _ = await post(client, "/admin/appointments/slots", [
+        ("csrf", csrf), *(("procedure_ids", str(p)) for p in procedures), ("day_from", "2026-11-30"),
+        ("day_to", "2026-12-13"), *(("weekdays", str(d)) for d in range(1, 7)), ("start", "11:00"),
+        ("end", "14h"), ("length_min", "30"), ("capacity", "2")])
+    assert status == 303, location
+    # 8 days x 3 procedures x 2 open slots (11:00-11:30 and 13:30-14:00)
+    assert "created=48&" in location
+    made = db_rows(client, "SELECT procedure_id, day, COUNT(*) FROM appointment_slots GROUP BY procedure_id, day")
+    assert {d for _, d, _ in made} == {"2026-11-30", "2026-12-01", "2026-12-03", "2026-12-04", "2026-12-07",
+                                       "2026-12-08", "2026-12-09", "2026-12-11"}
+    assert {p for p, _, _ in made} == set(procedures) and {n for _, _, n in made} == {2}
+    times = db_rows(client, "SELECT DISTINCT strftime('%H:%M', start_at, 'unixepoch', '+7 hours')"
+                            " FROM appointment_slots ORDER BY 1")
+    assert times == [("11:00",), ("13:30",)]
+
+    page = await (await client.get(location)).text()
+    assert "Đã tạo 48 khung giờ." in page
+    rows = re.findall(r'<tr data-reason="(\w+)"><td class="id">([\d/]+)</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>'
+                      r'.*?<td class="id">(\d+)</td></tr>', page, re.S)
+    by_day = {(day, reason): (why, spans, int(n)) for reason, day, why, spans, n in rows}
+    assert by_day[("02/12/2026", "holiday")] == ("Ngày lễ, nghỉ: Nghỉ bù", "—", 18)
+    assert by_day[("10/12/2026", "no_appointments")] == ("Ngày không hẹn: Tiếp công dân", "—", 18)
+    assert by_day[("05/12/2026", "closed")][2] == 18  # a Saturday: no hours at all
+    assert by_day[("30/11/2026", "closed")] == ("Ngoài giờ làm việc", "11:30–12:00, 12:00–12:30, 12:30–13:00, "
+                                                "13:00–13:30", 12)
+    assert sum(n for _, _, n in by_day.values()) == 8 * 12 + 2 * 18 + 2 * 18
+
+    # The same form again makes nothing new and says the slots are already there.
+    status, location, _ = await post(client, "/admin/appointments/slots", [
+        ("csrf", csrf), ("field_ids", "1"), *(("procedure_ids", str(p)) for p in procedures),
+        ("day_from", "2026-11-30"), ("day_to", "2026-11-30"), ("weekdays", "1"), ("start", "11:00"),
+        ("end", "11:30"), ("length_min", "30"), ("capacity", "2")])
+    page = await (await client.get(location)).text()
+    assert 'data-reason="exists"' in page and "Khung giờ đã có (giữ nguyên)" in page
+    audit = db_rows(client, "SELECT actor, detail FROM audit_log WHERE action = 'appointments.slots' ORDER BY id")
+    assert [a for a, _ in audit] == ["user:admin", "user:admin"] and '"created": 48' in audit[0][1]
+
+
+async def test_slots_without_a_procedure_are_refused_in_vietnamese_keeping_the_form(client: TestClient) -> None:
+    csrf = await admin_session(client)
+    status, _, page = await post(client, "/admin/appointments/slots", {
+        "csrf": csrf, "day_from": "2026-11-30", "day_to": "2026-12-06", "start": "09:00", "end": "11:00",
+        "length_min": "30", "capacity": "2", "weekdays": "4"})
+    assert status == 422 and "Chọn ít nhất một thủ tục hoặc một lĩnh vực" in page and 'value="2026-12-06"' in page
+    assert db_rows(client, "SELECT COUNT(*) FROM appointment_slots") == [(0,)]

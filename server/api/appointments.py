@@ -87,7 +87,10 @@ async def list_slots(request: web.Request, principal: Principal, query: SlotsQue
 
 
 class SlotGridBody(Body):
-    procedure_id: int = Field(ge=1)
+    procedure_id: int | None = Field(default=None, ge=1, description="One procedure (the older form of the body)")
+    procedure_ids: list[int] = Field(default=[], max_length=1000, description="Several procedures at once")
+    field_ids: list[int] = Field(default=[], max_length=200,
+                                 description="Whole fields: every procedure of each that is still received")
     day_from: date
     day_to: date
     weekdays: list[int] = Field(default=[1, 2, 3, 4, 5], min_length=1, max_length=7)
@@ -100,16 +103,24 @@ class SlotGridBody(Body):
     def _order(self) -> SlotGridBody:
         if self.day_to < self.day_from or self.end <= self.start:
             raise ValueError("day_to must not be before day_from, and end must be after start")
+        if any(not 1 <= d <= 7 for d in self.weekdays):
+            raise ValueError("weekdays are 1 (Monday) to 7 (Sunday)")
         return self
 
+    @property
+    def procedures(self) -> list[int]:
+        return [*([self.procedure_id] if self.procedure_id else []), *self.procedure_ids]
 
-@api.operation("createAppointmentSlots", "POST", "/api/appointments/slots", "Create slots where the calendar is open",
-               tag="appointments", body=SlotGridBody, roles=frozenset({"admin"}), success=201)
+
+@api.operation("createAppointmentSlots", "POST", "/api/appointments/slots",
+               "Create slots for procedures or whole fields where the calendar is open; says what was skipped and why",
+               tag="appointments", body=SlotGridBody, roles=frozenset({"admin"}), success=201,
+               response={"type": "object", "required": ["created", "by_procedure", "skipped", "run"]})
 async def create_slots(request: web.Request, principal: Principal, body: SlotGridBody) -> web.Response:
-    made = await decide(request, principal, service.create_slots, body.procedure_id, body.day_from, body.day_to,
-                        body.weekdays, time.fromisoformat(body.start), time.fromisoformat(body.end), body.length_min,
-                        body.capacity)
-    return ok({"created": made}, status=201)
+    made = await decide(request, principal, service.create_slot_grid, body.procedures, body.field_ids, body.day_from,
+                        body.day_to, body.weekdays, time.fromisoformat(body.start), time.fromisoformat(body.end),
+                        body.length_min, body.capacity)
+    return ok(made, status=201)
 
 
 class BookBody(Body):

@@ -10,7 +10,9 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
 
+from server.domain import calendar as cal
 from server.domain.errors import DomainError, Invalid
 
 # No 0/O, 1/I/L, 5/S or 8/B: a code read over the phone or typed on a kiosk cannot be mistaken.
@@ -99,3 +101,51 @@ def slot_grid(day: date, start: time, end: time, length_min: int, tz: tzinfo) ->
         out.append((at, at + step))
         at += step
     return out
+
+
+MAX_SLOTS_AT_ONCE = 20_000  # one form's worth (150 procedures x 2 weeks x 8 slots is 16,800); more is a mistake
+
+
+@dataclass(frozen=True)
+class SlotPlan:
+    """What a slot form asks of the calendar: the slots to make, (procedure, day, start, end), and the ones the
+    calendar refuses, grouped by day and reason so the admin reads one line per day and cause."""
+
+    make: list[tuple[int, date, datetime, datetime]]
+    skipped: list[dict[str, Any]]
+
+
+def note_skipped(lines: dict[tuple[date, str], dict[str, Any]], reason: str, name: str, procedure_id: int,
+                 start: datetime, end: datetime) -> None:
+    """Count one slot not made into its day's line for `reason`, with its times and procedure listed once."""
+    d = start.date()
+    line = lines.setdefault((d, reason), {"day": d.isoformat(), "reason": reason, "slots": 0, "name": name,
+                                          "times": [], "procedure_ids": []})
+    line["slots"] += 1
+    for key, value in (("times", f"{start:%H:%M}–{end:%H:%M}"), ("procedure_ids", procedure_id)):
+        if value not in line[key]:
+            line[key].append(value)
+
+
+def plan_slots(calendar: cal.Calendar, procedure_ids: list[int], first: date, last: date, weekdays: list[int],
+               start: time, end: time, length_min: int, tz: tzinfo) -> SlotPlan:
+    """The slots of every chosen procedure on the chosen weekdays from `first` to `last`, kept only where the
+    calendar takes bookings for that procedure (`calendar.slot_refusal` says why not)."""
+    if (last - first).days > 366:
+        raise Invalid("invalid_input", detail="at most one year of slots at a time")
+    make: list[tuple[int, date, datetime, datetime]] = []
+    skipped: dict[tuple[date, str], dict[str, Any]] = {}
+    d = first
+    while d <= last:
+        if d.isoweekday() in weekdays:
+            for a, b in slot_grid(d, start, end, length_min, tz):
+                for procedure_id in procedure_ids:
+                    why = cal.slot_refusal(calendar, a, b, procedure_id)
+                    if why is None:
+                        make.append((procedure_id, d, a, b))
+                        continue
+                    note_skipped(skipped, why, cal.day_name(calendar, d, why), procedure_id, a, b)
+        if len(make) > MAX_SLOTS_AT_ONCE:
+            raise Invalid("appointment_slots_too_many", most=MAX_SLOTS_AT_ONCE)
+        d += timedelta(days=1)
+    return SlotPlan(make, list(skipped.values()))

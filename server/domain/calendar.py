@@ -204,18 +204,36 @@ def next_open_for(cal: Calendar, at: datetime, procedure_ids: list[int], mode: M
     return out
 
 
-def booking_refusal(cal: Calendar, start: datetime, end: datetime, procedure_id: int) -> str | None:
-    """Why the calendar as it stands refuses a booking from `start` to `end` (local): "no_appointments" on a
-    ngày không hẹn, "closed" when no open window of that day holds the whole slot and offers the procedure;
-    None when it may be booked. A calendar never configured is always open (as for tickets)."""
+def slot_refusal(cal: Calendar, start: datetime, end: datetime, procedure_id: int) -> str | None:
+    """Why the calendar refuses a slot from `start` to `end` (local), said precisely for the admin who makes
+    slots: "holiday" (the day is a public holiday), "no_appointments" (a ngày không hẹn), "closed" (no open
+    window of that day holds the whole slot), "not_offered" (a window holds it but does not offer the
+    procedure); None when it may be booked. A calendar never configured is always open (as for tickets)."""
     if not cal.configured:
         return None
+    if start.date() in cal.holidays:
+        return "holiday"
     windows = windows_on(cal, start.date(), start.tzinfo)
     if any(NO_APPOINTMENTS in w.tags for w in windows):
         return "no_appointments"
-    if any(w.start <= start and end <= w.end and w.offers(procedure_id) for w in windows):
-        return None
-    return "closed"
+    holding = [w for w in windows if w.start <= start and end <= w.end]
+    if not holding:
+        return "closed"
+    return None if any(w.offers(procedure_id) for w in holding) else "not_offered"
+
+
+def booking_refusal(cal: Calendar, start: datetime, end: datetime, procedure_id: int) -> str | None:
+    """What a citizen is told: "no_appointments" on a ngày không hẹn, "closed" for every other refusal of
+    `slot_refusal` (a holiday, hours, a procedure not offered then); None when it may be booked."""
+    why = slot_refusal(cal, start, end, procedure_id)
+    return why if why in (None, "no_appointments") else "closed"
+
+
+def day_name(cal: Calendar, d: date, reason: str) -> str:
+    """The name that explains a whole-day refusal: the holiday's, or the ngày không hẹn's."""
+    if reason == "holiday":
+        return cal.holidays.get(d, "")
+    return next((s.name for s in cal.special_days if s.matches(d) and NO_APPOINTMENTS in s.tags), "")
 
 
 def session_id(day: date | str, machine_id: str, session_type: str) -> str:

@@ -5,7 +5,7 @@ data holds ids only, never a name or a phone number."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any, Protocol
 
 from server.config import Config
@@ -53,20 +53,50 @@ def _emit(tx: Tx, ctx: Ctx, kind: str, a: dict[str, Any], **extra: Any) -> None:
 
 def create_slots(tx: Tx, ctx: Ctx, procedure_id: int, first: date, last: date, weekdays: list[int],
                  start: time, end: time, length_min: int, capacity: int) -> int:
-    """Slots on the chosen weekdays, kept only where the calendar is open and offers the procedure."""
-    if catalog.procedure(tx, procedure_id) is None:
-        raise NotFound("procedure_not_found", procedure=procedure_id)
-    if (last - first).days > 366:
-        raise Invalid("invalid_input", detail="at most one year of slots at a time")
-    calendar, made, d = calendar_store.load(tx), 0, first
-    while d <= last:
-        if d.isoweekday() in weekdays:
-            for a, b in rules.slot_grid(d, start, end, length_min, ctx.tz):
-                if cal.booking_refusal(calendar, a, b, procedure_id) is None:
-                    made += store.insert_slot(tx, procedure_id, d.isoformat(), a.timestamp(), b.timestamp(),
-                                              capacity)
-        d += timedelta(days=1)
-    return made
+    """One procedure's slots (the demo's week); the count made."""
+    return create_slot_grid(tx, ctx, [procedure_id], [], first, last, weekdays, start, end, length_min,
+                            capacity)["created"]
+
+
+def slot_procedures(tx: Tx, procedure_ids: list[int], field_ids: list[int]) -> list[int]:
+    """The chosen procedures, and every procedure still received of each chosen field, each once."""
+    known = {p["id"]: p for p in catalog.procedures(tx)}
+    for procedure_id in procedure_ids:
+        if procedure_id not in known:
+            raise NotFound("procedure_not_found", procedure=procedure_id)
+    fields = {f["id"] for f in catalog.fields(tx)}
+    for field_id in field_ids:
+        if field_id not in fields:
+            raise NotFound("field_not_found", field=field_id)
+    chosen = [*procedure_ids, *(p["id"] for p in known.values() if p["field_id"] in field_ids and p["active"])]
+    if not chosen:
+        raise Invalid("appointment_slots_no_procedure")
+    return list(dict.fromkeys(chosen))
+
+
+def create_slot_grid(tx: Tx, ctx: Ctx, procedure_ids: list[int], field_ids: list[int], first: date, last: date,
+                     weekdays: list[int], start: time, end: time, length_min: int, capacity: int) -> dict[str, Any]:
+    """Slots for several procedures (or whole fields) over a range of days, made only where the calendar takes
+    bookings for the procedure. Answers what was made per procedure and what was skipped and why (one line per
+    day and reason; slots already there are kept and counted as "exists"); the audit line keeps the same answer,
+    so the page shows it after its redirect (`run`)."""
+    ids = slot_procedures(tx, procedure_ids, field_ids)
+    plan = rules.plan_slots(calendar_store.load(tx), ids, first, last, weekdays, start, end, length_min, ctx.tz)
+    made = dict.fromkeys(ids, 0)
+    exists: dict[tuple[date, str], dict[str, Any]] = {}
+    for procedure_id, d, a, b in plan.make:
+        if store.insert_slot(tx, procedure_id, d.isoformat(), a.timestamp(), b.timestamp(), capacity):
+            made[procedure_id] += 1
+        else:
+            rules.note_skipped(exists, "exists", "", procedure_id, a, b)
+    skipped = sorted([*plan.skipped, *exists.values()], key=lambda s: (s["day"], s["reason"]))
+    answer: dict[str, Any] = {
+        "created": sum(made.values()), "by_procedure": {str(k): v for k, v in made.items()}, "skipped": skipped,
+        "asked": {"procedure_ids": procedure_ids, "field_ids": field_ids, "day_from": first.isoformat(),
+                  "day_to": last.isoformat(), "weekdays": weekdays, "start": f"{start:%H:%M}", "end": f"{end:%H:%M}",
+                  "length_min": length_min, "capacity": capacity}}
+    answer["run"] = accounts.audit(tx, ctx.now, ctx.actor, "appointments.slots", answer)
+    return answer
 
 
 def _refusal(calendar: cal.Calendar, s: dict[str, Any], tz: Any) -> str | None:

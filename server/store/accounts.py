@@ -140,8 +140,10 @@ def release(conn: Conn, counter_id: int) -> int | None:
     return row[0] if row else None
 
 
-def audit(conn: Conn, at: float, actor: str, action: str, detail: dict[str, Any], ip: str | None = None) -> None:
-    conn.execute(
+def audit(conn: Conn, at: float, actor: str, action: str, detail: dict[str, Any], ip: str | None = None) -> int:
+    """One line of the audit log; its id, for a page that shows the line's detail after a redirect."""
+    cur = conn.execute(
         "INSERT INTO audit_log (at, actor, action, detail, ip) VALUES (?,?,?,?,?)",
         (at, actor, action, json.dumps(detail, ensure_ascii=False), ip),
     )
+    return int(cur.lastrowid or 0)

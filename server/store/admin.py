@@ -112,6 +112,13 @@ def set_printer_kiosks(conn: Conn, printer_id: str, kiosk_ids: list[str]) -> Non
                      [(printer_id, kiosk_id) for kiosk_id in kiosk_ids])
 
 
+def audit_entry(conn: Conn, entry_id: int, action: str) -> dict[str, Any] | None:
+    """One audit line of `action` by id (a page showing what its decision did), its detail read back."""
+    row = conn.execute("SELECT id, at, actor, action, detail, ip FROM audit_log WHERE id = ? AND action = ?",
+                       (entry_id, action)).fetchone()
+    return {**dict(row), "detail": json.loads(row["detail"] or "{}")} if row else None
+
+
 def audit_entries(conn: Conn, limit: int = 200) -> list[dict[str, Any]]:
     out = []
     for r in conn.execute("SELECT id, at, actor, action, detail, ip FROM audit_log ORDER BY id DESC LIMIT ?",

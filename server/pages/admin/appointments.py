@@ -25,6 +25,7 @@ from server.pages.admin.calendar import WEEKDAYS, hhmm, run_op
 from server.pages.admin.site import error_text, render
 from server.services import appointments as service
 from server.services.views import local_now
+from server.store import admin as admin_store
 from server.store import appointments as store
 from server.store import catalog
 
@@ -93,7 +94,7 @@ async def appointments_page(request: web.Request, *, status: int = 200, failed: 
     first, last = week_after(local_now(app).date())
     forms: dict[str, dict[str, Any]] = {
         "slots": {"day_from": first.isoformat(), "day_to": last.isoformat(), "weekdays": ["4"], "start": "09:00",
-                  "end": "11:00", "length_min": "30", "capacity": "2", "procedure_id": ""},
+                  "end": "11:00", "length_min": "30", "capacity": "2", "procedure_ids": [], "field_ids": []},
         "book": {"channel": "hotline"}}
     if failed:
         forms[failed] = values or {}
@@ -111,7 +112,8 @@ async def appointments_page(request: web.Request, *, status: int = 200, failed: 
         next_day=day + timedelta(days=1), weekday=WEEKDAYS[day.isoweekday()],
         bookings=store.of_day(conn, day.isoformat()), counts=store.counts(conn, day.isoformat()),
         day_slots=store.slots(conn, start, start + 86400), free=free_slots(app), names=names, procs=procs,
-        forms=forms, failed=failed, form_error=error, booked=booked, created=request.query.get("created"),
+        forms=forms, failed=failed, form_error=error, booked=booked, run=slot_run(request),
+        groups=field_groups(conn, procs),
         can_create=auth.allowed(principal, operation_of(request.app, "createAppointmentSlots").roles),
         weekdays=WEEKDAYS, statuses=STATUS,
         channels=CHANNELS, hm=lambda ts: f"{_local(app, ts):%H:%M}", stranded=stranded,
@@ -121,12 +123,27 @@ async def appointments_page(request: web.Request, *, status: int = 200, failed: 
 
 
 async def create_slots(request: web.Request, form: MultiDictProxy[Any]) -> str:
-    body = {k: form.get(k) or None for k in ("procedure_id", "day_from", "day_to", "start", "end", "length_min",
-                                             "capacity")}
-    body["weekdays"] = [str(v) for v in form.getall("weekdays", [])]
+    """Slots for the ticked procedures and whole fields; the page after the redirect shows what the decision
+    made and skipped, read back from its audit line (`run`)."""
+    body: dict[str, Any] = {k: form.get(k) or None for k in ("day_from", "day_to", "start", "end", "length_min",
+                                                            "capacity")}
+    for key in ("procedure_ids", "field_ids", "weekdays"):
+        body[key] = [str(v) for v in form.getall(key, [])]
     body["start"], body["end"] = hhmm(body["start"]), hhmm(body["end"])
     made = await run_op(request, "createAppointmentSlots", body)
-    return f"/admin/appointments?day={body['day_from']}&created={made['created']}#slots"
+    return f"/admin/appointments?day={body['day_from']}&created={made['created']}&run={made['run']}#slots"
+
+
+def slot_run(request: web.Request) -> dict[str, Any] | None:
+    """What a slot form just did (its audit line's answer), for the notice after the redirect."""
+    run = request.query.get("run", "")
+    entry = admin_store.audit_entry(request.app[READER], int(run), "appointments.slots") if run.isdigit() else None
+    return entry["detail"] if entry else None
+
+
+def field_groups(conn: Any, procs: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """The slot form's picker: each field with its procedures still received."""
+    return [(f, [p for p in procs if p["field_id"] == f["id"]]) for f in catalog.fields(conn)]
 
 
 async def book(request: web.Request, form: MultiDictProxy[Any]) -> str:
@@ -146,7 +163,8 @@ async def submit(request: web.Request) -> web.StreamResponse:
         target = await FORMS[name](request, form)
     except DomainError as exc:
         values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
-        values["weekdays"] = [str(v) for v in form.getall("weekdays", [])]
+        for key in ("weekdays", "procedure_ids", "field_ids"):
+            values[key] = [str(v) for v in form.getall(key, [])]
         return await appointments_page(request, status=exc.status, failed=name, error=error_text(exc), values=values)
     raise web.HTTPSeeOther(target)
 

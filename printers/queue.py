@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 from itertools import count
-from typing import TypeVar
+from typing import TypedDict, TypeVar, Unpack
 
 from escpos.escpos import Escpos
 from escpos.exceptions import DeviceNotFoundError
@@ -34,6 +34,15 @@ JobCallback = Callable[[PrintJob], None]
 T = TypeVar("T")
 KEEP_JOBS = 500
 """Jobs remembered per printer for reprint; the oldest settled ones are forgotten first."""
+
+
+class WorkerOptions(TypedDict, total=False):
+    """PrinterWorker's tuning, passed through PrinterManager (tests shorten the waits, a command tries less)."""
+
+    max_attempts: int
+    backoff_s: Sequence[float]
+    probe_interval_s: float
+    connect: Callable[[PrinterConfig], Escpos]
 
 
 class PaperOutError(RuntimeError):
@@ -111,7 +120,7 @@ class PrinterWorker:
 
     def _enqueue(self, job: PrintJob) -> None:
         self._pending.append(job)
-        self._publish(pending=len(self._pending))
+        self._publish(replace(self._state, pending=len(self._pending)))
         self._wake.set()
 
     def _forget_old_jobs(self) -> None:
@@ -146,7 +155,7 @@ class PrinterWorker:
             if job.status == "queued":
                 job.data = None
         self._paper_near_end = False
-        self._publish(status="unknown", last_error=None, paper_near_end=False)
+        self._publish(replace(self._state, status="unknown", last_error=None, paper_near_end=False))
         self.probe_soon()
 
     def probe_soon(self) -> None:
@@ -175,7 +184,7 @@ class PrinterWorker:
                 continue  # woken by a job or by probe_soon(): look again
             await self._print(self._pending[0])
             self._pending.popleft()
-            self._publish(pending=len(self._pending))
+            self._publish(replace(self._state, pending=len(self._pending)))
 
     async def _print(self, job: PrintJob) -> None:
         while job.attempts < self.max_attempts:
@@ -268,19 +277,20 @@ class PrinterWorker:
             log.exception("printer %s: unexpected error", self.config.id, exc_info=error)
         text = f"{type(error).__name__}: {error}".strip()
         log.warning("printer %s %s: %s", self.config.id, status, text)
-        self._publish(status=status, last_error=text)
+        self._publish(replace(self._state, status=status, last_error=text))
         return text
 
     def _publish_ok(self) -> None:
-        self._publish(
+        self._publish(replace(
+            self._state,
             status="ok",
             last_error=None,
             last_ok=datetime.now(UTC),
             paper_near_end=self._paper_near_end,
-        )
+        ))
 
-    def _publish(self, **changes: object) -> None:
-        new = replace(self._state, **changes)  # type: ignore[arg-type]
+    def _publish(self, new: PrinterState) -> None:
+        """Make `new` the printer's state; the page hears of a change of status or error only."""
         if new == self._state:
             return
         old, self._state = self._state, new
@@ -310,10 +320,11 @@ class PrinterManager:
         *,
         on_state_change: StateCallback | None = None,
         on_job_done: JobCallback | None = None,
-        **worker_options: object,
+        **worker_options: Unpack[WorkerOptions],
     ) -> None:
         self.workers: dict[str, PrinterWorker] = {}
-        self._callbacks = {"on_state_change": on_state_change, "on_job_done": on_job_done}
+        self._on_state_change = on_state_change
+        self._on_job_done = on_job_done
         self._worker_options = worker_options
         self._started = False
         for cfg in configs:
@@ -322,7 +333,8 @@ class PrinterManager:
             self.workers[cfg.id] = self._worker(cfg)
 
     def _worker(self, cfg: PrinterConfig) -> PrinterWorker:
-        return PrinterWorker(cfg, **self._callbacks, **self._worker_options)  # type: ignore[arg-type]
+        return PrinterWorker(cfg, on_state_change=self._on_state_change, on_job_done=self._on_job_done,
+                             **self._worker_options)
 
     async def start(self) -> None:
         self._started = True

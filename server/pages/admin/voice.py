@@ -13,12 +13,12 @@ from __future__ import annotations
 import asyncio
 import io
 import wave
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import web
-from multidict import MultiMapping
 
 from display.service import hall_of
 from display.settings import VoiceConfig, voice_config
@@ -30,7 +30,7 @@ from server.config import Config
 from server.domain.errors import DomainError, Invalid
 from server.keys import OFFICE_SETTINGS, READER
 from server.messages import text
-from server.pages.admin.site import admin_only, decide, error_text, render
+from server.pages.admin.site import admin_only, decide, error_text, form_of, render
 from server.services import settings
 from server.store import catalog
 
@@ -52,7 +52,7 @@ def _number(raw: str, kind: type) -> Any:
         return raw
 
 
-def parse(form: MultiMapping[str], current: dict[str, Any]) -> dict[str, Any]:
+def parse(form: Mapping[str, str], current: dict[str, Any]) -> dict[str, Any]:
     """The form as a `[voice]` section; what the page does not show (backend, audio folder, a player command
     written in the file) stays as it is."""
     value = dict(current)
@@ -92,7 +92,7 @@ def _sample_counter(request: web.Request) -> str:
 
 
 async def voice_page(request: web.Request, *, status: int = 200, error: dict[str, str] | None = None,
-                     form: MultiMapping[str] | None = None) -> web.Response:
+                     form: Mapping[str, str] | None = None) -> web.Response:
     current = request.app[OFFICE_SETTINGS].current.voice.model_dump(mode="json")
     source = form if form is not None else request.query
     number = source.get("sample_number", SAMPLE_NUMBER).strip()[:12] or SAMPLE_NUMBER
@@ -121,7 +121,7 @@ def _phrase(voice: VoiceConfig, number: str, counter: str) -> str:
 
 
 async def save(request: web.Request) -> web.StreamResponse:
-    form = await request.post()
+    form = await form_of(request)
     current = request.app[OFFICE_SETTINGS].current.voice.model_dump(mode="json")
     labels = {key: text(code) for key, code in LABELS.items()}
     try:

@@ -173,7 +173,10 @@ async def test_a_file_that_cannot_be_used_is_refused_in_both_languages_and_nothi
     r = await upload(client, csrf, name, data)
     assert r.status == 422
     page = await r.text()
-    assert vi in page and en in page and "Traceback" not in page
+    assert vi in page and en not in page and "Traceback" not in page
+    await client.get("/admin/lang/en")  # English behind the admin's language switch
+    page = await (await upload(client, csrf, name, data)).text()
+    assert en in page and vi not in page
     assert catalogue_dump(client) == before
     assert db(client, "SELECT COUNT(*) FROM catalogue_imports") == [(0,)]
 
@@ -257,6 +260,8 @@ async def test_a_bad_step_target_is_refused_in_both_languages_and_nothing_change
     assert r.status == 422
     page = await r.text()
     assert "Tiếp nhận (Receive): thời gian mục tiêu phải là số phút, từ 1 đến 480." in page
+    await client.get("/admin/lang/en")  # English behind the admin's language switch
+    page = await (await client.post(f"/admin/procedures/{COPY_EXTRACT}", data=form)).text()
     assert "the target must be a number of minutes, from 1 to 480" in page
     assert catalogue_dump(client) == before
 

@@ -13,6 +13,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from .test_admin import admin_session
+from .test_catalogue_import import upload
 
 DEVICE_NUMBERS = itertools.count(1)
 
@@ -36,6 +37,15 @@ async def new_device(client: TestClient, url: str, csrf: str) -> str:
     return await r.text()
 
 
+async def catalogue_preview(client: TestClient, url: str, csrf: str) -> str:
+    """A one-procedure portal file with a new field, uploaded; its preview page."""
+    data = 'Mã thủ tục,Thủ tục,Lĩnh vực,Thời hạn giải quyết,"Phí, lệ phí"\n' \
+           "1.000001,Thủ tục thử nghiệm,Lĩnh vực mới thử,5 ngày,Không\n"
+    r = await upload(client, csrf, "danh-muc.csv", data.encode())
+    assert r.status == 303, await r.text()
+    return await get(client, r.headers["Location"], csrf)
+
+
 ADMIN_PAGES: list[tuple[str, Callable[..., Awaitable[str]], tuple[str, ...]]] = [
     ("/admin/users", get, ("Staff accounts", "Username", "Edit, reset password", "New account",
                            "Password (empty: generated)", ">Staff<", ">Leader<")),
@@ -49,6 +59,14 @@ ADMIN_PAGES: list[tuple[str, Callable[..., Awaitable[str]], tuple[str, ...]]] = 
     ("/admin/counters/1", get, ("Fields served", "Single procedures served")),
     ("/admin/devices", get, (">Kiosk<", "Devices<")),
     ("/admin/devices", new_device, ("New device", "The token is shown once", "Back to the devices")),
+    ("/admin/calendar?preset=standard", get, ("Office calendar", "Weekly opening hours", "The usual week is filled in",
+                                              "Only procedures (codes)", "Public holidays", "Special days",
+                                              "Mobile sessions", "At closing time", "every procedure",
+                                              "Remove this row")),
+    ("/admin/procedures/import", get, ("Import the procedure catalogue", "Catalogue file", "Upload and preview",
+                                       "Columns read", "The title row", "The export")),
+    ("/admin/procedures/import/1", catalogue_preview, ("Catalogue import: preview", "procedures, uploaded",
+                                                       "New procedures (1)", "Fields to be created", "Apply<")),
 ]
 
 

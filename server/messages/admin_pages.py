@@ -101,4 +101,152 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "admin_page.minutes": ("phút", "minutes"),
     "admin_page.counter_n": ("quầy {n}", "counter {n}"),
     "admin_page.printer_n": ("máy in {name}", "printer {name}"),
+    "admin_page.import_procedure_catalogue": ("Nhập danh mục thủ tục", "Import the procedure catalogue"),
+    "admin_page.choose_excel_xlsx_or_csv": (
+        "Chọn tệp Excel (.xlsx) hoặc CSV xuất từ Cổng dịch vụ công của tỉnh hoặc Cơ sở dữ liệu quốc gia "
+        "về thủ tục hành chính. Bước tiếp theo cho xem trước những gì sẽ thay đổi; chưa có gì được lưu "
+        "cho đến khi bấm \"Áp dụng\".",
+        "Choose the Excel (.xlsx) or CSV file exported from the province's public service portal or the "
+        "national procedure database. Next you see what would change; nothing is saved until you press "
+        "\"Apply\".",
+    ),
+    "admin_page.catalogue_file": ("Tệp danh mục", "Catalogue file"),
+    "admin_page.upload_and_preview": ("Tải lên và xem trước", "Upload and preview"),
+    "admin_page.columns_read": ("Các cột được đọc", "Columns read"),
+    "admin_page.export_columns": ("Tệp xuất ra có các cột:", "The export's columns:"),
+    "admin_page.procedure_code": ("Mã thủ tục", "Code"),
+    "admin_page.procedure_name": ("Tên thủ tục", "Name"),
+    "admin_page.field": ("Lĩnh vực", "Field"),
+    "admin_page.legal_time": ("Thời hạn giải quyết", "Legal time"),
+    "admin_page.catalogue_import_preview": ("Nhập danh mục thủ tục: xem trước", "Catalogue import: preview"),
+    "admin_page.new_fields_and_their_numbers": ("Lĩnh vực mới và dãy số", "New fields and their numbers"),
+    "admin_page.procedures": ("Danh sách thủ tục", "Procedures"),
+    "admin_page.new": ("Thủ tục mới", "New"),
+    "admin_page.changed": ("Có thay đổi", "Changed"),
+    "admin_page.unchanged": ("Không đổi", "Unchanged"),
+    "admin_page.not_in_file": ("Có ở đơn vị, không có trong tệp", "Not in the file"),
+    "admin_page.new_fields": ("Lĩnh vực mới", "New fields"),
+    "admin_page.procedures_of_office_not_in": (
+        "{n} thủ tục của đơn vị không có trong tệp",
+        "{n} procedures of the office not in the file",
+    ),
+    "admin_page.keep_them_as_they_are": ("Giữ nguyên", "Keep them as they are"),
+    "admin_page.stop_receiving_them_not_deleted": (
+        "Ngừng tiếp nhận (không xóa; có thể bật lại)",
+        "Stop receiving them (not deleted; can be turned back on)",
+    ),
+    "admin_page.apply": ("Áp dụng", "Apply"),
+    "admin_page.choose_another_file": ("Chọn tệp khác", "Choose another file"),
+    "admin_page.fields_to_be_created": ("Lĩnh vực sẽ được tạo", "Fields to be created"),
+    "admin_page.code_short": ("Mã", "Code"),
+    "admin_page.numbers": ("Dãy số", "Numbers"),
+    "admin_page.new_procedures": ("Thủ tục mới ({n})", "New procedures ({n})"),
+    "admin_page.letter": ("Thư gửi kèm", "Letter"),
+    "admin_page.changed_procedures": ("Thủ tục có thay đổi ({n})", "Changed procedures ({n})"),
+    "admin_page.changes": ("Thay đổi", "Changes"),
+    "admin_page.received": ("Đang tiếp nhận", "Received"),
+    "admin_page.office_calendar": ("Lịch làm việc", "Office calendar"),
+    "admin_page.open": ("Đang mở cửa", "open"),
+    "admin_page.closed": ("Đang đóng cửa", "closed"),
+    "admin_page.no_hours_yet_kiosk_always": (
+        "Chưa có giờ làm việc nào: ki-ốt luôn phát số.",
+        "No hours yet: the kiosk always issues tickets.",
+    ),
+    "admin_page.weekly_opening_hours": ("Giờ làm việc hằng tuần", "Weekly opening hours"),
+    "admin_page.usual_week_is_filled_in": (
+        "Đã điền lịch chuẩn vào bảng, chưa lưu: kiểm tra rồi bấm Lưu.",
+        "The usual week is filled in, not saved yet: check it, then Save.",
+    ),
+    "admin_page.day": ("Thứ", "Day"),
+    "admin_page.from": ("Từ", "From"),
+    "admin_page.to": ("Đến", "To"),
+    "admin_page.session": ("Loại phiên", "Session"),
+    "admin_page.only_procedures_codes": ("Chỉ các thủ tục (mã)", "Only procedures (codes)"),
+    "admin_page.only_counters_numbers": ("Chỉ các quầy (số)", "Only counters (numbers)"),
+    "admin_page.remove": ("Bỏ", "Remove"),
+    "admin_page.day_may_have_several_rows": (
+        "Một ngày có thể có nhiều dòng (sáng, chiều). Dòng để trống không được lưu. Không có dòng nào: "
+        "luôn mở cửa.",
+        "A day may have several rows (morning, afternoon). Empty rows are not saved. No rows at all: "
+        "always open.",
+    ),
+    "admin_page.save_hours": ("Lưu giờ làm việc", "Save the hours"),
+    "admin_page.fill_in_usual_week": (
+        "Điền lịch chuẩn (T2–T6 7:00–11:30, 13:30–17:00; sáng T7)",
+        "Fill in the usual week",
+    ),
+    "admin_page.public_holidays": ("Ngày nghỉ lễ", "Public holidays"),
+    "admin_page.closed_all_day_tet": (
+        "Cả ngày không làm việc, ki-ốt không phát số. Tết Nguyên đán đổi ngày mỗi năm: hãy thêm từng năm.",
+        "Closed all day. Tết moves every year: add it each year.",
+    ),
+    "admin_page.date": ("Ngày", "Date"),
+    "admin_page.name_short": ("Tên", "Name"),
+    "admin_page.add_holiday": ("Thêm ngày nghỉ", "Add the holiday"),
+    "admin_page.special_days": ("Ngày đặc biệt", "Special days"),
+    "admin_page.e_g_every_wednesday_is": (
+        "Ví dụ thứ Tư hằng tuần là \"ngày không viết, ngày không hẹn\": số phát ra mang các nhãn này.",
+        "E.g. every Wednesday is a no-writing, no-appointment day: its tickets carry these tags.",
+    ),
+    "admin_page.when": ("Khi nào", "When"),
+    "admin_page.tags": ("Nhãn", "Tags"),
+    "admin_page.own_hours": ("Giờ riêng", "Own hours"),
+    "admin_page.week_hours": ("theo tuần", "the week's"),
+    "admin_page.other_tags": ("Nhãn khác", "Other tags"),
+    "admin_page.own_hours_dated_day_only": ("Giờ riêng (chỉ cho một ngày cụ thể)", "Own hours (a dated day only)"),
+    "admin_page.add_special_day": ("Thêm ngày đặc biệt", "Add the special day"),
+    "admin_page.mobile_sessions": ("Phiên lưu động", "Mobile sessions"),
+    "admin_page.reception_away_from_office_e": (
+        "Tiếp nhận ngoài trụ sở, ví dụ thứ Sáu hằng tuần tại Nhà văn hóa khu vực 4 (máy tính xách tay "
+        "chạy chế độ lưu động).",
+        "Reception away from the office, e.g. every Friday at the area 4 cultural house (a laptop in "
+        "mobile mode).",
+    ),
+    "admin_page.place": ("Địa điểm", "Place"),
+    "admin_page.hours": ("Giờ", "Hours"),
+    "admin_page.add_mobile_session": ("Thêm phiên lưu động", "Add the mobile session"),
+    "admin_page.at_closing_time": ("Khi hết giờ làm việc", "At closing time"),
+    "admin_page.procedure_codes_and_counter_numbers": (
+        "Mã các thủ tục và số quầy",
+        "Procedure codes and counter numbers",
+    ),
+    "admin_page.counters": ("Quầy", "Counters"),
+    "admin_page.every": ("Hằng tuần vào", "Every"),
+    "admin_page.or_on_date": ("hoặc ngày", "or on date"),
+    "admin_page.delete": ("Xóa", "Delete"),
+    "admin_page.none_yet": ("Chưa có mục nào.", "None yet."),
+    "admin_page.columns_read_help": (
+        "Dòng tiêu đề (trong 10 dòng đầu) cần có cột \"Mã thủ tục\" và \"Thủ tục\" (hoặc \"Tên thủ tục\"). Các "
+        "cột \"Lĩnh vực\", \"Thời hạn giải quyết\", \"Phí, lệ phí\" (hoặc \"Lệ phí\" và \"Phí\"), \"Thành phần hồ "
+        "sơ\" và \"Tình trạng hiệu lực\" được dùng khi có; các cột khác được giữ nguyên để xuất lại. Lĩnh "
+        "vực chưa có sẽ được tạo, mỗi lĩnh vực một dãy số thứ tự riêng không trùng dãy nào. Quy trình \"4 "
+        "tại chỗ\", thư gửi kèm và \"trả trong ngày\" của thủ tục đã có không bị thay đổi.",
+        "The title row (within the first 10 rows) needs \"Mã thủ tục\" (code) and \"Thủ tục\" or \"Tên thủ "
+        "tục\" (name). Field, legal time, fee, required documents and whether in force are used when "
+        "present; other columns are kept for the export. Missing fields are created, each with its own "
+        "number block. An existing procedure's steps, letter and same-day choice are left as they are.",
+    ),
+    "admin_page.staged_file": (
+        "Tệp {file}, {n} thủ tục, tải lên lúc {at} bởi {actor}.",
+        "File {file}, {n} procedures, uploaded {at} by {actor}.",
+    ),
+    "admin_page.import_applied": (
+        "Đã áp dụng lúc {at}: {new} thủ tục mới, {changed} thủ tục cập nhật, {unchanged} không đổi",
+        "Applied {at}: {new} new, {changed} updated, {unchanged} unchanged",
+    ),
+    "admin_page.import_stopped": (", {n} thủ tục ngừng tiếp nhận", ", {n} no longer received"),
+    "admin_page.import_new_fields": (", {n} lĩnh vực mới", ", {n} new fields"),
+    "admin_page.not_in_file_n": ("Có ở đơn vị, không có trong tệp ({n})", "Not in the file ({n})"),
+    "admin_page.unchanged_n": ("Không đổi ({n})", "Unchanged ({n})"),
+    "admin_page.time": ("Thời gian", "Time"),
+    "admin_page.procedure": ("Thủ tục", "Procedure"),
+    "admin_page.role": ("Vai trò", "Role"),
+    "admin_page.state": ("Trạng thái", "State"),
+    "admin_page.edit": ("Sửa", "Edit"),
+    "admin_page.procedures_col": ("Thủ tục", "Procedures"),
+    "admin_page.closes_at": ("đóng lúc", "closes at"),
+    "admin_page.every_procedure": ("mọi thủ tục", "every procedure"),
+    "admin_page.every_counter": ("mọi quầy", "every counter"),
+    "admin_page.remove_row": ("Bỏ dòng này", "Remove this row"),
+    "admin_page.every_weekday": ("{day} hằng tuần", "every {day}"),
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiohttp import web
+from multidict import MultiDictProxy
 
 from server.domain import catalogue
 from server.domain.errors import DomainError
@@ -65,7 +66,7 @@ def _details_echo(form: dict[str, str]) -> dict[str, Any]:
                          "legal_time": form.get("legal_time", "")})
 
 
-def _ids(form: web.MultiDictProxy[Any], name: str, allowed: set[int]) -> list[int]:
+def _ids(form: MultiDictProxy[Any], name: str, allowed: set[int]) -> list[int]:
     return sorted({int(v) for v in form.getall(name, []) if isinstance(v, str) and v.isdigit()} & allowed)
 
 
@@ -83,7 +84,7 @@ def entity_handlers(entity: svc.Entity) -> tuple[Handler, Handler, Handler]:
         raw = await request.post()
         form = {k: v for k, v in raw.items() if isinstance(v, str)}
         if key is not None and entity.key_is_column:
-            form[entity.key] = key  # a code other rows refer to is not renamed here
+            form[entity.key] = str(key)  # a code other rows refer to is not renamed here
         extra = None
         try:
             values = svc.parse(entity.cols, form, choice_sets(request))

@@ -87,7 +87,10 @@ def _group_names() -> tuple[str, ...]:
 
 def _model(section: str) -> type[Section]:
     from server.config import Config
-    return Config.model_fields[section].annotation  # type: ignore[return-value]
+    model = Config.model_fields[section].annotation
+    if not (isinstance(model, type) and issubclass(model, Section)):
+        raise TypeError(f"[{section}] is not a section of one table")
+    return model
 
 
 def labels(section: str) -> dict[str, str]:
@@ -196,7 +199,7 @@ async def logo_submit(request: web.Request) -> web.StreamResponse:
     """Upload (or remove) the office's logo: a PNG or JPEG kept in the database."""
     data = await request.post()
     upload = data.get("logo")
-    content = upload.file.read(svc.LOGO_MAX_BYTES + 1) if hasattr(upload, "file") else b""
+    content = upload.file.read(svc.LOGO_MAX_BYTES + 1) if isinstance(upload, web.FileField) else b""
     try:
         if "remove" in data:
             await decide(request, svc.save_logo, None)

@@ -63,6 +63,8 @@ ADMIN_PAGES: list[tuple[str, Callable[..., Awaitable[str]], tuple[str, ...]]] = 
                                               "Only procedures (codes)", "Public holidays", "Special days",
                                               "Mobile sessions", "At closing time", "every procedure",
                                               "Remove this row")),
+    ("/admin/appointments", get, ("Appointments<", "Bookings of", "Names and phones are shown", "Book for a caller",
+                                  "Full name", "The caller agrees", "Slots of", "Cancel, move", 'title="required"')),
     ("/admin/procedures/import", get, ("Import the procedure catalogue", "Catalogue file", "Upload and preview",
                                        "Columns read", "The title row", "The export")),
     ("/admin/procedures/import/1", catalogue_preview, ("Catalogue import: preview", "procedures, uploaded",

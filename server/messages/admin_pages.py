@@ -249,4 +249,60 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "admin_page.every_counter": ("mọi quầy", "every counter"),
     "admin_page.remove_row": ("Bỏ dòng này", "Remove this row"),
     "admin_page.every_weekday": ("{day} hằng tuần", "every {day}"),
+    "admin_page.appointments": ("Lịch hẹn", "Appointments"),
+    "admin_page.booked": ("Đã đặt lịch", "Booked"),
+    "admin_page.read_code_to_caller": ("Đọc mã cho người gọi", "Read the code to the caller"),
+    "admin_page.on_arrival_type_code_at": (
+        "Khi đến, nhập mã tại ki-ốt để lấy số.",
+        "On arrival, type the code at the kiosk to get a ticket.",
+    ),
+    "admin_page.bookings_on_days_or_hours": (
+        "Lịch hẹn rơi vào ngày, giờ văn phòng không nhận hẹn: gọi báo công dân",
+        "Bookings on days or hours the office no longer takes: call these citizens",
+    ),
+    "admin_page.calendar_changed_after_these_were": (
+        "Lịch làm việc đã đổi sau khi công dân đặt lịch; ki-ốt sẽ không nhận số cho các lịch này. Gọi "
+        "điện, rồi đổi giờ hoặc hủy.",
+        "The calendar changed after these were booked; the kiosk will not check them in. Call, then move "
+        "or cancel.",
+    ),
+    "admin_page.phone": ("Điện thoại", "Phone"),
+    "admin_page.why": ("Lý do", "Why"),
+    "admin_page.show": ("Xem", "Show"),
+    "admin_page.names_and_phones_are_shown": (
+        "Họ tên và số điện thoại chỉ hiện cho cán bộ; được xóa sau thời hạn lưu (NĐ 13/2023).",
+        "Names and phones are shown to staff only and erased after the retention period (decree 13/2023).",
+    ),
+    "admin_page.channel": ("Kênh", "Channel"),
+    "admin_page.cancel_move": ("Hủy, đổi giờ", "Cancel, move"),
+    "admin_page.erased": ("đã xóa", "erased"),
+    "admin_page.move": ("Đổi giờ", "Move"),
+    "admin_page.cancel": ("Hủy", "Cancel"),
+    "admin_page.no_bookings_this_day": ("Không có lịch hẹn nào trong ngày.", "No bookings this day."),
+    "admin_page.book_for_caller": ("Đặt lịch cho người gọi hotline / Zalo", "Book for a caller"),
+    "admin_page.procedure_and_time": ("Thủ tục và giờ hẹn", "Procedure and time"),
+    "admin_page.full_name": ("Họ và tên", "Full name"),
+    "admin_page.caller_agrees_that_office_keeps": (
+        "Người gọi đồng ý cho Bộ phận Một cửa lưu họ tên và số điện thoại để hẹn và nhắc lịch; dữ liệu "
+        "được xóa sau thời hạn lưu (NĐ 13/2023/NĐ-CP).",
+        "The caller agrees that the office keeps the name and phone to book and remind; erased after the "
+        "retention period.",
+    ),
+    "admin_page.no_free_slots_in_next": (
+        "Chưa có khung giờ nào còn chỗ trong 14 ngày tới.",
+        "No free slots in the next 14 days.",
+    ),
+    "admin_page.book": ("Đặt lịch", "Book"),
+    "admin_page.booked_capacity": ("Đã đặt / sức chứa", "Booked / capacity"),
+    "admin_page.no_slots_this_day": ("Không có khung giờ nào trong ngày.", "No slots this day."),
+    "admin_page.bookings_of_day": ("Lịch hẹn ngày {day}", "Bookings of {day}"),
+    "admin_page.slots_of_day": ("Khung giờ ngày {day}", "Slots of {day}"),
+    "admin_page.call_citizen": ("Gọi báo công dân", "Call the citizen"),
+    "admin_page.new_time": ("Giờ mới", "New time"),
+    "admin_page.no_free_time": ("không còn giờ trống", "no free time left"),
+    "admin_page.choose_free_slot": ("chọn khung giờ còn chỗ", "choose a slot with room"),
+    "admin_page.date_time": ("Ngày, giờ", "When"),
+    "admin_page.person_name": ("Họ tên", "Name"),
+    "admin_page.time_of_day": ("Giờ", "Time"),
+    "admin_page.phone_number": ("Số điện thoại", "Phone"),
 }

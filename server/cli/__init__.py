@@ -66,6 +66,7 @@ def cmd_init(args: argparse.Namespace) -> None:
     from server import auth
     from server.demo.catalogue import seed_catalog
     from server.store import accounts
+    from server.store.tx import Tx
 
     cfg = load_config(args)
     if cfg.db_file.exists():
@@ -76,9 +77,9 @@ def cmd_init(args: argparse.Namespace) -> None:
         fail(exc)
     now = epoch(SystemClock().now())
 
-    def seed(tx: object) -> None:
-        seed_catalog(tx, cfg.office.code, cfg.office.name)  # type: ignore[arg-type]
-        accounts.insert_user(tx, "admin", "Quản trị viên", "admin", auth.hash_password(password), now)  # type: ignore[arg-type]
+    def seed(tx: Tx) -> None:
+        seed_catalog(tx, cfg.office.code, cfg.office.name)
+        accounts.insert_user(tx, "admin", "Quản trị viên", "admin", auth.hash_password(password), now)
 
     run_db_op(cfg, seed)
     shown = f"\n  admin password: {password}  (shown once: write it down)" if generated else ""

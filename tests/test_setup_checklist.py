@@ -94,7 +94,8 @@ async def test_the_list_cannot_be_hidden_before_every_step_is_done(fresh: TestCl
     assert 'data-step="office"' in await (await fresh.get("/admin")).text()  # still on the overview
     await fresh.get("/admin/lang/en?next=/admin/setup")
     page = await (await fresh.get("/admin/setup")).text()
-    assert "Getting started" in page and "0 of 7 steps done" in page and "Still missing: the office name, the office code" in page
+    assert "Getting started" in page and "0 of 7 steps done" in page
+    assert "Still missing: the office name, the office code" in page
 
 
 def test_every_step_done_allows_hiding_and_a_later_undone_step_shows_again() -> None:
@@ -109,3 +110,15 @@ def test_every_step_done_allows_hiding_and_a_later_undone_step_shows_again() -> 
     office = {"name": "Trung tâm Phục vụ hành chính công xã", "code": "hoavang", "address": " ", "hotline": "1",
               "public_url": "http://x"}
     assert checklist.office_missing(office, defaults) == ("name", "address")
+
+
+async def test_keeping_the_default_voice_is_a_choice_the_voice_step_records(fresh: TestClient) -> None:
+    page = await (await fresh.get("/admin/setup")).text()
+    assert "Chưa chọn: đang dùng giọng mặc định." in page and states(page)["voice"] == "no"
+    r = await fresh.post("/admin/setup/voice", data={"csrf": CSRF.search(page).group(1)}, allow_redirects=False)
+    assert r.status == 303
+    page = await (await fresh.get("/admin/setup")).text()
+    assert states(page)["voice"] == "yes" and "Đã chọn giọng đọc." in page
+    assert 'action="/admin/setup/voice"' not in page
+    audit = await (await fresh.get("/admin/audit")).text()
+    assert "settings.voice" in audit

@@ -72,6 +72,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
                          "Choose the voice, speed, volume and call phrase; listen on this computer."),
     "setup.voice_chosen": ("Đã chọn giọng đọc.", "The voice is chosen."),
     "setup.voice_off": ("Đã tắt giọng đọc: TV chỉ hiện số.", "The voice is off: the TVs show the numbers only."),
+    "setup.keep_voice": ("Dùng giọng mặc định", "Keep the default voice"),
     "setup.voice_default": ("Chưa chọn: đang dùng giọng mặc định.", "Not chosen yet: the default voice is used."),
     "setup.ticket": ("Lấy số đầu tiên", "Take a first ticket"),
     "setup.ticket_what": ("Chạm màn hình ki-ốt đã ghép nối để lấy một số: phiếu được in ra, quầy gọi số và TV hiện số.",

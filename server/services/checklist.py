@@ -9,6 +9,7 @@ from server.domain import checklist
 from server.services.context import Ctx
 from server.store import accounts
 from server.store import checklist as store
+from server.store import settings as stored
 from server.store.tickets import Conn
 from server.store.tx import Tx
 
@@ -25,3 +26,11 @@ def facts(conn: Conn, current: Config) -> checklist.Facts:
 def set_hidden(tx: Tx, ctx: Ctx, hidden: bool, ip: str) -> None:
     store.set_hidden(tx.conn, ctx.now if hidden else None)
     accounts.audit(tx.conn, ctx.now, ctx.actor, "setup.hide" if hidden else "setup.show", {}, ip)
+
+
+def keep_voice(tx: Tx, ctx: Ctx, current: Config, ip: str) -> None:
+    """The admin keeps the voice as it is (the defaults): stored under their name, so the step counts as chosen.
+    Saving the voice page unchanged writes nothing, so this is the checklist's own way to say "this voice"."""
+    value = current.model_dump(mode="json", include={"voice"})["voice"]
+    stored.save(tx.conn, "voice", value, ctx.now, ctx.actor)
+    accounts.audit(tx.conn, ctx.now, ctx.actor, "settings.voice", {"kept": True}, ip)

@@ -68,6 +68,15 @@ async def hide_or_show(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther("/admin" if hide else "/admin/setup?saved")
 
 
+async def keep_voice(request: web.Request) -> web.StreamResponse:
+    """'Use the default voice' on the voice step: the office's choice, recorded like a save of the voice page."""
+    settings = request.app[OFFICE_SETTINGS]
+    await decide(request, svc.keep_voice, settings.current)
+    settings.refresh(request.app[READER])
+    raise web.HTTPSeeOther("/admin/setup?saved")
+
+
 def setup(app: web.Application) -> None:
     app.router.add_get("/admin/setup", admin_only(page))
     app.router.add_post("/admin/setup/hide", admin_only(hide_or_show))
+    app.router.add_post("/admin/setup/voice", admin_only(keep_voice))

@@ -98,8 +98,10 @@ class PrintService:
             self._warned.clear()  # a printer added under a name a kiosk asked for: say it again if it goes
             if not self._running:
                 return  # start() builds the workers from self.configs
-            if self.manager is None:
+            if self.manager is None:  # the office's first printer (it started with none): asked at once too
                 await self._ensure_manager()
+                for worker in self.manager.workers.values() if self.manager else ():
+                    worker.probe_soon()
             else:
                 await self.manager.apply(self.configs)
             log.info("printers now: %s", ", ".join(c.id for c in self.configs) or "none")

@@ -82,6 +82,18 @@ async def test_a_network_printer_added_on_the_page_prints_its_test_slip_and_the_
     assert ticket["number"] in printed.text and OFFICE in printed.text
 
 
+async def test_the_offices_first_printer_is_asked_for_its_state_at_once(
+    client: TestClient, emulator: PrinterEmulator
+) -> None:
+    """An office that started with no printer (as after `motcua init`): the first one added shows 'ready' on the
+    page that answers the form, with the production probe interval (15 s), not 'unknown' until the next probe."""
+    csrf = await admin_session(client)
+    await add_printer(client, network_form(csrf, emulator))
+    page = await (await client.get("/admin/printers")).text()
+    row = page[page.index('data-printer="sanh"'):]
+    assert "Sẵn sàng" in row[:row.index("</tr>")]
+
+
 @pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr not installed")
 async def test_the_test_slip_printed_as_a_picture_reads_back_by_ocr(
     fast_printers: TestClient, emulator: PrinterEmulator

@@ -62,14 +62,16 @@ class PrintService:
         self._running = True
         await self._ensure_manager()
 
-    async def _ensure_manager(self) -> None:
+    async def _ensure_manager(self) -> PrinterManager | None:
+        """The running manager, started now if printers are configured (None while there are none)."""
         if self.manager is not None or not self.configs:  # escpos, Pillow and qrcode load only when printing
-            return
+            return self.manager
         from printers.queue import PrinterManager
 
         self.manager = PrinterManager(self.configs, on_state_change=self._state_changed,
                                       on_job_done=self._job_done, **self.worker_options)
         await self.manager.start()
+        return self.manager
 
     async def stop(self) -> None:
         self._running = False
@@ -99,8 +101,8 @@ class PrintService:
             if not self._running:
                 return  # start() builds the workers from self.configs
             if self.manager is None:  # the office's first printer (it started with none): asked at once too
-                await self._ensure_manager()
-                for worker in self.manager.workers.values() if self.manager else ():
+                manager = await self._ensure_manager()
+                for worker in manager.workers.values() if manager is not None else ():
                     worker.probe_soon()
             else:
                 await self.manager.apply(self.configs)

@@ -48,6 +48,7 @@ case "$cmd" in
     install_system
     install_python
     .venv/bin/ruff check .
+    .venv/bin/mypy
     exec .venv/bin/pytest -q "$@"
     ;;
   *)

@@ -51,6 +51,12 @@ async def submit(page: Page, form: str, fields: dict[str, str], ticks: tuple[str
     await page.click(f"{form} button[type=submit]")
 
 
+async def tick_procedure(page: Page, name: str) -> None:
+    """Open the procedure's field in the slot form's picker (its summary, left of the whole-field box), tick it."""
+    await page.locator(f'#slots details:has(label:text-is("{name}")) summary').click(position={"x": 4, "y": 8})
+    await page.locator("#slots label", has_text=re.compile(f"^\\s*{name}\\s*$")).locator("input").check()
+
+
 async def test_admin_sets_the_calendar_and_books_for_a_caller(base: str, browser: Browser) -> None:
     page = await new_page(browser, 1280, 1300, locale="vi-VN")
     problems = watch(page)
@@ -87,7 +93,7 @@ async def test_admin_sets_the_calendar_and_books_for_a_caller(base: str, browser
     await shot(page, "admin-calendar")
 
     await page.click("nav.side >> text=Lịch hẹn")
-    await page.select_option("#slots select[name=procedure_id]", label="Đăng ký khai sinh")
+    await tick_procedure(page, "Đăng ký khai sinh")
     await page.click("#slots button[type=submit]")  # next week, Thursday 9:00-11:00, 30 min, 2 people
     await expect(page.locator("#slots .notice.ok")).to_contain_text("Đã tạo 4 khung giờ")
     await page.select_option("#book select[name=slot_id]", index=2)
@@ -102,3 +108,33 @@ async def test_admin_sets_the_calendar_and_books_for_a_caller(base: str, browser
     await shot(page, "admin-appointments")
     refusals = [p for p in problems if p.startswith("422 POST")]
     assert len(refusals) == 2 and problems == refusals, problems  # the wrong row, the missing consent
+
+
+async def test_slots_for_a_whole_field_say_which_days_and_hours_were_skipped(base: str, browser: Browser) -> None:
+    """The usual week, a holiday on the coming Wednesday, then 10:30-14:00 slots for the whole civil-status field
+    over two weeks: the result lists the holiday and the lunch hours (docs/screenshots/admin-appointment-slots)."""
+    page = await new_page(browser, 1366, 768, locale="vi-VN")
+    problems = watch(page)
+    await page.goto(base + "/admin/calendar")
+    await submit(page, "main form", {"username": "admin", "password": "admin-demo"})
+    await page.click("text=Điền lịch chuẩn")
+    await page.click("#hours button[type=submit]")
+    await expect(page.locator(".notice.ok")).to_contain_text("Đã lưu")
+    await submit(page, "#holiday", {"day": "2026-12-02", "name": "Nghỉ bù"})
+    await expect(page.locator("#holiday table")).to_contain_text("Nghỉ bù")
+
+    await page.goto(base + "/admin/appointments")
+    first = page.locator("#slots details").first
+    await first.locator("summary input[name=field_ids]").check()
+    for name, value in {"day_from": "2026-11-30", "day_to": "2026-12-11", "start": "10:30", "end": "14:00"}.items():
+        await page.fill(f"#slots [name={name}]", value)
+    for day in range(1, 6):
+        await page.check(f"#slots input[name=weekdays][value='{day}']")
+    await page.click("#slots button[type=submit]")
+    result = page.locator("#slot-run")
+    await expect(result).to_contain_text("Đã tạo")
+    await expect(result.locator("tr[data-reason=holiday]")).to_contain_text("Ngày lễ, nghỉ: Nghỉ bù")
+    await expect(result.locator("tr[data-reason=closed]").first).to_contain_text("11:30–12:00")
+    await result.scroll_into_view_if_needed()
+    await shot(page, "admin-appointment-slots")
+    assert problems == [], problems

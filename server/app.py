@@ -60,8 +60,9 @@ from server.pages.admin import catalog as admin_catalog
 from server.pages.admin import catalogue_import as admin_catalogue_import
 from server.pages.admin import checklist as admin_checklist
 from server.pages.admin import devices as admin_devices
-from server.pages.admin import screens as admin_screens
+from server.pages.admin import mobile as admin_mobile
 from server.pages.admin import printers as admin_printers
+from server.pages.admin import screens as admin_screens
 from server.pages.admin import settings as admin_settings
 from server.pages.admin import site as admin_site
 from server.pages.admin import voice as admin_voice
@@ -173,6 +174,7 @@ PARTS: tuple[Part, ...] = (
     admin_voice.setup,
     admin_settings.setup,
     admin_calendar.setup,
+    admin_mobile.setup,
     reports_pages.setup,
     booking_pages.setup,
     pairing.setup,

@@ -17,7 +17,7 @@ from server.api.common import decide, ok
 from server.api.registry import Api, Body, Query
 from server.auth import Principal
 from server.domain.clock import epoch
-from server.domain.errors import DomainError, Invalid, NotFound
+from server.domain.errors import Invalid, NotFound
 from server.keys import CLOCK, CONFIG, LIVE, OFFICE_SETTINGS, READER, WRITER
 from server.services import calendar as service
 from server.services import mobile
@@ -265,21 +265,12 @@ async def close_waiting(request: web.Request, principal: Principal) -> web.Respo
     return ok({"closed": closed, "day": day})
 
 
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
-
-
 @api.operation("importMobileSession", "POST", "/api/mobile/import",
                "Merge a mobile-session file (JSON Lines, as uploaded) into this office; idempotent", tag="mobile",
                roles=ADMIN, response={"type": "object", "required": ["changed", "rows", "first_import"]})
 async def import_mobile(request: web.Request, principal: Principal) -> web.Response:
-    raw = await request.content.read(MAX_IMPORT_BYTES + 1)  # beyond the API's small body limit, on purpose
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise DomainError("body_too_large", status=413)
-    try:
-        lines = raw.decode("utf-8").splitlines()
-    except UnicodeDecodeError as exc:
-        raise Invalid("mobile_file_invalid", detail="not UTF-8 text") from exc
-    return ok(await decide(request, principal, mobile.import_file, mobile.parse(lines)))
+    raw = await request.content.read(mobile.MAX_BYTES + 1)  # beyond the API's small body limit, on purpose
+    return ok(await decide(request, principal, mobile.import_file, mobile.parse_upload(raw)))
 
 
 class ExportQuery(Query):

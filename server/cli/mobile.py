@@ -105,74 +105,29 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 
-def _toml(sections: dict[str, dict[str, Any]]) -> str:
-    """Flat TOML sections; strings, numbers and booleans written as JSON, which TOML reads the same."""
-    out = []
-    for name, values in sections.items():
-        out += [f"[{name}]", *(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in values.items()), ""]
-    return "\n".join(out)
-
-
-def laptop_sections(office: Any, args: argparse.Namespace, folder: Path) -> dict[str, dict[str, Any]]:
-    return {
-        "server": {"data_dir": str(folder), "host": args.host, "port": args.port, "machine_id": args.machine_id},
-        "office": {"code": office.office.code, "name": office.office.name, "timezone": office.office.timezone,
-                   "hotline": office.office.hotline},
-        "mobile": {"enabled": True, "place": args.place, "series": args.series},
-    }
-
-
 def cmd_prepare(args: argparse.Namespace) -> None:
-    """The laptop's folder: the catalogue-only database (written under another name, then renamed, so a
-    half-made one never looks ready) and its config."""
+    """The laptop's folder: the catalogue-only database and its config (services/laptop.py)."""
     from server.cli.common import fail
-    from server.config import ConfigError, from_dict
-    from server.services.calendar import settings_from
-    from server.store import catalog
-    from server.store import laptop as laptop_store
-    from server.store.db import connect
+    from server.services import laptop as svc
 
     office = _config(args)
     folder = Path(args.out).resolve()
-    sections = laptop_sections(office, args, folder)
+    sections = svc.laptop_sections(office.office, args.machine_id, args.place, args.series, args.host, args.port,
+                                   str(folder))
+    config_file = folder / svc.CONFIG_NAME
     try:
-        laptop = from_dict(sections)
-        settings_from(laptop)
-    except ConfigError as exc:
-        fail(DomainError("mobile_prepare_bad_config", detail=str(exc)))
-    db_file, config_file = laptop.db_file, folder / "motcua.toml"
-    for path in (db_file, config_file):
-        if path.exists():
-            fail(DomainError("mobile_prepare_exists", path=str(path)))
-    if args.machine_id == office.server.machine_id:
-        fail(DomainError("mobile_prepare_same_machine", machine=args.machine_id))
-    if not office.db_file.exists():
-        fail(DomainError("mobile_prepare_no_office", path=str(office.db_file)))
-    folder.mkdir(parents=True, exist_ok=True)
-    part = db_file.with_name(db_file.name + ".part")
-    part.unlink(missing_ok=True)
-    laptop.server.db_path = str(part)
-    source = connect(office.db_file, readonly=True)
-
-    def copy(tx: Any) -> dict[str, int]:
-        copied = laptop_store.copy_catalogue(tx, source)
-        if args.series not in {s["key"] for s in catalog.all_series(tx)}:
-            raise DomainError("mobile_series_missing", series=args.series)
-        return copied
-
-    try:
-        from server.cli.common import run_db_op
-
-        copied = run_db_op(laptop, copy)
+        laptop = svc.laptop_config(sections, office.server.machine_id)
+        if config_file.exists():
+            raise DomainError("mobile_prepare_exists", path=str(config_file))
+        if laptop.db_file.exists():
+            raise DomainError("mobile_prepare_exists", path=str(laptop.db_file))
+        if not office.db_file.exists():
+            raise DomainError("mobile_prepare_no_office", path=str(office.db_file))
+        folder.mkdir(parents=True, exist_ok=True)
+        copied = asyncio.run(svc.build_database(laptop, laptop.db_file, office.db_file))
     except DomainError as exc:
-        part.unlink(missing_ok=True)
         fail(exc)
-    finally:
-        source.close()
-    part.replace(db_file)
-    config_file.write_text(f"# The laptop of a mobile session, made by motcua mobile prepare from {office.db_file}.\n"
-                           "# Add its ticket printer ([[printers]]) here; move data_dir if the folder moves.\n"
-                           + _toml(sections), encoding="utf-8")
+    config_file.write_text(svc.config_text(sections, f"{office.db_file} by motcua mobile prepare"), encoding="utf-8")
     counts = ", ".join(f"{t} {n}" for t, n in copied.items() if n)
     print(f"motcua: laptop folder {folder} ready ({counts}); no ticket, booking or sign-in copied.\n"
           f"  on the laptop: motcua serve --config {config_file}")

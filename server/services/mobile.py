@@ -21,6 +21,7 @@ import json
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from ulid import ULID
@@ -28,8 +29,8 @@ from ulid import ULID
 from server.domain.errors import DomainError, Invalid
 from server.domain.tickets import OPEN_STATUSES, Outcome, Status
 from server.services.context import Ctx
+from server.store import accounts, catalog
 from server.store import calendar as store
-from server.store import catalog
 from server.store import tickets as ticket_store
 from server.store.tx import Tx
 
@@ -93,6 +94,19 @@ def parse(lines: Iterable[str]) -> MobileFile:
             raise Invalid("mobile_file_invalid", detail=f"unexpected line {item!r:.60}")
         tables[item["table"]].append(item["row"])
     return MobileFile(items[0], tables, digest.hexdigest())
+
+
+MAX_BYTES = 50 * 1024 * 1024  # a day at a cultural house is a few hundred kilobytes
+
+
+def parse_upload(raw: bytes) -> MobileFile:
+    """A file as uploaded (the API's body, the admin page's file): at most MAX_BYTES of UTF-8 JSON Lines."""
+    if len(raw) > MAX_BYTES:
+        raise DomainError("mobile_file_too_big", status=413, max_mb=MAX_BYTES // (1024 * 1024))
+    try:
+        return parse(raw.decode("utf-8").splitlines())
+    except UnicodeDecodeError as exc:
+        raise Invalid("mobile_file_invalid", detail="not UTF-8 text") from exc
 
 
 def _remap(f: MobileFile, here: dict[str, dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -173,3 +187,19 @@ def import_file(tx: Tx, ctx: Ctx, f: MobileFile) -> dict[str, Any]:
     return {"machine_id": h["machine_id"], "sessions": h["sessions"], "changed": changed,
             "rows": {t: len(r) for t, r in tables.items()}, "first_import": first, "closed": closed,
             "left_out": h.get("left_out", [])}
+
+
+def import_upload(tx: Tx, ctx: Ctx, f: MobileFile, file_name: str, ip: str | None = None) -> dict[str, Any]:
+    """The admin page's upload: the same decision as `motcua import`, except that a file already imported is
+    refused (nothing in it is new, and the admin should know it came twice), and the answer goes to the audit
+    log, from which the page shows it after its redirect (`run`)."""
+    earlier = store.past_import(tx, f.sha256)
+    if earlier is not None:
+        raise DomainError("mobile_import_duplicate", status=409, machine=earlier["machine_id"],
+                          at=datetime.fromtimestamp(earlier["imported_at"], ctx.tz).strftime("%d/%m/%Y %H:%M"))
+    result = import_file(tx, ctx, f)
+    rows, changed = result["rows"], result["changed"]
+    answer = {**result, "file": file_name, "sha256": f.sha256,
+              "already_here": {t: rows[t] - changed.get(t, 0) for t in rows if rows[t] > changed.get(t, 0)}}
+    answer["run"] = accounts.audit(tx, ctx.now, ctx.actor, "mobile.import", answer, ip)
+    return answer

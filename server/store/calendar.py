@@ -243,6 +243,20 @@ def record_import(conn: Conn, sha: str, office_code: str, machine_id: str, at: f
     return cur.rowcount == 1
 
 
+def past_import(conn: Conn, sha: str) -> dict[str, Any] | None:
+    """The earlier import of the file with this SHA-256, if any."""
+    row = conn.execute("SELECT file_sha256, office_code, machine_id, imported_at, counts FROM mobile_imports"
+                       " WHERE file_sha256 = ?", (sha,)).fetchone()
+    return {**dict(row), "counts": json.loads(row["counts"])} if row else None
+
+
+def past_imports(conn: Conn, limit: int = 100) -> list[dict[str, Any]]:
+    """The mobile-session files imported here, newest first, with what each changed."""
+    rows = conn.execute("SELECT file_sha256, office_code, machine_id, imported_at, counts FROM mobile_imports"
+                        " ORDER BY imported_at DESC LIMIT ?", (limit,)).fetchall()
+    return [{**dict(r), "counts": json.loads(r["counts"])} for r in rows]
+
+
 def id_maps(conn: Conn) -> dict[str, dict[str, Any]]:
     """Catalogue ids by their stable keys (procedure/field codes, counter numbers, usernames)."""
     return {

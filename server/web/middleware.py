@@ -12,7 +12,7 @@ from server import auth
 from server.domain.clock import epoch
 from server.domain.errors import DomainError
 from server.keys import CLOCK, PRINCIPAL, READER, RECEIVED_AT, SESSIONS
-from server.services import catalogue_file
+from server.services import catalogue_file, mobile
 
 COOKIE = "motcua_token"
 # A paired screen's device token (server/api/pairing.py): HttpOnly, so no script on the screen can read it.
@@ -66,8 +66,10 @@ async def _csrf_field(request: web.Request) -> str:
 
 
 # Forms that upload a file larger than [server] max_body_kb allows other requests: the portal's procedure
-# catalogue (its own limit is checked by the page, with a clear message), plus room for the form around it.
-UPLOAD_LIMITS: dict[str, int] = {"/admin/procedures/import": catalogue_file.MAX_BYTES + 1024 * 1024}
+# catalogue and a mobile session's file (their own limits are checked by the pages, with a clear message), plus
+# room for the form around them.
+UPLOAD_LIMITS: dict[str, int] = {"/admin/procedures/import": catalogue_file.MAX_BYTES + 1024 * 1024,
+                                 "/admin/mobile/import": mobile.MAX_BYTES + 1024 * 1024}
 
 
 @web.middleware

@@ -17,10 +17,10 @@ from typing import Any
 from aiohttp import web
 
 from server.domain import catalogue
-from server.domain.errors import DomainError, Invalid
+from server.domain.errors import DomainError
 from server.keys import CONFIG, READER
 from server.messages import labels
-from server.pages.admin.site import admin_only, decide, error_text, render
+from server.pages.admin.site import admin_only, decide, error_text, render, uploaded_file
 from server.services import admin as svc
 from server.services import catalogue_file
 from server.store import catalog
@@ -37,14 +37,10 @@ async def upload_page(request: web.Request) -> web.StreamResponse:
 
 
 async def upload(request: web.Request) -> web.StreamResponse:
-    form = await request.post()
-    file = form.get("file")
     try:
-        if not isinstance(file, web.FileField) or not file.filename:
-            raise Invalid("catalogue_no_file")
-        data = file.file.read(catalogue_file.MAX_BYTES + 1)
-        rows, optional = catalogue.read_table(catalogue_file.read_cells(file.filename, data))
-        import_id = await decide(request, svc.stage_import, file.filename, rows, optional)
+        name, data = await uploaded_file(request, "catalogue_no_file", catalogue_file.MAX_BYTES)
+        rows, optional = catalogue.read_table(catalogue_file.read_cells(name, data))
+        import_id = await decide(request, svc.stage_import, name, rows, optional)
     except DomainError as exc:
         return await render(request, "catalogue_upload.html", status=exc.status, error=error_text(exc),
                             head=catalogue.EXPORT_HEAD)

@@ -23,7 +23,7 @@ from server import auth
 from server.api import session
 from server.api.registry import principal_of
 from server.api.session import LoginBody
-from server.domain.errors import DomainError
+from server.domain.errors import DomainError, Invalid
 from server.keys import OFFICE_SETTINGS, READER
 from server.messages import text
 from server.services import admin as svc
@@ -47,6 +47,7 @@ KNOWN = {"/admin/office": ("Thông tin đơn vị", "Office"), "/admin/settings"
          "/admin/steps": ("Các bước xử lý", "Steps"), "/admin/appointments": ("Lịch hẹn", "Appointments"),
          "/admin/printers": ("Máy in", "Printers"), "/admin/voice": ("Giọng đọc", "Voice"),
          "/admin/display": ("Màn hình", "Display"),
+         "/admin/mobile": ("Phiên lưu động", "Mobile sessions"),
          "/reports": ("Báo cáo", "Reports")}
 
 
@@ -115,6 +116,15 @@ def error_text(exc: DomainError) -> dict[str, str]:
 async def form_of(request: web.Request) -> dict[str, str]:
     data = await request.post()
     return {k: v for k, v in data.items() if isinstance(v, str)}
+
+
+async def uploaded_file(request: web.Request, missing: str, limit: int) -> tuple[str, bytes]:
+    """A form's `file` (its name without folders, and at most `limit` + 1 bytes, so the caller can say it is too
+    big); refused with the catalogue's `missing` sentence when none was chosen."""
+    file = (await request.post()).get("file")
+    if not isinstance(file, web.FileField) or not file.filename:
+        raise Invalid(missing)
+    return Path(file.filename).name[:200], file.file.read(limit + 1)
 
 
 async def decide(request: web.Request, fn: Callable[..., Any], *args: Any) -> Any:

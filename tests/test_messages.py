@@ -18,7 +18,8 @@ from server.reports import definitions
 ROOT = Path(__file__).resolve().parent.parent
 VIETNAMESE_LETTERS = set("ăâđêôơưĂÂĐÊÔƠƯ")
 # Entries whose Vietnamese is rightly ASCII: a language switch's own label, codes, abbreviations.
-ASCII_VI = {"kiosk.switch_lang", "booking.lang", "kiosk.done", "admin_page.switch_lang"} | {
+ASCII_VI = {"kiosk.switch_lang", "booking.lang", "kiosk.done", "admin_page.switch_lang", "console.switch_lang",
+            "reports_page.switch_lang", "reports_page.print", "reports_page.by_group", "admin_page.show"} | {
     f"weekday_short.{n}" for n in range(1, 8)}
 
 
@@ -68,7 +69,12 @@ KNOWN = {
     "kiosk/static": ["kiosk.start_title", "kiosk.appt_not_found", "kiosk.printer_paper_out", "kiosk.status_offline"],
     "server/pages/booking/static": ["booking.consent", "booking.no_slots", "appointment_status.cancelled"],
     "server/pages/console/static": ["outcome.dossier_received", "score.4", "rating_reason.1",
-                                    "console.step_waiting_leader", "console.state_called", "console.offline"],
+                                    "console.step_waiting_leader", "console.state_called", "console.offline",
+                                    "console.finished_rate", "console.reprint_unavailable", "console.approved_ok",
+                                    "console.no_ticket_at_counter", "console.rate_resets_in", "console.taken_over_text",
+                                    "kiosk.rate_question", "kiosk.rate_already", "kiosk.rate_anonymous"],
+    "server/pages/reports/static": ["reports_page.title", "reports_page.defs", "reports_page.satisfaction_line",
+                                    "reports_page.no_ratings", "reports_page.period_line", "reports_page.letters"],
     "display/static": ["display.waiting"],
 }
 

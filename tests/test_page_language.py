@@ -7,6 +7,8 @@ Each case is a page and the English its template used to print beside every Viet
 from __future__ import annotations
 
 import itertools
+import json
+import re
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -82,3 +84,35 @@ async def test_admin_page_is_vietnamese_with_english_behind_the_switch(
     await client.get(f"/admin/lang/en?next={url}")
     page = await fetch(client, url, csrf)
     assert [w for w in english if w not in page] == []
+
+
+def texts_of(html: str) -> dict[str, list[str]]:
+    found = re.search(r'<script type="application/json" id="texts">(.*?)</script>', html, re.S)
+    assert found, "the page carries no texts block"
+    return json.loads(found.group(1))
+
+
+# Script pages switch language in the browser: the page carries both languages in its texts block and the
+# script keeps no sentence of its own (the old English copies listed here).
+SCRIPT_PAGES = [
+    ("/reports", "/reports-static/reports.js", {"title": "Waiting time, outcome and satisfaction report",
+                                                "no_ratings": "No ratings in this period."},
+     ("Waiting time, outcome", "No ratings in this period", "Over target", " days)")),
+    ("/counter", "/console-static/counter.js", {"finished_rate": "Ticket {number} finished. The citizen may now rate "
+                                                                 "the service.", "keep_as_is": "— keep —"},
+     ("The citizen may now rate", "No ticket at the counter", "— keep —", "Transferred")),
+    ("/leader", "/console-static/leader.js", {"approved_ok": "Ticket {number} approved."},
+     ("approved.", "Well overdue", "Serving ")),
+]
+
+
+@pytest.mark.parametrize(("url", "script", "pairs", "english"), SCRIPT_PAGES, ids=[u for u, *_ in SCRIPT_PAGES])
+async def test_script_page_reads_its_words_from_the_catalogue(
+        client: TestClient, url: str, script: str, pairs: dict[str, str], english: tuple[str, ...]) -> None:
+    page = await client.get(url)
+    assert page.status == 200
+    texts = texts_of(await page.text())
+    assert {key: texts[key][1] for key in pairs} == pairs
+    assert all(texts[key][0] != texts[key][1] for key in pairs)  # a Vietnamese sentence first
+    source = await (await client.get(script)).text()
+    assert [w for w in english if w in source] == []

@@ -99,4 +99,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Mất kết nối, đang thử lại… Số của bạn vẫn được giữ.",
         "Connection lost, retrying… Your place is kept.",
     ),
+    "kiosk.rate_thanks": ("Cảm ơn ông/bà đã đánh giá!", "Thank you for your rating!"),
+    "kiosk.rate_why": ("Xin cho biết lý do", "Please tell us why"),
+    "kiosk.rate_no_reason": ("Gửi không kèm lý do", "Send without a reason"),
+    "kiosk.rate_question": (
+        "Ông/bà có hài lòng với việc giải quyết thủ tục?",
+        "How satisfied are you with the service?",
+    ),
+    "kiosk.rate_anonymous": ("Đánh giá ẩn danh, chỉ một lần cho mỗi lượt.", "Anonymous, once per visit."),
+    "kiosk.rate_already": ("Ông/bà đã đánh giá lượt phục vụ này. Xin cảm ơn!", "This visit has been rated. Thank you!"),
 }

@@ -113,7 +113,7 @@ async def test_the_page_opens_on_this_month_of_the_office(base: str, browser: Br
     await page.fill("input[name=username]", "lanhdao")
     await page.fill("input[name=password]", "lanhdao-demo")
     await page.click("#login-form button[type=submit]")
-    await expect(page.locator("#period-line")).to_have_text("Từ ngày 2026-11-01 đến ngày 2026-11-30 (30 ngày)")
+    await expect(page.locator("#period-line")).to_have_text("Từ ngày 01/11/2026 đến ngày 30/11/2026 (30 ngày)")
     assert await page.locator("#month").input_value() == "2026-11"
     rep = service.report(tmp_path / "office.db", date(2026, 11, 1), date(2026, 11, 30), "field", 15)
     assert rep["total"]["issued"] > 0
@@ -126,5 +126,5 @@ async def test_the_page_opens_on_this_month_of_the_office(base: str, browser: Br
     assert await page.locator("#day").input_value() == "2026-11-23"
     await page.fill("#day", "2026-11-20")
     await page.click("#period-form button[type=submit]")
-    await expect(page.locator("#period-line")).to_have_text("Từ ngày 2026-11-20 đến ngày 2026-11-20 (1 ngày)")
+    await expect(page.locator("#period-line")).to_have_text("Từ ngày 20/11/2026 đến ngày 20/11/2026 (1 ngày)")
     await page.close()

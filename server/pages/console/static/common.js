@@ -23,7 +23,7 @@ export const TEXTS = JSON.parse(document.getElementById("texts")?.textContent ||
 export const say = (key, params = {}) => t(...(TEXTS[key] || [key, key]))
   .replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
 export function bindLangButton(button) {
-  const label = () => { button.textContent = lang === "vi" ? "English" : "Tiếng Việt"; };
+  const label = () => { button.textContent = say("switch_lang"); };
   button.addEventListener("click", () => { setLang(lang === "vi" ? "en" : "vi"); label(); });
   label();
 }

@@ -45,18 +45,18 @@ async function act(fn, okText) {
 }
 
 const base = () => `/api/counters/${state.counterId}`;
-const onTicket = (path) => { const c = current(); return c ? call(`${base()}/tickets/${c.id}/${path}`, { method: "POST" }) : Promise.reject(new Error(t("Chưa có vé nào tại quầy.", "No ticket at the counter."))); };
+const onTicket = (path) => { const c = current(); return c ? call(`${base()}/tickets/${c.id}/${path}`, { method: "POST" }) : Promise.reject(new Error(say("no_ticket_at_counter"))); };
 
 async function callNext() {
   const r = await act(() => call(`${base()}/call-next`, { method: "POST" }));
   if (!r) return;
-  if (r.ticket) { applyTicket(r.ticket); notify(t(`Đã gọi số ${r.ticket.number}`, `Called ${r.ticket.number}`), "ok"); }
+  if (r.ticket) { applyTicket(r.ticket); notify(say("called_number", { number: r.ticket.number }), "ok"); }
   else notify(t(r.message, r.message_en), "info");
 }
 
 async function callNumber(number) {
   const r = await act(() => call(`${base()}/call`, { method: "POST", body: { number } }));
-  if (r) { applyTicket(r.ticket); $("call-number").value = ""; notify(t(`Đã gọi số ${r.ticket.number}`, `Called ${r.ticket.number}`), "ok"); }
+  if (r) { applyTicket(r.ticket); $("call-number").value = ""; notify(say("called_number", { number: r.ticket.number }), "ok"); }
 }
 
 async function ticketAction(path, okVi, okEn) {
@@ -66,14 +66,13 @@ async function ticketAction(path, okVi, okEn) {
 
 async function reprint() {
   const c = current();
-  if (!c) { notify(t("Chưa có vé nào tại quầy.", "No ticket at the counter."), "error"); return; }
+  if (!c) { notify(say("no_ticket_at_counter"), "error"); return; }
   try {
     await call(`/api/tickets/${c.id}/reprint`, { method: "POST" });
-    notify(t(`Đã gửi lệnh in lại vé ${c.number}.`, `Reprint of ${c.number} sent.`), "ok");
+    notify(say("reprint_sent", { number: c.number }), "ok");
   } catch (err) {
     if (err.status === 404 && err.code !== "ticket_not_found") {
-      notify(t("Máy chủ này chưa có chức năng in lại vé (404). Hãy báo quản trị viên.",
-        "This server cannot reprint tickets yet (404). Tell the administrator."), "error");
+      notify(say("reprint_unavailable"), "error");
     } else notify(message(err), "error");
   }
 }
@@ -81,13 +80,13 @@ async function reprint() {
 // ---------- transfer dialog: to another counter (listCounters) or procedure (listProcedures) ----------
 function openTransfer() {
   const c = current();
-  if (!c) { notify(t("Chưa có vé nào tại quầy.", "No ticket at the counter."), "error"); return; }
+  if (!c) { notify(say("no_ticket_at_counter"), "error"); return; }
   const counters = $("transfer-counter");
-  counters.replaceChildren(el("option", { value: "", text: t("— giữ nguyên —", "— keep —") }),
+  counters.replaceChildren(el("option", { value: "", text: say("keep_as_is") }),
     ...state.counters.filter((x) => x.id !== state.counterId && x.active)
       .map((x) => el("option", { value: String(x.id), text: t(x.name_vi, x.name_en) })));
   const procs = $("transfer-procedure");
-  procs.replaceChildren(el("option", { value: "", text: t("— giữ nguyên —", "— keep —") }),
+  procs.replaceChildren(el("option", { value: "", text: say("keep_as_is") }),
     ...[...state.procedures.values()].filter((p) => p.id !== c.procedure_id)
       .map((p) => el("option", { value: String(p.id), text: t(p.name_vi, p.name_en) })));
   $("transfer-error").textContent = "";
@@ -105,7 +104,7 @@ async function submitTransfer(ev) {
     const r = await call(`${base()}/tickets/${c.id}/transfer`, { method: "POST", body });
     applyTicket(r);
     $("transfer-dialog").close();
-    notify(t(`Đã chuyển vé ${r.number}.`, `Ticket ${r.number} transferred.`), "ok");
+    notify(say("transferred_ok", { number: r.number }), "ok");
   } catch (err) {
     if (!leftOnRefusal(err)) $("transfer-error").textContent = message(err);
   }
@@ -147,15 +146,15 @@ function leaveCounter(why) {
 function renderTaken() {
   const k = state.taken;
   if (!k) return;
-  const where = k.counter ? t(k.counter.name_vi, k.counter.name_en) : t("quầy này", "this counter");
+  const where = k.counter ? t(k.counter.name_vi, k.counter.name_en) : say("this_counter");
   const title = $("taken-title"), help = $("taken-help");
   const own = (node) => node.dataset[lang] || node.dataset.vi; // the template's takeover wording
   title.textContent = k.kind === "taken_over" ? own(title) : say(k.kind === "refused" ? "ended_title" : `${k.kind}_title`);
   help.textContent = k.kind === "taken_over" ? own(help) : say("ended_help");
   let text;
   if (k.kind === "taken_over") {
-    const by = k.by || t("Người khác", "Someone else");
-    text = t(`${by} đã nhận thay ${where}.`, `${by} took over ${where}.`);
+    const by = k.by || say("someone_else");
+    text = say("taken_over_text", { by, counter: where });
   } else if (k.kind === "released") text = say("released_text", { by: k.by || "?", counter: where });
   else if (k.kind === "lapsed") text = say("lapsed_text", { counter: where, minutes: k.minutes });
   else if (k.kind === "refused") text = message(k.err);
@@ -202,7 +201,7 @@ function syncReceipt() {
 async function finish(ev) {
   if (ev) ev.preventDefault();
   const chosen = $("outcomes").querySelector("input:checked");
-  if (!chosen) { notify(t("Cần chọn kết quả giải quyết.", "Choose an outcome."), "error"); return; }
+  if (!chosen) { notify(say("choose_outcome"), "error"); return; }
   const body = { outcome: chosen.value, wrote_forms: $("wrote-forms").checked };
   if (chosen.value === "dossier_received") body.receipt_no = $("receipt").value;
   const c = current();
@@ -211,7 +210,7 @@ async function finish(ev) {
     applyTicket(r);
     $("finish-form").reset();
     buildOutcomes();
-    notify(t(`Đã kết thúc vé ${r.number}. Mời công dân đánh giá trên máy tại quầy.`, `Ticket ${r.number} finished. The citizen may now rate the service.`), "ok");
+    notify(say("finished_rate", { number: r.number }), "ok");
   }
 }
 
@@ -246,7 +245,7 @@ function renderSteps() {
     return el("li", { class: `step ${row.state}`, dataset: { step: row.step, started: row.started_at ?? "", ended: row.ended_at ?? "", target: row.target_min, level: row.level } },
       el("span", { class: "step-no", text: String(i + 1) }),
       el("span", { class: "step-name", text: t(row.label_vi, row.label_en) }),
-      el("span", { class: "step-target", text: t(`mục tiêu ${row.target_min} phút`, `target ${row.target_min} min`) }),
+      el("span", { class: "step-target", text: say("step_target", { minutes: row.target_min }) }),
       el("span", { class: "step-timer", text: "" }),
       el("span", { class: "step-who", text: row.ended_by || row.started_by || "" }),
       button);
@@ -279,7 +278,7 @@ function render() {
     $("cur-state").textContent = say(`state_${c.status}`);
     $("cur-state").className = `state ${c.status}`;
     $("cur-priority").classList.toggle("hidden", !c.priority);
-    $("cur-priority").textContent = t("Ưu tiên", "Priority");
+    $("cur-priority").textContent = say("priority");
   }
   const counter = myCounter();
   const waiting = [...state.tickets.values()].filter((x) => mayTake(x, counter)).sort((a, b) => a.arrival_at - b.arrival_at);
@@ -288,10 +287,10 @@ function render() {
   $("queue").replaceChildren(...waiting.map((x) => el("li", { class: x.priority ? "q priority" : "q", dataset: { id: x.id, arrival: x.arrival_at } },
     el("span", { class: "q-number", text: x.number }),
     el("span", { class: "q-proc", text: procName(x.procedure_id) }),
-    x.priority ? el("span", { class: "badge priority", text: t("Ưu tiên", "Priority") }) : null,
-    x.target_counter_id ? el("span", { class: "badge moved", text: t("Chuyển đến", "Transferred") }) : null,
+    x.priority ? el("span", { class: "badge priority", text: say("priority") }) : null,
+    x.target_counter_id ? el("span", { class: "badge moved", text: say("transferred_badge") }) : null,
     el("span", { class: "q-wait", text: "" }),
-    el("button", { type: "button", class: "small", disabled: !!c, text: t("Gọi", "Call"), onclick: () => callNumber(x.number) }))));
+    el("button", { type: "button", class: "small", disabled: !!c, text: say("call"), onclick: () => callNumber(x.number) }))));
   tick();
 }
 
@@ -379,7 +378,7 @@ async function chooseCounter() {
         } catch (err) { $("choose-error").textContent = message(err); }
       } },
     el("strong", { text: t(c.name_vi, c.name_en) }),
-    el("span", { text: taken ? t(`Đang do ${c.staff_name} phụ trách`, `Taken by ${c.staff_name}`) : t("Còn trống", "Free") }));
+    el("span", { text: taken ? say("taken_by", { name: c.staff_name }) : say("counter_free") }));
   }));
 }
 

@@ -27,7 +27,7 @@ function refreshSteps() {
 async function approve(row) {
   try {
     await call(`/api/tickets/${row.ticket_id}/approve`, { method: "POST" });
-    notify(t(`Đã phê duyệt hồ sơ vé ${row.number}.`, `Ticket ${row.number} approved.`), "ok");
+    notify(say("approved_ok", { number: row.number }), "ok");
     refreshSteps();
   } catch (err) { notify(message(err), "error"); }
 }
@@ -90,7 +90,7 @@ function render() {
   const waiting = [...state.tickets.values()].filter((x) => x.status === "waiting").sort((a, b) => a.arrival_at - b.arrival_at);
   $("k-waiting").textContent = String(waiting.length);
   $("k-longest").textContent = waiting.length ? duration(now - waiting[0].arrival_at) : "—";
-  $("k-longest-who").textContent = waiting.length ? t(`số ${waiting[0].number} · ${procName(waiting[0].procedure_id)}`, `no. ${waiting[0].number} · ${procName(waiting[0].procedure_id)}`) : "";
+  $("k-longest-who").textContent = waiting.length ? say("longest_who", { number: waiting[0].number, procedure: procName(waiting[0].procedure_id) }) : "";
 
   $("fields").replaceChildren(...state.fields.map((f) => {
     const mine = waiting.filter((x) => x.field_id === f.id);
@@ -101,10 +101,10 @@ function render() {
   $("counters").replaceChildren(...state.counters.map((c) => {
     const at = [...state.tickets.values()].find((x) => x.counter_id === c.id && (x.status === "called" || x.status === "serving"));
     let label, cls, since = null;
-    if (!c.signed_in_user) { label = t("Chưa mở", "Closed"); cls = "closed"; }
-    else if (!at) { label = t("Rảnh", "Free"); cls = "free"; }
-    else if (at.status === "called") { label = t(`Đã gọi số ${at.number}`, `Called ${at.number}`); cls = "called"; since = at.called_at; }
-    else { label = t(`Đang phục vụ số ${at.number}`, `Serving ${at.number}`); cls = "serving"; since = at.served_at; }
+    if (!c.signed_in_user) { label = say("counter_closed"); cls = "closed"; }
+    else if (!at) { label = say("counter_idle"); cls = "free"; }
+    else if (at.status === "called") { label = say("called_number", { number: at.number }); cls = "called"; since = at.called_at; }
+    else { label = say("serving_number", { number: at.number }); cls = "serving"; since = at.served_at; }
     return el("tr", { dataset: { counter: c.id } }, el("td", { text: counterName(c) }), el("td", { text: c.staff_name || "—" }),
       el("td", { class: `counter-state ${cls}`, text: label }), el("td", { class: "time", text: since ? duration(now - since) : "" }),
       el("td", { class: "nowrap" }, ...counterActions(c, at)));
@@ -118,14 +118,14 @@ function render() {
   $("approvals-empty").classList.toggle("hidden", approvals.length > 0);
   $("approvals").replaceChildren(...approvals.map((s) => el("tr", { class: stepLevel(s, now), dataset: { ticket: s.ticket_id } },
     el("td", { class: "num", text: s.number }), el("td", { text: t(s.procedure_vi, s.procedure_en) }),
-    el("td", { class: "nowrap", text: t(`Quầy ${s.counter_number}`, `Counter ${s.counter_number}`) }), el("td", { text: s.started_by_name || "" }),
+    el("td", { class: "nowrap", text: say("counter_n", { number: s.counter_number }) }), el("td", { text: s.started_by_name || "" }),
     el("td", { class: "time", text: duration(now - s.started_at) }),
-    el("td", {}, el("button", { type: "button", class: "primary small", text: t("Phê duyệt", "Approve"), onclick: () => approve(s) })))));
+    el("td", {}, el("button", { type: "button", class: "primary small", text: say("approve"), onclick: () => approve(s) })))));
   $("overdue-empty").classList.toggle("hidden", overdue.length > 0);
   $("overdue").replaceChildren(...overdue.map((s) => el("tr", { class: s.now, dataset: { ticket: s.ticket_id, step: s.step } },
     el("td", { class: "num", text: s.number }), el("td", { text: t(s.label_vi, s.label_en) }),
-    el("td", { class: "nowrap", text: t(`Quầy ${s.counter_number}`, `Counter ${s.counter_number}`) }),
-    el("td", {}, el("span", { class: `badge ${s.now}`, text: s.now === "red" ? t("Quá hạn nhiều", "Well overdue") : t("Quá hạn", "Overdue") })),
+    el("td", { class: "nowrap", text: say("counter_n", { number: s.counter_number }) }),
+    el("td", {}, el("span", { class: `badge ${s.now}`, text: s.now === "red" ? say("well_overdue") : say("overdue") })),
     el("td", { class: "time", text: `${duration(now - s.started_at)} / ${duration(s.target_min * 60)}` }))));
 }
 

@@ -3,13 +3,15 @@
 // It fills `#rating-slot` (or adds its own section at the end of <main>), shows the four marks when the
 // ticket is done and not yet rated, asks a reason for a low mark and sends POST /api/ratings with the
 // status token. It listens for the status page's "motcua:ticket-status" events, and also polls gently.
-import { el } from "./common.js";
+import { el, TEXTS } from "./common.js";
 import { LOW_SCORE, REASONS, SCORES, sendRating } from "./rating-core.js";
 
 const FACES = new URL("./faces/", import.meta.url);
 const token = decodeURIComponent(location.pathname.split("/")[2] || "");
 const lang = () => (localStorage.getItem("motcua-lang") === "en" ? "en" : "vi");
 const pair = (vi, en) => ({ "data-vi": vi, "data-en": en, text: lang() === "en" ? en : vi });
+// A sentence of the status page's catalogue block (server/messages/kiosk.py, "kiosk.rate_*"), both languages.
+const words = (key) => pair(...(TEXTS[key] || [key, key]));
 
 function slot() {
   let box = document.getElementById("rating-slot");
@@ -44,7 +46,7 @@ async function send(score, reason) {
   if (reason) body.reason = reason;
   try {
     await sendRating(body, { lang: lang() });
-    thanks(pair("Cảm ơn ông/bà đã đánh giá!", "Thank you for your rating!"));
+    thanks(words("rate_thanks"));
   } catch (err) {
     shown = "";
     show("error", () => [el("p", { class: "rp-error", role: "alert", text: (lang() === "en" && err.messageEn) || err.message })]);
@@ -53,16 +55,16 @@ async function send(score, reason) {
 
 function askReason(score) {
   show("reason", () => [
-    el("h2", pair("Xin cho biết lý do", "Please tell us why")),
+    el("h2", words("rate_why")),
     el("div", { class: "rp-reasons" }, ...REASONS.map(([vi, en]) => el("button", { type: "button", ...pair(vi, en), onclick: () => send(score, vi) }))),
-    el("button", { type: "button", class: "rp-skip", ...pair("Gửi không kèm lý do", "Send without a reason"), onclick: () => send(score, null) }),
+    el("button", { type: "button", class: "rp-skip", ...words("rate_no_reason"), onclick: () => send(score, null) }),
   ]);
 }
 
 function askScore() {
   show("ask", () => [
-    el("h2", pair("Ông/bà có hài lòng với việc giải quyết thủ tục?", "How satisfied are you with the service?")),
-    el("p", { class: "rp-note", ...pair("Đánh giá ẩn danh, chỉ một lần cho mỗi lượt.", "Anonymous, once per visit.") }),
+    el("h2", words("rate_question")),
+    el("p", { class: "rp-note", ...words("rate_anonymous") }),
     el("div", { class: "rp-faces" }, ...SCORES.map(([score, vi, en]) => el("button", {
       type: "button", class: "rp-face", dataset: { score: String(score) },
       onclick: () => (score <= LOW_SCORE ? askReason(score) : send(score, null)),
@@ -76,7 +78,7 @@ async function check() {
     const r = await fetch(`/api/public/ratings/${encodeURIComponent(token)}`);
     if (!r.ok) return;
     const s = await r.json();
-    if (s.rated) { if (shown !== "thanks") thanks(pair("Ông/bà đã đánh giá lượt phục vụ này. Xin cảm ơn!", "This visit has been rated. Thank you!")); clearInterval(timer); }
+    if (s.rated) { if (shown !== "thanks") thanks(words("rate_already")); clearInterval(timer); }
     else if (s.can_rate) askScore();
   } catch (err) { /* offline: the next poll tries again */ }
 }

@@ -1,7 +1,7 @@
 // The rating tablet on a counter: idle until its counter finishes a ticket (ticket.finish on the live
 // feed), then four large faces; a low mark asks for a reason; back to idle after ~30 s without a touch.
 import { LiveClient } from "/static/live.js";
-import { $, bindLangButton, el, lang, onLang, setLang, showOnly, t } from "./common.js";
+import { $, bindLangButton, el, lang, onLang, say, setLang, showOnly, t } from "./common.js";
 import { LOW_SCORE, REASONS, sendRating } from "./rating-core.js";
 
 const SCREENS = ["idle", "ask", "reason", "thanks"];
@@ -24,7 +24,7 @@ function idle() {
 function countdown() {
   const left = Math.ceil((deadline - Date.now()) / 1000);
   if (left <= 0) { idle(); return; }
-  $("countdown").textContent = t(`Màn hình sẽ trở về sau ${left} giây.`, `This screen resets in ${left} s.`);
+  $("countdown").textContent = say("rate_resets_in", { seconds: left });
 }
 
 function armTimeout() {
@@ -49,7 +49,7 @@ async function submit(reason) {
   try {
     const r = await sendRating(body, { token: device, lang });
     clearInterval(timer);
-    $("thanks-text").textContent = t(`Ông/bà đã đánh giá: ${r.label_vi}.`, `You rated: ${r.label_en}.`);
+    $("thanks-text").textContent = say("rate_rated", { label: t(r.label_vi, r.label_en) });
     showOnly("thanks", SCREENS);
     pending = null;
     setTimeout(() => { if (!pending) idle(); }, THANKS_S * 1000);
@@ -92,7 +92,7 @@ function main() {
     token: device,
     topics: `counter:${counter}`,
     onStatus(st) {
-      $("conn-banner").textContent = t("Mất kết nối, đang kết nối lại…", "Connection lost, reconnecting…");
+      $("conn-banner").textContent = say("offline");
       $("conn-banner").classList.toggle("hidden", st !== "offline");
       if (st === "online") checkPrompt();
     },

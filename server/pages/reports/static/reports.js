@@ -1,23 +1,14 @@
 /* /reports: sign in, pick a period, show the report (tables built with textContent only), export, print. */
 "use strict";
 
-const EN = {
-  title: "Waiting time, outcome and satisfaction report", logout: "Sign out", login: "Sign in (leader or admin)",
-  username: "Username", password: "Password", signin: "Sign in", period: "Period", day: "Day", month: "Month",
-  quarter: "Quarter", custom: "Custom", date: "Day", from: "From", to: "To", group: "Group by", g_field: "Field",
-  g_procedure: "Procedure", g_counter: "Counter", g_staff: "Staff member", g_session_type: "Session type",
-  g_hour: "Hour of day", g_weekday: "Weekday", g_day: "Day", show: "Show report", xlsx: "Export Excel (XLSX)",
-  csv: "Export CSV", letters_xlsx: "Letters report (XLSX)", print: "Print (A4)", busy: "Computing the report…",
-  outcomes: "Outcomes", steps: "Time of the on-the-spot steps (minutes)",
-  letters: "“Administration serving the people”: congratulation and condolence letters",
-  defs: "Wait = first call − ticket time; service = end − start of service; satisfied = satisfied or very " +
-        "satisfied; good = very satisfied. Full definitions: docs/reports.md.",
-};
-const VI = {};
+// The page's words from the one catalogue (server/messages/reports_page.py), carried by the page in
+// <script type="application/json" id="texts"> as [Vietnamese, English] under their short key.
+const TEXTS = JSON.parse(document.getElementById("texts")?.textContent || "{}");
 let lang = sessionStorage.getItem("motcua.lang") || "vi";
 let last = null;  // the last report shown
 const $ = (id) => document.getElementById(id);
-const tr = (key) => (lang === "en" ? EN[key] : VI[key]) || key;
+const tr = (key) => (TEXTS[key] || [key, key])[lang === "en" ? 1 : 0];
+const say = (key, params = {}) => tr(key).replace(/\{(\w+)\}/g, (_, name) => String(params[name] ?? ""));
 
 function token() { return sessionStorage.getItem("motcua.token"); }
 
@@ -106,7 +97,7 @@ const SCREEN_COLUMNS = ["issued", "served", "no_show", "cancelled", "wait_mean",
   "within_wait_target_share", "service_mean", "service_median", "within_service_target_share", "recalls",
   "transfers", "ratings", "satisfied_share", "good_share"];
 
-function label(f) { return (lang === "en" ? f.en : f.vi) + (f.unit === "seconds" ? (lang === "en" ? " (min)" : " (phút)") : ""); }
+function label(f) { return (lang === "en" ? f.en : f.vi) + (f.unit === "seconds" ? tr("minutes_suffix") : ""); }
 
 // A date as a person reads it here: 2026-11-23 -> 23/11/2026.
 const dmy = (isoDate) => isoDate.split("-").reverse().join("/");
@@ -115,8 +106,7 @@ function render(rep) {
   last = rep;
   const figs = Object.fromEntries(rep.figures.map((f) => [f.key, f]));
   $("office").textContent = rep.office.name;
-  $("period-line").textContent = (lang === "en" ? "From " : "Từ ngày ") + dmy(rep.period.from) +
-    (lang === "en" ? " to " : " đến ngày ") + dmy(rep.period.to) + " (" + rep.period.days + (lang === "en" ? " days)" : " ngày)");
+  $("period-line").textContent = say("period_line", { from: dmy(rep.period.from), to: dmy(rep.period.to), days: rep.period.days });
   const cards = $("cards");
   cards.replaceChildren();
   for (const key of ["issued", "served", "no_show", "cancelled", "wait_mean", "wait_median", "wait_p90", "wait_max",
@@ -128,23 +118,21 @@ function render(rep) {
   }
   const t = rep.total;
   $("satisfaction").textContent = t.ratings
-    ? (lang === "en"
-      ? `Satisfaction: ${fmt(t.satisfied_share, "share")} satisfied or better, of which ${fmt(t.good_share, "share")} very satisfied (${fmt(t.ratings, "count")} ratings).`
-      : `Mức độ hài lòng: đạt yêu cầu ${fmt(t.satisfied_share, "share")}, trong đó mức độ tốt ${fmt(t.good_share, "share")} (${fmt(t.ratings, "count")} lượt đánh giá).`)
-    : (lang === "en" ? "No ratings in this period." : "Không có lượt đánh giá nào trong kỳ.");
+    ? say("satisfaction_line", { satisfied: fmt(t.satisfied_share, "share"), good: fmt(t.good_share, "share"),
+      ratings: fmt(t.ratings, "count") })
+    : tr("no_ratings");
   const groupName = lang === "en" ? rep.group_label[1] : rep.group_label[0];
-  $("by-title").textContent = (lang === "en" ? "By " : "Theo ") + groupName.toLowerCase();
+  $("by-title").textContent = say("by_group", { group: groupName.toLowerCase() });
   const rowsOf = (r, name, total) => ({ total, cells: [name, ...SCREEN_COLUMNS.map((k) => fmt(r[k], figs[k].unit))] });
   table("by-table", [groupName, ...SCREEN_COLUMNS.map((k) => label(figs[k]))],
     [...rep.rows.map((r) => rowsOf(r, lang === "en" ? r.label_en : r.label, false)),
-      rowsOf(rep.total, lang === "en" ? "Total" : "Tổng cộng", true)]);
+      rowsOf(rep.total, tr("total"), true)]);
   const codes = Object.keys(rep.outcome_labels);
   const oname = (c) => rep.outcome_labels[c][lang === "en" ? 1 : 0];
   table("outcome-table", [groupName, ...codes.map(oname)],
     [...rep.rows.map((r) => ({ cells: [lang === "en" ? r.label_en : r.label, ...codes.map((c) => fmt(r.outcomes[c] || 0, "count"))] })),
-      { total: true, cells: [lang === "en" ? "Total" : "Tổng cộng", ...codes.map((c) => fmt(t.outcomes[c] || 0, "count"))] }]);
-  const sh = lang === "en" ? ["Step", "Done", "Mean", "Median", "p90", "Longest", "Over target"]
-    : ["Bước", "Số bước", "Trung bình", "Trung vị", "Phân vị 90", "Lâu nhất", "Quá hạn"];
+      { total: true, cells: [tr("total"), ...codes.map((c) => fmt(t.outcomes[c] || 0, "count"))] }]);
+  const sh = ["step", "done", "mean", "median", "p90", "longest", "overdue"].map((k) => tr(`step_col_${k}`));
   table("step-table", sh, t.steps.map((s) => ({ cells: [rep.step_labels[s.step] ? rep.step_labels[s.step][lang === "en" ? 1 : 0] : s.step,
     fmt(s.n, "count"), fmt(s.mean, "seconds"), fmt(s.median, "seconds"), fmt(s.p90, "seconds"), fmt(s.max, "seconds"), fmt(s.overdue, "count")] })));
   $("report").classList.remove("hidden");
@@ -173,10 +161,10 @@ async function loadLetters() {
   const n = (v) => fmt(v, "count");
   table("letters-unit", L.head_unit, [{ cells: L.numbers },
     ...L.by_unit.map((u) => ({ cells: [u.no, u.unit, dayVi(u.since), ...keys.map((k) => n(u[k]))] })),
-    { total: true, cells: ["", "Tổng cộng", "", ...keys.map((k) => n(L.total[k]))] }], 3);
+    { total: true, cells: ["", tr("total"), "", ...keys.map((k) => n(L.total[k]))] }], 3);
   table("letters-proc", L.head_procedure, [{ cells: L.numbers },
     ...L.by_procedure.map((p) => ({ cells: [p.no || "", p.unit, p.procedure, ...keys.map((k) => n(p[k]))] })),
-    { total: true, cells: ["TỔNG", "", "", ...keys.map((k) => n(L.total[k]))] }], 3);
+    { total: true, cells: [tr("total").toUpperCase(), "", "", ...keys.map((k) => n(L.total[k]))] }], 3);
 }
 
 async function show() {
@@ -205,12 +193,8 @@ async function download(path, fallback) {
 
 function applyLang() {
   document.documentElement.lang = lang;
-  document.querySelectorAll("[data-t]").forEach((e) => {
-    const k = e.dataset.t;
-    if (!(k in VI)) VI[k] = e.textContent;
-    e.textContent = tr(k);
-  });
-  $("lang").textContent = lang === "en" ? "Tiếng Việt" : "English";
+  document.querySelectorAll("[data-t]").forEach((e) => { e.textContent = tr(e.dataset.t); });
+  $("lang").textContent = tr("switch_lang");
   if (last) render(last);
 }
 

@@ -61,12 +61,11 @@ async def display_page(request: web.Request) -> web.Response:
     if principal.role not in VIEWERS:
         if may_pair(request):
             raise unpaired(request, "display")
-        return _problem(request, 401, "Màn hình chưa được cấp mã thiết bị hợp lệ.",
-                        "This screen has no valid device link: open /display?device=<display token>.")
+        return _problem(request, 401, "display.problem_no_device")
     try:
         layout = _layout(request, principal.layout)
     except ValueError as exc:
-        return _problem(request, 400, "Cấu hình màn hình không hợp lệ.", str(exc))
+        return _problem(request, 400, "display.problem_bad_layout", str(exc))
     office = catalog.office(request.app[READER])
     context: dict[str, Any] = {
         **layout, "office": office["name"] if office else request.app[CONFIG].office.name,
@@ -78,8 +77,10 @@ async def display_page(request: web.Request) -> web.Response:
     return response
 
 
-def _problem(request: web.Request, status: int, message_vi: str, message_en: str) -> web.Response:
-    return aiohttp_jinja2.render_template("problem.html", request, {"vi": message_vi, "en": message_en},
+def _problem(request: web.Request, status: int, code: str, detail: str = "") -> web.Response:
+    """A TV that cannot show the hall says why in Vietnamese; English and the layout's own detail (for whoever
+    sets the screen up) sit behind the page's "English" disclosure."""
+    return aiohttp_jinja2.render_template("problem.html", request, {"code": code, "detail": detail},
                                           app_key=JINJA, status=status)
 
 

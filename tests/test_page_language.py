@@ -116,3 +116,22 @@ async def test_script_page_reads_its_words_from_the_catalogue(
     assert all(texts[key][0] != texts[key][1] for key in pairs)  # a Vietnamese sentence first
     source = await (await client.get(script)).text()
     assert [w for w in english if w in source] == []
+
+
+# Pages with no switch of their own: Vietnamese on screen, the English only inside the closed "English" disclosure.
+NOTICE_PAGES = [
+    ("/kiosk?device=wrong-token", 403, "Ki-ốt này chưa được đăng ký", "This kiosk is not registered"),
+    ("/t/not-a-real-token", 404, "Không tìm thấy vé", "Ticket not found"),
+    ("/display?device=wrong-token", 401, "Màn hình chưa được cấp mã thiết bị hợp lệ.", "This screen has no valid"),
+]
+
+
+@pytest.mark.parametrize(("url", "status", "vietnamese", "english"), NOTICE_PAGES, ids=[u for u, *_ in NOTICE_PAGES])
+async def test_notice_page_is_vietnamese_with_english_in_a_closed_disclosure(
+        client: TestClient, url: str, status: int, vietnamese: str, english: str) -> None:
+    r = await client.get(url)
+    assert r.status == status
+    html = await r.text()
+    shown, _, behind = html.partition('<details class="other-lang" lang="en">')
+    assert vietnamese in shown and english not in shown
+    assert english in behind and "<details open" not in html

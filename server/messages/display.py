@@ -11,4 +11,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "display.offline": ("Mất kết nối máy chủ — đang kết nối lại…", "Connection lost, reconnecting…"),
     # under a counter's card on the smaller layouts: how many wait for the fields it serves
     "display.waiting": ("người đang chờ", "waiting"),
+    "display.problem_no_device": (
+        "Màn hình chưa được cấp mã thiết bị hợp lệ.",
+        "This screen has no valid device link: pair it on the admin's Devices page.",
+    ),
+    "display.problem_bad_layout": ("Cấu hình màn hình không hợp lệ.", "The screen's layout is not valid."),
 }

@@ -108,4 +108,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "kiosk.rate_anonymous": ("Đánh giá ẩn danh, chỉ một lần cho mỗi lượt.", "Anonymous, once per visit."),
     "kiosk.rate_already": ("Ông/bà đã đánh giá lượt phục vụ này. Xin cảm ơn!", "This visit has been rated. Thank you!"),
+    "kiosk.missing_title": ("Không tìm thấy vé", "Ticket not found"),
+    "kiosk.missing_text": (
+        "Mã trên vé không đúng hoặc vé đã quá cũ. Vui lòng hỏi cán bộ tại quầy.",
+        "The code on the ticket is wrong or the ticket is too old. Please ask at a counter.",
+    ),
+    "kiosk.unregistered_title": ("Ki-ốt này chưa được đăng ký", "This kiosk is not registered"),
+    "kiosk.unregistered_text": (
+        "Địa chỉ của ki-ốt cần có mã thiết bị hợp lệ. Vui lòng báo cán bộ quản trị ghép nối lại ki-ốt "
+        "trong trang Thiết bị.",
+        "The kiosk's address needs a valid device link. Please ask the administrator to pair the kiosk "
+        "again on the Devices page.",
+    ),
 }

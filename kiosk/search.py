@@ -2,7 +2,7 @@
 
 Elderly citizens type on an on-screen keyboard that has no tone marks, and many people type Vietnamese without
 them anyway. The same rules run in the kiosk's browser (kiosk/static/search.js); this module is their reference
-and the one the tests pin down, so keep the two in step (tests/test_kiosk_search.py runs the same cases on both).
+and the one the tests pin down, so keep the two in step (tests/kiosk/test_kiosk_search.py runs the same cases on both).
 
 Rules: NFD, drop combining marks, map đ/Đ to d (NFD alone leaves "đ"), lowercase. Every word of the query must
 occur in the procedure's name (Vietnamese and English), keywords or code. Ranking, best first: the whole query

@@ -2,7 +2,7 @@
 
 Existing callers read numbers digit by digit or break above 999 ("A-1005" read as "A một năm"), and
 ``num2words(1025, lang="vi")`` says "một nghìn lẻ hai mươi lăm", which is wrong. Citizens listen for their
-number, so we own these rules and test them over 0-9999 (``tests/test_vn_numbers.py``).
+number, so we own these rules and test them over 0-9999 (``tests/display/test_vn_numbers.py``).
 
 The rules, as spoken in a one-stop office:
 

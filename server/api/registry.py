@@ -149,7 +149,7 @@ class Api:
         """Declare an operation. Who may call it: `roles`, else its row in `auth.PERMISSIONS` (the spine's
         table). `media`: every content type a success may have (a file export's). `path_schemas`: a path
         parameter's document when its route pattern says too little (the handler's check must agree;
-        tests/test_input_checks.py compares)."""
+        tests/server/api/test_input_checks.py compares)."""
         allowed = frozenset(roles) if roles is not None else auth.PERMISSIONS.get(op_id)
         if allowed is None:
             raise KeyError(f"{op_id} needs roles= or an entry in auth.PERMISSIONS")

@@ -29,9 +29,9 @@ from server.demo.catalogue import FIELDS
 from tests.browser.conftest import new_page, record_errors, shot
 from tests.browser.test_kiosk import take_ticket
 from tests.browser.test_pairing import code_on
+from tests.printers.test_printer_emulator import needs_tesseract
 from tests.procs import ServerProcess, free_port, toml_sections
-from tests.test_it_cli import motcua
-from tests.test_printer_emulator import needs_tesseract
+from tests.server.cli.test_it_cli import motcua
 
 pytestmark = [pytest.mark.browser, needs_tesseract]
 

@@ -25,8 +25,8 @@ from server.config import Config, from_dict
 from server.domain.clock import FakeClock
 from tests.browser.conftest import SHOTS, new_page, record_errors, shot
 from tests.conftest import MONDAY_9AM, seed
+from tests.printers.test_printer_emulator import needs_tesseract
 from tests.remote import sign_in
-from tests.test_printer_emulator import needs_tesseract
 
 pytestmark = pytest.mark.browser
 FAST_PRINTER = {"max_attempts": 2, "backoff_s": (0.05,), "probe_interval_s": 0.5}

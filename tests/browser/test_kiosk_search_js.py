@@ -7,7 +7,7 @@ from playwright.async_api import Browser
 
 from kiosk.search import fold, search
 from tests.browser.test_kiosk import MakeHall, make_hall, open_kiosk  # noqa: F401  (fixture)
-from tests.test_kiosk_search import CASES, CATALOGUE
+from tests.kiosk.test_kiosk_search import CASES, CATALOGUE
 
 pytestmark = pytest.mark.browser
 

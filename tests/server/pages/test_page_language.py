@@ -1,0 +1,137 @@
+"""Vietnamese screens say Vietnamese only; English appears only behind the language switch.
+
+Each case is a page and the English its template used to print beside every Vietnamese label (the old
+`<span class="en">` copies): none of it may be on the Vietnamese page, all of it after the switch.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Awaitable, Callable
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from tests.server.pages.test_admin import admin_session
+from tests.server.pages.test_catalogue_import import upload
+
+DEVICE_NUMBERS = itertools.count(1)
+
+
+async def get(client: TestClient, url: str, csrf: str) -> str:
+    r = await client.get(url)
+    assert r.status == 200, url
+    return await r.text()
+
+
+async def reset_password(client: TestClient, url: str, csrf: str) -> str:
+    r = await client.post(url, data={"csrf": csrf, "password": ""})
+    assert r.status == 200, url
+    return await r.text()
+
+
+async def new_device(client: TestClient, url: str, csrf: str) -> str:
+    r = await client.post(url, data={"csrf": csrf, "id": f"kiosk-lang-{next(DEVICE_NUMBERS)}", "kind": "kiosk",
+                                     "name": "Ki-ốt thử"})
+    assert r.status == 200, url
+    return await r.text()
+
+
+async def catalogue_preview(client: TestClient, url: str, csrf: str) -> str:
+    """A one-procedure portal file with a new field, uploaded; its preview page."""
+    data = 'Mã thủ tục,Thủ tục,Lĩnh vực,Thời hạn giải quyết,"Phí, lệ phí"\n' \
+           "1.000001,Thủ tục thử nghiệm,Lĩnh vực mới thử,5 ngày,Không\n"
+    r = await upload(client, csrf, "danh-muc.csv", data.encode())
+    assert r.status == 303, await r.text()
+    return await get(client, r.headers["Location"], csrf)
+
+
+ADMIN_PAGES: list[tuple[str, Callable[..., Awaitable[str]], tuple[str, ...]]] = [
+    ("/admin/users", get, ("Staff accounts", "Username", "Edit, reset password", "New account",
+                           "Password (empty: generated)", ">Staff<", ">Leader<")),
+    ("/admin/users/2", get, ("Untick", "Reset password", "New password (empty: generated)", "Back<")),
+    ("/admin/users/2/password", reset_password, ("Password for", "Shown once", "Back to the accounts")),
+    ("/admin/audit", get, ("Audit log", "Actor", "Action", "Detail")),
+    ("/admin/procedures", get, ("Procedures", "Import the portal", "Export XLSX", "Add<",
+                                "Name (Vietnamese)", "Shown on the kiosk")),
+    ("/admin/procedures/1", get, ("Four on the spot", "Documents and fee", "Letter with the result",
+                                  "Target (min)", "a leader approves on the spot", "Save<")),
+    ("/admin/counters/1", get, ("Fields served", "Single procedures served")),
+    ("/admin/devices", get, (">Kiosk<", "Devices<")),
+    ("/admin/devices", new_device, ("New device", "The token is shown once", "Back to the devices")),
+    ("/admin/calendar?preset=standard", get, ("Office calendar", "Weekly opening hours", "The usual week is filled in",
+                                              "Only procedures (codes)", "Public holidays", "Special days",
+                                              "Mobile sessions", "At closing time", "every procedure",
+                                              "Remove this row")),
+    ("/admin/appointments", get, ("Appointments<", "Bookings of", "Names and phones are shown", "Book for a caller",
+                                  "Full name", "The caller agrees", "Slots of", "Cancel, move", 'title="required"')),
+    ("/admin/procedures/import", get, ("Import the procedure catalogue", "Catalogue file", "Upload and preview",
+                                       "Columns read", "The title row", "The export")),
+    ("/admin/procedures/import/1", catalogue_preview, ("Catalogue import: preview", "procedures, uploaded",
+                                                       "New procedures (1)", "Fields to be created", "Apply<")),
+]
+
+
+@pytest.mark.parametrize(("url", "fetch", "english"), ADMIN_PAGES, ids=[f"{u}:{f.__name__}" for u, f, _ in ADMIN_PAGES])
+async def test_admin_page_is_vietnamese_with_english_behind_the_switch(
+        client: TestClient, url: str, fetch: Callable[..., Awaitable[str]], english: tuple[str, ...]) -> None:
+    csrf = await admin_session(client)
+    page = await fetch(client, url, csrf)
+    assert [w for w in english if w in page] == []
+    assert 'class="en"' not in page
+    await client.get(f"/admin/lang/en?next={url}")
+    page = await fetch(client, url, csrf)
+    assert [w for w in english if w not in page] == []
+
+
+def texts_of(html: str) -> dict[str, list[str]]:
+    found = re.search(r'<script type="application/json" id="texts">(.*?)</script>', html, re.S)
+    assert found, "the page carries no texts block"
+    return json.loads(found.group(1))
+
+
+# Script pages switch language in the browser: the page carries both languages in its texts block and the
+# script keeps no sentence of its own (the old English copies listed here).
+SCRIPT_PAGES = [
+    ("/reports", "/reports-static/reports.js", {"title": "Waiting time, outcome and satisfaction report",
+                                                "no_ratings": "No ratings in this period."},
+     ("Waiting time, outcome", "No ratings in this period", "Over target", " days)")),
+    ("/counter", "/console-static/counter.js", {"finished_rate": "Ticket {number} finished. The citizen may now rate "
+                                                                 "the service.", "keep_as_is": "— keep —"},
+     ("The citizen may now rate", "No ticket at the counter", "— keep —", "Transferred")),
+    ("/leader", "/console-static/leader.js", {"approved_ok": "Ticket {number} approved."},
+     ("approved.", "Well overdue", "Serving ")),
+]
+
+
+@pytest.mark.parametrize(("url", "script", "pairs", "english"), SCRIPT_PAGES, ids=[u for u, *_ in SCRIPT_PAGES])
+async def test_script_page_reads_its_words_from_the_catalogue(
+        client: TestClient, url: str, script: str, pairs: dict[str, str], english: tuple[str, ...]) -> None:
+    page = await client.get(url)
+    assert page.status == 200
+    texts = texts_of(await page.text())
+    assert {key: texts[key][1] for key in pairs} == pairs
+    assert all(texts[key][0] != texts[key][1] for key in pairs)  # a Vietnamese sentence first
+    source = await (await client.get(script)).text()
+    assert [w for w in english if w in source] == []
+
+
+# Pages with no switch of their own: Vietnamese on screen, the English only inside the closed "English" disclosure.
+NOTICE_PAGES = [
+    ("/kiosk?device=wrong-token", 403, "Ki-ốt này chưa được đăng ký", "This kiosk is not registered"),
+    ("/t/not-a-real-token", 404, "Không tìm thấy vé", "Ticket not found"),
+    ("/display?device=wrong-token", 401, "Màn hình chưa được cấp mã thiết bị hợp lệ.", "This screen has no valid"),
+]
+
+
+@pytest.mark.parametrize(("url", "status", "vietnamese", "english"), NOTICE_PAGES, ids=[u for u, *_ in NOTICE_PAGES])
+async def test_notice_page_is_vietnamese_with_english_in_a_closed_disclosure(
+        client: TestClient, url: str, status: int, vietnamese: str, english: str) -> None:
+    r = await client.get(url)
+    assert r.status == status
+    html = await r.text()
+    shown, _, behind = html.partition('<details class="other-lang" lang="en">')
+    assert vietnamese in shown and english not in shown
+    assert english in behind and "<details open" not in html

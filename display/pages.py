@@ -22,7 +22,8 @@ from server.api.common import ok
 from server.api.pairing import renew_device_cookie
 from server.api.registry import Api, Body, principal_of
 from server.domain.errors import DomainError, Invalid, NotFound
-from server.keys import CONFIG, READER
+from server.keys import OFFICE_SETTINGS, READER
+from server.pages.admin.site import lang_of
 from server.pages.pairing.pages import may_pair, unpaired
 from server.store import catalog
 from server.store import slogans as slogan_store
@@ -66,10 +67,10 @@ async def display_page(request: web.Request) -> web.Response:
         layout = _layout(request, principal.layout)
     except ValueError as exc:
         return _problem(request, 400, "display.problem_bad_layout", str(exc))
-    office = catalog.office(request.app[READER])
+    office, settings = catalog.office(request.app[READER]), request.app[OFFICE_SETTINGS].current.office
     context: dict[str, Any] = {
-        **layout, "office": office["name"] if office else request.app[CONFIG].office.name,
-        "tz": request.app[CONFIG].office.timezone, "slogan": hall_of(request.app).current_slogan() or "",
+        **layout, "office": office["name"] if office else settings.name,
+        "tz": settings.timezone, "slogan": hall_of(request.app).current_slogan() or "",
         "sound": "off" if request.query.get("sound") == "off" else "on", "device_layout": principal.layout,
     }
     response = aiohttp_jinja2.render_template("display.html", request, context, app_key=JINJA)
@@ -94,15 +95,19 @@ async def audio(request: web.Request) -> web.StreamResponse:
 
 
 async def slogans_page(request: web.Request) -> web.Response:
+    """The slogan page speaks the admin pages' language: Vietnamese unless this browser chose English with the
+    admin's switch (its cookie covers /admin/slogans); the switch is on this page too."""
     principal = principal_of(request)
+    lang = lang_of(request)
+    say = {"lang": lang, "say": lambda code, **params: messages.text(code, lang, **params)}
     if principal.role not in ("admin", "leader"):
-        return aiohttp_jinja2.render_template("login.html", request, {}, app_key=JINJA,
+        return aiohttp_jinja2.render_template("login.html", request, say, app_key=JINJA,
                                               status=401 if principal.role == "public" else 403)
     cookie = request.cookies.get(COOKIE, "")
     context = {
-        "slogans": slogan_store.all_slogans(request.app[READER]), "can_edit": principal.role == "admin",
+        **say, "slogans": slogan_store.all_slogans(request.app[READER]), "can_edit": principal.role == "admin",
         "csrf": auth.csrf_token(cookie) if cookie else "", "user": principal.display_name,
-        "weekday_names": ("T2", "T3", "T4", "T5", "T6", "T7", "CN"),
+        "weekday_names": [messages.text(f"weekday_short.{n}", lang) for n in range(1, 8)],
     }
     return aiohttp_jinja2.render_template("slogans.html", request, context, app_key=JINJA)
 

@@ -1,16 +1,21 @@
 // Slogan admin: the table is rendered by the server (autoescaped); this script fills the form for an edit and
-// sends writes to /api/slogans with the session cookie and its CSRF token. Errors are shown as text.
+// sends writes to /api/slogans with the session cookie and its CSRF token. Errors are shown as text. Its words
+// come from the catalogue (the page's texts block) in the page's language (<html lang>).
+const texts = JSON.parse(document.getElementById("texts").textContent);
+const lang = document.documentElement.lang === "en" ? "en" : "vi";
+const say = (key, params = {}) =>
+  texts[key][lang === "en" ? 1 : 0].replace(/\{(\w+)\}/g, (whole, name) => (name in params ? params[name] : whole));
 const csrf = document.querySelector('meta[name="csrf-token"]').content;
 const form = document.getElementById("slogan-form");
 const errorBox = document.getElementById("error");
 
 async function send(method, path, body) {
-  const headers = { "X-CSRF-Token": csrf, "Accept-Language": "vi" };
+  const headers = { "X-CSRF-Token": csrf, "Accept-Language": lang };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const resp = await fetch(path, { method, headers, credentials: "same-origin",
                                    body: body === undefined ? undefined : JSON.stringify(body) });
   if (!resp.ok) {
-    let message = `HTTP ${resp.status}`;
+    let message = say("failed", { status: resp.status });
     try { message = (await resp.json()).error.message; } catch (err) { /* keep the status */ }
     throw new Error(message);
   }
@@ -30,7 +35,7 @@ function fill(s) {
     box.checked = s ? s.weekdays.includes(Number(box.value)) : true;
   }
   form.elements.enabled.checked = s ? s.enabled : true;
-  document.getElementById("form-title").firstChild.textContent = s ? `Sửa khẩu hiệu #${s.id} ` : "Thêm khẩu hiệu ";
+  document.getElementById("form-title").textContent = s ? say("edit_title", { id: s.id }) : say("new");
   errorBox.textContent = "";
 }
 
@@ -66,7 +71,7 @@ if (form) {
     const s = JSON.parse(row.dataset.slogan);
     row.querySelector(".edit").addEventListener("click", () => { fill(s); form.scrollIntoView(); });
     row.querySelector(".delete").addEventListener("click", async () => {
-      if (!confirm(`Xóa khẩu hiệu #${s.id}? / Delete slogan #${s.id}?`)) return;
+      if (!confirm(say("confirm_delete", { id: s.id }))) return;
       try {
         await send("DELETE", `/api/slogans/${s.id}`);
         location.reload();

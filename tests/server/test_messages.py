@@ -75,7 +75,7 @@ KNOWN = {
                                     "kiosk.rate_question", "kiosk.rate_already", "kiosk.rate_anonymous"],
     "server/pages/reports/static": ["reports_page.title", "reports_page.defs", "reports_page.satisfaction_line",
                                     "reports_page.no_ratings", "reports_page.period_line", "reports_page.letters"],
-    "display/static": ["display.waiting"],
+    "display/static": ["display.waiting", "slogans.new", "slogans.edit_title", "slogans.confirm_delete"],
 }
 
 

@@ -71,6 +71,8 @@ ADMIN_PAGES: list[tuple[str, Callable[..., Awaitable[str]], tuple[str, ...]]] = 
                                        "Columns read", "The title row", "The export")),
     ("/admin/procedures/import/1", catalogue_preview, ("Catalogue import: preview", "procedures, uploaded",
                                                        "New procedures (1)", "Fields to be created", "Apply<")),
+    ("/admin/slogans", get, ("Administrative-reform slogans", "Slogans scroll", "New slogan", "Weekdays<", ">Mon<",
+                             "times an hour", "Enabled", "Save<", "Cancel<", "Back to the overview")),
 ]
 
 
@@ -79,7 +81,8 @@ async def test_admin_page_is_vietnamese_with_english_behind_the_switch(
         client: TestClient, url: str, fetch: Callable[..., Awaitable[str]], english: tuple[str, ...]) -> None:
     csrf = await admin_session(client)
     page = await fetch(client, url, csrf)
-    assert [w for w in english if w in page] == []
+    shown = re.sub(r'<script type="application/json" id="texts">.*?</script>', "", page, flags=re.S)  # not shown
+    assert [w for w in english if w in shown] == []
     assert 'class="en"' not in page
     await client.get(f"/admin/lang/en?next={url}")
     page = await fetch(client, url, csrf)
@@ -135,3 +138,23 @@ async def test_notice_page_is_vietnamese_with_english_in_a_closed_disclosure(
     shown, _, behind = html.partition('<details class="other-lang" lang="en">')
     assert vietnamese in shown and english not in shown
     assert english in behind and "<details open" not in html
+
+
+async def test_slogan_sign_in_is_vietnamese_with_english_behind_the_switch(client: TestClient) -> None:
+    english = ("Administrator sign-in", "Slogans are managed", "Username", "Sign in<")
+    r = await client.get("/admin/slogans")
+    assert r.status == 401
+    page = await r.text()
+    assert [w for w in english if w in page] == [] and "Đăng nhập quản trị" in page and 'class="en"' not in page
+    await client.get("/admin/lang/en?next=/admin/slogans")
+    page = await (await client.get("/admin/slogans")).text()
+    assert [w for w in english if w not in page] == [] and '<html lang="en">' in page
+
+
+async def test_slogan_script_reads_its_words_in_the_page_language(client: TestClient) -> None:
+    await admin_session(client)
+    texts = texts_of(await (await client.get("/admin/slogans")).text())
+    assert texts["confirm_delete"] == ["Xóa khẩu hiệu #{id}?", "Delete slogan #{id}?"]
+    await client.get("/admin/lang/en?next=/admin/slogans")
+    page = await (await client.get("/admin/slogans")).text()
+    assert '<html lang="en">' in page and texts_of(page)["edit_title"][1] == "Edit slogan #{id}"

@@ -120,8 +120,9 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
         writer.subscribe(app[SERVICE_TIMES].on_commit)
         app[SESSIONS].counter_of = accounts.signins(reader)
         hub = LiveHub(lambda view: live_api.build_snapshot(app, view),
-                      limits=LiveLimits.from_settings(security.settings(config)))
+                      limits=LiveLimits.from_settings(security.settings(app[OFFICE_SETTINGS].current)))
         app[LIVE] = hub
+        app[OFFICE_SETTINGS].subscribe(lambda current, changed: _live_limits_changed(hub, current, changed))
         writer.subscribe(hub.publish)
         app[SERVICES]["storage"] = writer.health
         # Damage deep in a table is found now, in the background, not by the month's report.
@@ -132,6 +133,12 @@ async def _store(app: web.Application) -> AsyncIterator[None]:
         await hub.close_all()
         await writer.stop()
         reader.close()
+
+
+def _live_limits_changed(hub: LiveHub, current: Config, changed: frozenset[str]) -> None:
+    """[security] saved on the admin page: the live feed's limits apply to the next connection, no restart."""
+    if "security" in changed:
+        hub.use_limits(LiveLimits.from_settings(security.settings(current)))
 
 
 async def _settings_from_database(app: web.Application, writer: Writer, reader: sqlite3.Connection) -> None:

@@ -130,6 +130,12 @@ class LiveHub:
         self._ring: deque[_Entry] = deque(maxlen=ring_size)
         self.clients: set[Client] = set()
 
+    def use_limits(self, limits: LiveLimits) -> None:
+        """[security]'s live limits changed on the admin page: the next connection and the next send obey
+        them; sockets already open stay open (a lower per-address limit refuses new ones until some close)."""
+        self.limits = limits
+        self._addresses.limit = limits.per_address
+
     def publish(self, published: list[Published]) -> None:
         """Called by the writer after each commit, in commit order."""
         for pub in published:

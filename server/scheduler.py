@@ -41,7 +41,7 @@ from server.api import counters as counters_api
 from server.api import reports as reports_api
 from server.config import Config
 from server.domain.errors import Invalid
-from server.keys import CONFIG, READER, SCHEDULER, SERVICES
+from server.keys import CONFIG, OFFICE_SETTINGS, READER, SCHEDULER, SERVICES
 from server.ops import devices
 from server.reports import refresh
 from server.services import steps
@@ -107,6 +107,9 @@ def monthly_enabled(config: Config) -> bool:
     return config.reports.monthly
 
 
+# The sections the triggers and the enabled set are built from (see `settings_changed`).
+TRIGGER_SECTIONS = frozenset({"steps", "security", "reports", "office"})
+
 # Every timed job, in the order a start catches them up (the roll-over first: the office opens on today).
 JOBS: tuple[Job, ...] = (
     Job("calendar.rollover", "day roll-over: streaks to zero, yesterday's waiting tickets closed",
@@ -136,10 +139,11 @@ class Clockwork:
     """The office's scheduler with the table's jobs: runs each job through `run` (one at a time per job, errors
     logged, runs counted) and catches up at start."""
 
-    def __init__(self, app: web.Application, scheduler: AsyncIOScheduler, jobs: tuple[Job, ...]) -> None:
+    def __init__(self, app: web.Application, scheduler: AsyncIOScheduler) -> None:
         self.app = app
         self.scheduler = scheduler
-        self.jobs = jobs
+        self.jobs: tuple[Job, ...] = ()
+        self.slogans: SloganJobs | None = None
         self.runs: Counter[str] = Counter()  # job id -> runs since start (the catch-up included)
         self.running: set[str] = set()
         self.background: asyncio.Task[None] | None = None
@@ -158,14 +162,33 @@ class Clockwork:
             self.running.discard(job.id)
             self.runs[job.id] += 1
 
-    def add_jobs(self) -> None:
+    def add_jobs(self, config: Config) -> None:
+        """The table's jobs enabled by `config`, with triggers built from it (a job now disabled is removed)."""
+        self.jobs = enabled_jobs(config)
+        for job in JOBS:
+            if job not in self.jobs and self.scheduler.get_job(job.id) is not None:
+                self.scheduler.remove_job(job.id)
         for job in self.jobs:
-            self.scheduler.add_job(self.run, job.when(self.app[CONFIG]), args=[job], id=job.id, name=job.what,
+            self.scheduler.add_job(self.run, job.when(config), args=[job], id=job.id, name=job.what,
                                    replace_existing=True)
 
+    def settings_changed(self, config: Config, changed: frozenset[str]) -> None:
+        """A setting a trigger is built from changed on the admin pages ([steps] check_seconds, [security]
+        device_flush_s, [reports] monthly, the office's time zone): the jobs are registered again, at once."""
+        if not self.scheduler.running or not changed & TRIGGER_SECTIONS:
+            return  # before the start, `start()` registers them from the current settings
+        self.add_jobs(config)
+        if "office" in changed and self.slogans is not None and self.slogans.tz != config.tz:
+            self.slogans.tz = config.tz
+            self.slogans.load(slogan_store.all_slogans(self.app[READER]))
+
     async def start(self) -> None:
-        """Register the slogans' jobs, catch up what the night missed, then let the triggers run."""
-        slogans = SloganJobs(self.scheduler, self.app[CONFIG].tz, hall_of(self.app).fire_slogan)
+        """Register the table's and the slogans' jobs (from the settings the database holds), catch up what the
+        night missed, then let the triggers run."""
+        config = self.app[OFFICE_SETTINGS].current
+        self.add_jobs(config)
+        slogans = SloganJobs(self.scheduler, config.tz, hall_of(self.app).fire_slogan)
+        self.slogans = slogans
         self.app[SERVICES]["slogans"] = slogans
         slogans.load(slogan_store.all_slogans(self.app[READER]))
         for job in self.jobs:
@@ -247,8 +270,8 @@ def setup(app: web.Application) -> None:
     """The scheduler and its jobs. It starts after every part's start-up (on_startup runs after the cleanup
     contexts: the database is open, the calendar's settings applied), and stops before they close."""
     scheduler = AsyncIOScheduler(timezone=app[CONFIG].tz, job_defaults=JOB_DEFAULTS)
-    clockwork = Clockwork(app, scheduler, enabled_jobs(app[CONFIG]))
-    clockwork.add_jobs()
+    clockwork = Clockwork(app, scheduler)
+    app[OFFICE_SETTINGS].subscribe(clockwork.settings_changed)
     app[SCHEDULER] = scheduler
     app[CLOCKWORK] = clockwork
     app[SERVICES]["scheduler"] = clockwork

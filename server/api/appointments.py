@@ -21,7 +21,7 @@ from server.auth import Principal
 from server.domain import appointments as rules
 from server.domain.clock import epoch
 from server.domain.errors import Invalid, NotFound
-from server.keys import AFTER_ISSUE, CONFIG, OFFICE_SETTINGS, READER, RECEIVED_AT, SERVICES, WRITER
+from server.keys import AFTER_ISSUE, OFFICE_SETTINGS, READER, RECEIVED_AT, SERVICES, WRITER
 from server.services import appointments as service
 from server.services.views import local_now, ticket_detail
 from server.store import appointments as store
@@ -30,7 +30,6 @@ from server.web.security import CHECKIN_GUARD
 api = Api()
 
 log = logging.getLogger(__name__)
-SETTINGS = web.AppKey("appointment_settings", service.Settings)
 REMINDER = "reminder"
 KIOSK_OR_STAFF = frozenset({"kiosk", *auth.STAFF})
 APPT = {"type": "object", "required": ["code", "status", "slot_at", "procedure_id"]}
@@ -44,27 +43,31 @@ class LogReminder:
         log.info("reminder to %s: %s", rules.mask_phone(phone), text)
 
 
+def settings_of(app: web.Application) -> service.Settings:
+    """[appointments] as the office has it now (changed on the admin's Settings page without a restart)."""
+    return service.settings_from(app[OFFICE_SETTINGS].current)
+
+
 async def run_no_shows(app: web.Application) -> int:
-    return await app[WRITER].run(service.mark_no_shows, job_ctx(app, "system:appointments"), app[SETTINGS])
+    return await app[WRITER].run(service.mark_no_shows, job_ctx(app, "system:appointments"), settings_of(app))
 
 
 async def run_reminders(app: web.Application) -> int:
-    due = await app[WRITER].run(service.take_reminders, job_ctx(app, "system:appointments"), app[SETTINGS])
+    due = await app[WRITER].run(service.take_reminders, job_ctx(app, "system:appointments"), settings_of(app))
     reminder = app[SERVICES][REMINDER]
     for a in due:
         try:
-            reminder.send(a["phone"], service.reminder_text(app[READER], a, app[CONFIG].tz))
+            reminder.send(a["phone"], service.reminder_text(app[READER], a, app[OFFICE_SETTINGS].current.tz))
         except Exception:  # a gateway failure must not stop the others; it is logged for the admin
             log.exception("reminder for booking %s failed", a["code"])
     return len(due)
 
 
 async def run_purge(app: web.Application) -> int:
-    return await app[WRITER].run(service.purge, job_ctx(app, "system:appointments"), app[SETTINGS])
+    return await app[WRITER].run(service.purge, job_ctx(app, "system:appointments"), settings_of(app))
 
 
 def setup(app: web.Application) -> None:
-    app[SETTINGS] = service.settings_from(app[CONFIG])
     app[SERVICES].setdefault(REMINDER, LogReminder())
 
 
@@ -77,7 +80,7 @@ class SlotsQuery(Query):
 @api.operation("listAppointmentSlots", "GET", "/api/appointments/slots", "Free appointment slots (no personal data)",
                tag="appointments", query=SlotsQuery, roles=auth.ANY, response={"type": "object", "required": ["slots"]})
 async def list_slots(request: web.Request, principal: Principal, query: SlotsQuery) -> web.Response:
-    tz, now = request.app[CONFIG].tz, local_now(request.app)
+    tz, now = request.app[OFFICE_SETTINGS].current.tz, local_now(request.app)
     first = datetime.combine(query.day_from or now.date(), time(0), tzinfo=tz)
     start = max(epoch(first), epoch(now))
     rows = service.open_slots(request.app[READER], tz, start, epoch(first + timedelta(days=query.days)),
@@ -138,7 +141,7 @@ def _base(request: web.Request) -> str:
 
 def _answer(request: web.Request, a: dict[str, Any], status: int = 200) -> web.Response:
     base = _base(request)
-    return ok({**service.public_view(request.app[READER], a, request.app[CONFIG].tz),
+    return ok({**service.public_view(request.app[READER], a, request.app[OFFICE_SETTINGS].current.tz),
                "manage_url": f"{base}/book?code={a['code']}", "qr_url": f"/api/appointments/{a['code']}/qr.svg"},
               status=status)
 
@@ -147,7 +150,7 @@ def _answer(request: web.Request, a: dict[str, Any], status: int = 200) -> web.R
                tag="appointments", body=BookBody, roles=auth.ANY, success=201, response=APPT)
 async def book(request: web.Request, principal: Principal, body: BookBody) -> web.Response:
     channel = body.channel if principal.is_person else "web"
-    a = await decide(request, principal, service.book, request.app[SETTINGS], body.slot_id, body.name, body.phone,
+    a = await decide(request, principal, service.book, settings_of(request.app), body.slot_id, body.name, body.phone,
                      channel, body.consent)
     return _answer(request, a, 201)
 
@@ -204,7 +207,7 @@ async def check_in(request: web.Request, principal: Principal, body: CheckInBody
     guard, now = request.app[CHECKIN_GUARD], request[RECEIVED_AT]
     guard.attempt(principal, now)
     try:
-        result = await decide(request, principal, service.check_in, request.app[SETTINGS], body.code,
+        result = await decide(request, principal, service.check_in, settings_of(request.app), body.code,
                               principal.device_id)
     except NotFound:
         misses = guard.missed(principal, now)
@@ -212,8 +215,9 @@ async def check_in(request: web.Request, principal: Principal, body: CheckInBody
             await _alert_misses(request, principal, misses, guard.window_s)
         raise
     payload = ticket_detail(request.app, result, f"{request.scheme}://{request.host}")
-    payload["slot_at"] = service.local_iso(result["ticket"].slot_at, request.app[CONFIG].tz)
-    payload["appointment"] = service.public_view(request.app[READER], result["appointment"], request.app[CONFIG].tz)
+    payload["slot_at"] = service.local_iso(result["ticket"].slot_at, request.app[OFFICE_SETTINGS].current.tz)
+    payload["appointment"] = service.public_view(request.app[READER], result["appointment"],
+                                                 request.app[OFFICE_SETTINGS].current.tz)
     for hook in request.app[AFTER_ISSUE]:
         hook(request, principal, result, payload)
     return ok(payload, status=201)
@@ -238,7 +242,7 @@ class DayQuery(Query):
                                                                           "required": ["appointments", "counts"]})
 async def list_appointments(request: web.Request, principal: Principal, query: DayQuery) -> web.Response:
     day = (query.day or local_now(request.app).date()).isoformat()
-    conn, tz = request.app[READER], request.app[CONFIG].tz
+    conn, tz = request.app[READER], request.app[OFFICE_SETTINGS].current.tz
     rows = [{**a, "slot_local": service.local_iso(a["slot_at"], tz)} for a in store.of_day(conn, day)]
     return ok({"day": day, "appointments": rows, "counts": store.counts(conn, day)})
 

@@ -16,6 +16,7 @@ from server import auth
 from server.api.common import decide, ok
 from server.api.registry import Api, Body, Query
 from server.auth import Principal
+from server.config import Config
 from server.domain.clock import epoch
 from server.domain.errors import Invalid, NotFound
 from server.keys import CLOCK, CONFIG, LIVE, OFFICE_SETTINGS, READER, WRITER
@@ -26,10 +27,12 @@ from server.services.views import local_now
 from server.store import accounts
 from server.store import calendar as store
 from server.store.tx import Tx
+from server.tasks import Changes
 
 api = Api()
 
 log = logging.getLogger(__name__)
+CALENDAR_CHANGES = web.AppKey("calendar_changes", Changes)  # [calendar] saved on the admin page, applied
 ADMIN = frozenset({"admin"})
 READERS = frozenset({"admin", "leader", "staff"})
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
@@ -55,12 +58,26 @@ async def run_day_close(app: web.Application) -> int | None:
 
 
 async def _apply_settings(app: web.Application) -> AsyncIterator[None]:
-    settings = service.settings_from(app[CONFIG])
-    await app[WRITER].run(service.apply_settings, settings, local_now(app).year)
-    yield  # the scheduler's start then rolls over a server that was off at midnight
+    await app[WRITER].run(service.apply_settings, service.settings_from(app[OFFICE_SETTINGS].current),
+                          local_now(app).year)
+    app[OFFICE_SETTINGS].subscribe(lambda config, changed: _settings_changed(app, config, changed))
+    yield
+    await app[CALENDAR_CHANGES].cancel()  # the scheduler's start then rolls over a server that was off at midnight
+
+
+def _settings_changed(app: web.Application, config: Config, changed: frozenset[str]) -> None:
+    """[calendar] changed on the admin's Settings page: record it as the start does (the rules read it from
+    the database), in the writer, without a restart."""
+    if "calendar" in changed:
+        app[CALENDAR_CHANGES].start(_apply(app, config))
+
+
+async def _apply(app: web.Application, config: Config) -> None:
+    await app[WRITER].run(service.apply_settings, service.settings_from(config), local_now(app).year)
 
 
 def setup(app: web.Application) -> None:
+    app[CALENDAR_CHANGES] = Changes("calendar settings")
     service.settings_from(app[CONFIG])  # a bad [calendar] or [mobile] section stops the start with its message
     app.cleanup_ctx.append(_apply_settings)
 

@@ -7,7 +7,7 @@ from aiohttp import web
 from server.api.common import ok
 from server.api.registry import Api
 from server.auth import Principal
-from server.keys import CONFIG, READER
+from server.keys import OFFICE_SETTINGS, READER
 from server.store import catalog
 
 api = Api()
@@ -16,7 +16,7 @@ api = Api()
 @api.operation("getOffice", "GET", "/api/office", "The office's name and settings shown to the public", tag="catalogue",
                response={"type": "object", "required": ["name", "timezone"]})
 async def get_office(request: web.Request, principal: Principal) -> web.Response:
-    cfg = request.app[CONFIG]
+    cfg = request.app[OFFICE_SETTINGS].current
     row = catalog.office(request.app[READER]) or {}
     return ok({"code": row.get("code", cfg.office.code), "name": row.get("name", cfg.office.name),
                "address": row.get("address", ""), "hotline": cfg.office.hotline, "timezone": cfg.office.timezone})

@@ -10,7 +10,7 @@ from pydantic import Field
 from server.api.registry import Api, Query
 from server.auth import Principal
 from server.domain.clock import epoch
-from server.keys import CLOCK, CONFIG, LIVE, READER
+from server.keys import CLOCK, LIVE, OFFICE_SETTINGS, READER
 from server.services.queue import ticket_view
 from server.services.views import local_now
 from server.store import catalog, tickets
@@ -41,7 +41,7 @@ def build_snapshot(app: web.Application, view: str) -> dict[str, Any]:
             c.pop("staff_name", None)
             c.pop("signed_in_user", None)
     return {"seq": seq, "day": day, "now": epoch(app[CLOCK].now()), "tickets": open_, "counters": counters,
-            "office": app[CONFIG].office.name}
+            "office": app[OFFICE_SETTINGS].current.office.name}
 
 
 @api.operation("liveEvents", "GET", "/api/live", "WebSocket: snapshot + sequence number, then ordered events",

@@ -14,7 +14,7 @@ from server.api.common import ok
 from server.api.registry import Api, Query
 from server.auth import Principal
 from server.domain.errors import Invalid
-from server.keys import CLOCK, CONFIG
+from server.keys import CLOCK, OFFICE_SETTINGS
 from server.reports import charts, export, service
 from server.reports.monthly import make_monthly
 from server.reports.period import check_period
@@ -54,7 +54,7 @@ class LettersQuery(PeriodQuery):
 
 def _ctx(request: web.Request, q: PeriodQuery) -> tuple[Path, float, str]:
     check_period(q.from_, q.to)
-    config = request.app[CONFIG]
+    config = request.app[OFFICE_SETTINGS].current
     now = request.app[CLOCK].now().astimezone(config.tz).isoformat(timespec="seconds")
     return config.db_file, config.reports.wait_target_min, now
 
@@ -76,7 +76,7 @@ async def get_report(request: web.Request, principal: Principal, query: ReportQu
                media=FILES)
 async def export_report(request: web.Request, principal: Principal, query: ExportQuery) -> web.Response:
     db, target, now = _ctx(request, query)
-    since = request.app[CONFIG].reports.letters_since
+    since = request.app[OFFICE_SETTINGS].current.reports.letters_since
     data = await service.in_thread(service.render, db, query.from_, query.to, query.group, target, query.format, now,
                                    since)
     return _file(data, query.format, service.filename(query.from_, query.to, query.format))
@@ -105,7 +105,7 @@ async def get_chart(request: web.Request, principal: Principal, chart: str, quer
                media=("application/json", *FILES))
 async def get_letters(request: web.Request, principal: Principal, query: LettersQuery) -> web.Response:
     db, _, _ = _ctx(request, query)
-    since = request.app[CONFIG].reports.letters_since
+    since = request.app[OFFICE_SETTINGS].current.reports.letters_since
     letters = await service.in_thread(service.letters, db, query.from_, query.to, since)
     if query.format == "json":
         return ok(letters)
@@ -118,4 +118,4 @@ async def get_letters(request: web.Request, principal: Principal, query: Letters
 
 async def run_monthly(app: web.Application) -> Path | None:
     """The monthly report's timed job (server/scheduler.py): last month's file, unless it exists."""
-    return await service.in_thread(make_monthly, app[CONFIG], app[CLOCK])
+    return await service.in_thread(make_monthly, app[OFFICE_SETTINGS].current, app[CLOCK])

@@ -11,7 +11,7 @@ from server.auth import STAFF, SUPERVISORS, Principal
 from server.domain import steps as rules
 from server.domain.clock import epoch
 from server.domain.errors import NotFound
-from server.keys import CLOCK, CONFIG, READER
+from server.keys import CLOCK, OFFICE_SETTINGS, READER
 from server.services import steps as service
 from server.store import steps as store
 from server.store import tickets
@@ -35,7 +35,7 @@ async def list_ticket_steps(request: web.Request, principal: Principal, ticket_i
     t = tickets.get(conn, ticket_id)
     if t is None:
         raise NotFound("ticket_not_found", ticket=ticket_id)
-    th, _ = service.settings(request.app[CONFIG])
+    th, _ = service.settings(request.app[OFFICE_SETTINGS].current)
     return ok(service.ticket_steps(conn, t, epoch(request.app[CLOCK].now()), th))
 
 
@@ -69,7 +69,7 @@ async def approve(request: web.Request, principal: Principal, ticket_id: str) ->
                tag="steps", response={"type": "object", "required": ["steps", "now", "thresholds"]}, roles=STAFF)
 async def list_open_steps(request: web.Request, principal: Principal) -> web.Response:
     ctx = ctx_for(request, principal)
-    th, _ = service.settings(request.app[CONFIG])
+    th, _ = service.settings(request.app[OFFICE_SETTINGS].current)
     rows = store.board(request.app[READER], ctx.day)
     for r in rows:
         live = rules.level_of(ctx.now - r["started_at"], r["target_min"], th)
@@ -81,4 +81,4 @@ async def list_open_steps(request: web.Request, principal: Principal) -> web.Res
 def setup(app: web.Application) -> None:
     """Validate [steps] at start (a bad setting stops the server with a clear message); the overdue check
     runs from server/scheduler.py."""
-    service.settings(app[CONFIG])
+    service.settings(app[OFFICE_SETTINGS].current)

@@ -14,13 +14,13 @@ from pathlib import Path
 
 from aiohttp import web
 
-from server.keys import CLOCK, CONFIG, WRITER
+from server.keys import CLOCK, CONFIG, OFFICE_SETTINGS, WRITER
 from server.store import rollup
 from server.store.reports import open_reader
 
 
 def today_of(app: web.Application) -> str:
-    return app[CLOCK].now().astimezone(app[CONFIG].tz).date().isoformat()
+    return app[CLOCK].now().astimezone(app[OFFICE_SETTINGS].current.tz).date().isoformat()
 
 
 def _compute(db: Path, day: str) -> rollup.Computed:

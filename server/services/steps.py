@@ -13,7 +13,7 @@ from server.domain.clock import epoch
 from server.domain.errors import DomainError, NotFound
 from server.domain.steps import StepLog, Thresholds
 from server.domain.tickets import Action, Outcome, Status, Ticket, Transition
-from server.keys import CLOCK, CONFIG, OFFICE_SETTINGS, WRITER
+from server.keys import CLOCK, OFFICE_SETTINGS, WRITER
 from server.services.context import Ctx
 from server.store import catalog, tickets
 from server.store import steps as store
@@ -118,7 +118,7 @@ def system_ctx(app: web.Application) -> Ctx:
 async def check_overdue(app: web.Application) -> list[dict[str, Any]]:
     """The overdue check, a timed job (every `check_seconds`, server/scheduler.py); tests call it directly
     under a FakeClock."""
-    th, _ = settings(app[CONFIG])
+    th, _ = settings(app[OFFICE_SETTINGS].current)
     return await app[WRITER].run(record_overdue, system_ctx(app), th)
 
 

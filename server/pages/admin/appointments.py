@@ -19,7 +19,7 @@ from server import auth
 from server.api.registry import operation_of, principal_of
 from server.domain.clock import epoch
 from server.domain.errors import DomainError
-from server.keys import CONFIG, READER
+from server.keys import OFFICE_SETTINGS, READER
 from server.messages import labels
 from server.pages.admin.calendar import WEEKDAYS, hhmm, run_op
 from server.pages.admin.site import error_text, render
@@ -60,7 +60,7 @@ def _day(request: web.Request) -> date:
 
 
 def _local(app: web.Application, ts: float) -> datetime:
-    return datetime.fromtimestamp(ts, app[CONFIG].tz)
+    return datetime.fromtimestamp(ts, app[OFFICE_SETTINGS].current.tz)
 
 
 def slot_label(app: web.Application, s: dict[str, Any]) -> str:
@@ -73,7 +73,7 @@ def free_slots(app: web.Application) -> dict[int, list[tuple[int, str]]]:
     """Bookable slots of the coming days by procedure: (id, label) for the slot pickers."""
     now = epoch(local_now(app))
     out: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for s in service.open_slots(app[READER], app[CONFIG].tz, now, now + BOOKABLE_DAYS * 86400):
+    for s in service.open_slots(app[READER], app[OFFICE_SETTINGS].current.tz, now, now + BOOKABLE_DAYS * 86400):
         if s["free"] > 0:
             out[s["procedure_id"]].append((s["id"], slot_label(app, s)))
     return out
@@ -88,7 +88,7 @@ async def appointments_page(request: web.Request, *, status: int = 200, failed: 
                             error: dict[str, str] | None = None, values: dict[str, Any] | None = None) -> web.Response:
     app, conn = request.app, request.app[READER]
     day = _day(request)
-    start = epoch(datetime.combine(day, time(0), tzinfo=app[CONFIG].tz))
+    start = epoch(datetime.combine(day, time(0), tzinfo=app[OFFICE_SETTINGS].current.tz))
     procs = catalog.procedures(conn, only_active=True)
     names = {p["id"]: p["name_vi"] for p in procs}
     first, last = week_after(local_now(app).date())
@@ -101,12 +101,13 @@ async def appointments_page(request: web.Request, *, status: int = 200, failed: 
     booked = None
     if request.query.get("booked"):
         try:
-            booked = service.public_view(conn, service.find(conn, request.query["booked"], None), app[CONFIG].tz)
+            booked = service.public_view(conn, service.find(conn, request.query["booked"], None),
+                                         app[OFFICE_SETTINGS].current.tz)
         except DomainError:
             booked = None
     principal = principal_of(request)
     now = epoch(local_now(app))
-    stranded = service.stranded(conn, app[CONFIG].tz, now, now + STRANDED_DAYS * 86400)
+    stranded = service.stranded(conn, app[OFFICE_SETTINGS].current.tz, now, now + STRANDED_DAYS * 86400)
     return await render(
         request, "appointments.html", status=status, day=day, prev_day=day - timedelta(days=1),
         next_day=day + timedelta(days=1), weekday=WEEKDAYS[day.isoweekday()],
@@ -117,7 +118,8 @@ async def appointments_page(request: web.Request, *, status: int = 200, failed: 
         can_create=auth.allowed(principal, operation_of(request.app, "createAppointmentSlots").roles),
         weekdays=WEEKDAYS, statuses=STATUS,
         channels=CHANNELS, hm=lambda ts: f"{_local(app, ts):%H:%M}", stranded=stranded,
-        day_flags={a["id"]: a["refusal"] for a in service.stranded(conn, app[CONFIG].tz, start, start + 86400)},
+        day_flags={a["id"]: a["refusal"]
+                   for a in service.stranded(conn, app[OFFICE_SETTINGS].current.tz, start, start + 86400)},
         refusals=REFUSALS,
         dmy=lambda ts: f"{_local(app, ts):%d/%m/%Y}")
 

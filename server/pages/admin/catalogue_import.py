@@ -18,7 +18,7 @@ from aiohttp import web
 
 from server.domain import catalogue
 from server.domain.errors import DomainError
-from server.keys import CONFIG, READER
+from server.keys import OFFICE_SETTINGS, READER
 from server.messages import labels
 from server.pages.admin.site import admin_only, decide, error_text, render, uploaded_file
 from server.services import admin as svc
@@ -48,7 +48,7 @@ async def upload(request: web.Request) -> web.StreamResponse:
 
 
 def _when(request: web.Request, at: float) -> str:
-    return datetime.fromtimestamp(at, request.app[CONFIG].tz).strftime("%d/%m/%Y %H:%M")
+    return datetime.fromtimestamp(at, request.app[OFFICE_SETTINGS].current.tz).strftime("%d/%m/%Y %H:%M")
 
 
 async def preview(request: web.Request, *, status: int = 200, error: dict[str, str] | None = None) \

@@ -54,8 +54,27 @@ FORMS: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
         ("hub_url", "Địa chỉ máy chủ tỉnh", "Hub address"), ("key", "Khóa của trung tâm", "Centre key"),
         ("centre_code", "Mã trung tâm tại máy chủ tỉnh (trống: mã đơn vị)", "Centre code (empty: office code)"),
         ("interval_s", "Gửi mỗi (giây)", "Push every (s)")]),
+    "appointments": ("Lịch hẹn trực tuyến", "Bookings", [
+        ("early_min", "Được xác nhận đến sớm nhất trước giờ hẹn (phút)", "Check in at most this early (min)"),
+        ("late_min", "Được xác nhận muộn nhất sau giờ hẹn (phút)", "Check in at most this late (min)"),
+        ("reminder_hours", "Nhắc lịch trước giờ hẹn (giờ)", "Reminder before the slot (h)"),
+        ("max_active_per_phone", "Số lịch hẹn tối đa của một số điện thoại", "Upcoming bookings per phone"),
+        ("purge_days", "Xóa họ tên, số điện thoại sau (ngày)", "Erase names and phones after (days)")]),
+    "steps": ("Các bước \"4 tại chỗ\"", "Timed steps", [
+        ("amber_pct", "Báo vàng khi quá (% thời gian quy định)", "Amber past (% of the target)"),
+        ("red_pct", "Báo đỏ khi quá (% thời gian quy định)", "Red past (% of the target)"),
+        ("check_seconds", "Kiểm tra bước quá hạn mỗi (giây)", "Look for overdue steps every (s)")]),
+    "calendar": ("Giờ làm việc", "Opening hours", [
+        ("refuse_when_closed", "Không cấp số ngoài giờ làm việc", "Refuse tickets while closed"),
+        ("at_close", "Khi hết giờ làm việc", "At the end of the day")]),
+    "security": ("Kết nối và phiên làm việc", "Connections and sign-ins", [
+        ("live_per_address", "Số kết nối cập nhật trực tiếp tối đa của một địa chỉ", "Live connections per address"),
+        ("live_send_timeout_s", "Ngắt kết nối không nhận dữ liệu sau (giây)", "Cut off a client not reading after (s)"),
+        ("live_max_queued_kb", "Ngắt kết nối khi dữ liệu chờ gửi vượt (KiB)", "Cut off past this much waiting (KiB)"),
+        ("counter_idle_lapse_min", "Quầy không thao tác thì tự đăng xuất sau (phút, 0 = không)",
+         "A counter sign-in idle this long lapses (min, 0 = never)")]),
 }
-SETTINGS_PAGE = ("kiosk", "queue", "reports", "backup", "sync")
+SETTINGS_PAGE = ("kiosk", "queue", "appointments", "steps", "calendar", "reports", "security", "backup", "sync")
 SECRETS = {("sync", "key")}  # shown empty; left empty keeps the stored one
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import jinja2
 from aiohttp import web
 
-from server.api.appointments import SETTINGS
-from server.keys import CONFIG, READER
+from server.api.appointments import settings_of
+from server.keys import OFFICE_SETTINGS, READER
 from server.store import catalog
 from server.web.templating import page_templates
 
@@ -21,11 +21,12 @@ TEMPLATES = web.AppKey("booking_templates", jinja2.Environment)
 
 async def book_page(request: web.Request) -> web.Response:
     app = request.app
+    office = app[OFFICE_SETTINGS].current.office
     static = app.router["booking_static"]
     html = app[TEMPLATES].get_template("book.html").render(
-        office=(catalog.office(app[READER]) or {}).get("name") or app[CONFIG].office.name,
-        hotline=app[CONFIG].office.hotline,
-        purge_days=app[SETTINGS].purge_days,
+        office=(catalog.office(app[READER]) or {}).get("name") or office.name,
+        hotline=office.hotline,
+        purge_days=settings_of(app).purge_days,
         code=request.query.get("code", "")[:40],
         asset=lambda name: static.url_for(filename=name),
     )

@@ -17,7 +17,7 @@ from aiohttp import web
 
 from server.api.pairing import renew_device_cookie
 from server.api.registry import principal_of
-from server.keys import CONFIG, READER
+from server.keys import OFFICE_SETTINGS, READER
 from server.pages.pairing.pages import may_pair, page_csrf, unpaired
 from server.store import catalog
 from server.web.templating import page_templates, render_page
@@ -28,7 +28,7 @@ TEMPLATES = web.AppKey("console_templates", jinja2.Environment)
 
 
 def _render(request: web.Request, name: str, status: int = 200, **context: Any) -> web.Response:
-    office = catalog.office(request.app[READER]) or {"name": request.app[CONFIG].office.name}
+    office = catalog.office(request.app[READER]) or {"name": request.app[OFFICE_SETTINGS].current.office.name}
     return render_page(request, request.app[TEMPLATES], STATIC_NAME, name, status,
                        headers={"Cache-Control": "no-store"}, office=office["name"], **context)
 

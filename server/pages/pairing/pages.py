@@ -20,7 +20,7 @@ from server.api import pairing
 from server.api.registry import principal_of
 from server.domain import pairing as rules
 from server.domain.errors import DomainError
-from server.keys import CONFIG, READER, RECEIVED_AT
+from server.keys import OFFICE_SETTINGS, READER, RECEIVED_AT
 from server.messages import text
 from server.store import catalog
 from server.web.middleware import COOKIE, DEVICE_COOKIE
@@ -70,7 +70,7 @@ async def pair_page(request: web.Request) -> web.StreamResponse:
     kind = kind if kind in rules.KINDS else ""
     counter = request.query.get("counter", "")
     counter_id = int(counter) if counter.isdigit() and 0 < int(counter) < 10**6 else None
-    office = catalog.office(request.app[READER]) or {"name": request.app[CONFIG].office.name}
+    office = catalog.office(request.app[READER]) or {"name": request.app[OFFICE_SETTINGS].current.office.name}
     context = {"office": office["name"], "kind": kind, "minutes": rules.TTL_S // 60}
     try:
         found, token = await pairing.start(request, kind, counter_id)

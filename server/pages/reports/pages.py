@@ -10,14 +10,14 @@ from pathlib import Path
 
 from aiohttp import web
 
-from server.keys import CLOCK, CONFIG
+from server.keys import CLOCK, OFFICE_SETTINGS
 from server.messages import texts_script
 
 STATIC = Path(__file__).parent / "static"
 
 
 async def reports_page(request: web.Request) -> web.Response:
-    today = request.app[CLOCK].now().astimezone(request.app[CONFIG].tz).date().isoformat()
+    today = request.app[CLOCK].now().astimezone(request.app[OFFICE_SETTINGS].current.tz).date().isoformat()
     html = (STATIC / "index.html").read_text(encoding="utf-8").replace("<body>", f'<body data-today="{today}">', 1)
     html = html.replace("</head>", f"{texts_script('reports_page')}\n</head>", 1)  # the page's words, both languages
     return web.Response(text=html, content_type="text/html", charset="utf-8", headers={"Cache-Control": "no-cache"})

@@ -3,6 +3,7 @@ model, audited, applied at once without a restart; an installed office's file se
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import FormData
+from aiohttp import FormData, WSServerHandshakeError
 from aiohttp.test_utils import TestClient, TestServer
 
 from server.app import create_app
@@ -190,3 +191,49 @@ async def test_the_files_printers_and_voice_move_into_the_database_once(
         assert len(rows(client, "SELECT detail FROM audit_log WHERE action = 'settings.migrate'")) == 1
     finally:
         await client.close()
+
+
+async def test_a_bookings_limit_saved_on_the_settings_page_applies_to_the_next_booking(client: TestClient) -> None:
+    from tests.server.services.test_appointments import book, make_slots
+    slots = await make_slots(client)
+    assert (await book(client, slots[0]["id"], phone="0912000111"))[0] == 201
+    csrf = await admin(client)
+    r = await save(client, csrf, "appointments", early_min="60", late_min="15", reminder_hours="24",
+                   max_active_per_phone="1", purge_days="90")
+    assert r.status == 303, await r.text()
+    status, body = await book(client, slots[1]["id"], phone="0912000111")  # the file's 3 would let it through
+    assert status == 409 and "1" in body["error"]["message"], body
+    assert (await book(client, slots[1]["id"], phone="0912000222"))[0] == 201
+
+
+async def test_a_live_connection_limit_saved_on_the_settings_page_applies_to_the_next_connection(
+        client: TestClient) -> None:
+    csrf = await admin(client)
+    held = [await client.ws_connect("/api/live") for _ in range(2)]
+    for ws in held:
+        assert (await ws.receive_json())["type"] == "snapshot"
+    r = await save(client, csrf, "security", live_per_address="2", live_send_timeout_s="30",
+                   live_max_queued_kb="512", counter_idle_lapse_min="120")
+    assert r.status == 303, await r.text()
+    r = await client.get("/api/live", headers={"Accept-Language": "vi"})  # the third from this address
+    assert r.status == 429 and "(tối đa 2)" in (await r.json())["error"]["message"]
+    await held[0].close()
+    deadline = asyncio.get_running_loop().time() + 5
+    while True:  # the slot comes back once the server has seen the close
+        try:
+            again = await client.ws_connect("/api/live")
+            break
+        except WSServerHandshakeError as exc:
+            assert exc.status == 429 and asyncio.get_running_loop().time() < deadline
+    assert (await again.receive_json())["type"] == "snapshot"
+    for ws in [*held[1:], again]:
+        await ws.close()
+
+
+async def test_the_settings_page_offers_bookings_steps_hours_and_connections(client: TestClient) -> None:
+    await admin(client)
+    page = await (await client.get("/admin/settings")).text()
+    for title in ("Lịch hẹn trực tuyến", "Các bước", "Giờ làm việc", "Kết nối và phiên làm việc"):
+        assert title in page
+    r = await save(client, await admin(client), "steps", amber_pct="100", red_pct="90", check_seconds="30")
+    assert r.status == 422 and "red_pct" in await r.text()  # the model's own check, shown on the form

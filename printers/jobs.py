@@ -30,6 +30,9 @@ class TicketSlip:
     status_url: str
     priority_label: str | None = None
     counter_hint: str | None = None
+    # The office's own (the Office page): a line at the foot and its logo (PNG or JPEG bytes) at the top.
+    footer: str | None = None
+    logo: bytes | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         # A naive time would print the server's idea of local time, which is wrong on a UTC host.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +30,10 @@ from server.domain.clock import from_epoch
 from server.domain.errors import DomainError, NotFound
 from server.domain.tickets import Ticket
 from server.keys import AFTER_ISSUE, CONFIG, LIVE, OFFICE_SETTINGS, READ_CACHE, READER, SERVICES
+from server.services.settings import LOGO
 from server.services.views import status_url, ticket_status
 from server.store import accounts, catalog, tickets
+from server.store import settings as settings_store
 from server.tasks import Changes
 
 api = Api()
@@ -116,7 +119,8 @@ class PrintService:
                 raise DomainError("printer_not_configured", status=409, printer=printer_id)
             assert self.manager is not None
             cfg = self.manager.worker(printer_id).config
-            slip = trial_slip(office_name, printer_id, cfg.paper_mm, url, at)
+            footer, logo = office_marks(self.app)  # the test slip shows the office's marks as a ticket would
+            slip = replace(trial_slip(office_name, printer_id, cfg.paper_mm, url, at), footer=footer, logo=logo)
             return self.manager.print_ticket(printer_id, slip)
 
     # -- what the rest of the server reads ---------------------------------------------------------------
@@ -228,13 +232,20 @@ def build_slip(app: web.Application, t: Ticket, waiting_ahead: int, estimated_wa
     numbers = [str(n) for n in sorted(cat.counters[c]["number"] for c in cat.counters_serving(t.procedure_id,
                                                                                               t.field_id))]
     hint = f"Quầy phục vụ: {', '.join(numbers)}" if numbers else None
+    footer, logo = office_marks(app)
     return TicketSlip(
         office_name=office["name"], procedure_name=proc["name_vi"], field_name=proc["field_name_vi"],
         number=t.number, issued_at=from_epoch(t.issued_at).astimezone(app[OFFICE_SETTINGS].current.tz),
         # "~0 phút" reads oddly on paper: with nobody ahead the wait line is left off.
         waiting_ahead=waiting_ahead, estimated_wait_min=estimated_wait_min or None, status_url=url,
-        priority_label=label, counter_hint=hint,
+        priority_label=label, counter_hint=hint, footer=footer, logo=logo,
     )
+
+
+def office_marks(app: web.Application) -> tuple[str | None, bytes | None]:
+    """The office's slip footer and logo as the Office page keeps them now (no restart after a change)."""
+    logo = settings_store.office_file(app[READER], LOGO)
+    return app[OFFICE_SETTINGS].current.office.slip_footer or None, logo["data"] if logo else None
 
 
 TEST_NUMBER = "000"

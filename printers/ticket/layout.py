@@ -6,8 +6,11 @@ ESC/POS printers lack a working CP1258/TCVN-3 table, but every one can print a r
 
 from __future__ import annotations
 
+import io
+import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 import qrcode
@@ -16,9 +19,12 @@ from PIL import Image, ImageDraw
 from printers.jobs import TicketSlip
 from printers.ticket.typeface import fit_size, font, text_width, wrap
 
+log = logging.getLogger(__name__)
+
 PAPER_DOTS = {58: 384, 80: 576}
 """Printable width in dots at 203 dpi for the two common roll widths."""
 
+LOGO_MAX_HEIGHT = 160  # dots on 80 mm paper (scaled with the paper): a logo, not a poster
 NUMBER_LABEL = "SỐ THỨ TỰ"  # the slip is Vietnamese only: a citizen reads one language
 TIME_FORMAT = "%H:%M %d/%m/%Y"
 
@@ -96,8 +102,9 @@ class _Canvas:
 def render_ticket(slip: TicketSlip, layout: TicketLayout) -> Image.Image:
     """Draw the slip as a mode "1" image exactly ``layout.dots`` wide."""
     canvas = _Canvas(layout.dots, layout.dots / 576)
-    if layout.logo_path:
-        canvas.paste_centred(_logo(Path(layout.logo_path), canvas))
+    logo = _logo(layout.logo_path or (io.BytesIO(slip.logo) if slip.logo else None), canvas)
+    if logo is not None:  # the printer's own logo file, else the office's
+        canvas.paste_centred(logo)
         canvas.gap(8)
     if layout.header:
         canvas.text(layout.header, 20)
@@ -123,9 +130,11 @@ def render_ticket(slip: TicketSlip, layout: TicketLayout) -> Image.Image:
         canvas.gap(10)
         canvas.paste_centred(_qr(slip.status_url, canvas))
         canvas.text("Quét mã để theo dõi lượt của bạn", 18)
-    if layout.footer:
+    footers = [line for line in (layout.footer, slip.footer) if line]
+    if footers:
         canvas.rule()
-        canvas.text(layout.footer, 20)
+        for line in dict.fromkeys(footers):  # a printer's footer, then the office's (once if they are the same)
+            canvas.text(line, 20)
     return canvas.finish()
 
 
@@ -151,10 +160,22 @@ def _qr(url: str, canvas: _Canvas) -> Image.Image:
     return small.resize((modules * box, modules * box), Image.Resampling.NEAREST)
 
 
-def _logo(path: Path, canvas: _Canvas) -> Image.Image:
-    with Image.open(path) as original:
-        logo = original.convert("RGBA")
+def _logo(source: Path | str | BinaryIO | None, canvas: _Canvas) -> Image.Image | None:
+    """The logo on white, scaled (up or down) to fit the paper's printable width in dots and at most
+    LOGO_MAX_HEIGHT tall, then dithered (Floyd-Steinberg): a thermal head prints only black or white dots, so
+    grey and colour become a pattern of dots instead of vanishing at the threshold. A picture that cannot be
+    read is left off (logged): the citizen's ticket prints without it."""
+    if source is None:
+        return None
+    try:
+        with Image.open(source) as original:
+            logo = original.convert("RGBA")
+    except (OSError, ValueError, Image.DecompressionBombError):
+        log.warning("the logo could not be read; the slip is printed without it", exc_info=True)
+        return None
     backdrop = Image.new("RGBA", logo.size, (255, 255, 255, 255))
     logo = Image.alpha_composite(backdrop, logo).convert("L")
-    logo.thumbnail((canvas.inner // 2, canvas.px(140)))
-    return logo.convert("1").convert("L")
+    ratio = min(canvas.inner / logo.width, canvas.px(LOGO_MAX_HEIGHT) / logo.height)
+    size = (max(1, round(logo.width * ratio)), max(1, round(logo.height * ratio)))
+    logo = logo.resize(size, Image.Resampling.LANCZOS)
+    return logo.convert("1", dither=Image.Dither.FLOYDSTEINBERG).convert("L")

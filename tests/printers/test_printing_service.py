@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import WSMsgType, web
+from aiohttp import FormData, WSMsgType, web
 from aiohttp.test_utils import TestClient
+from PIL import Image, ImageDraw
 
+from printers.emulator.readback import _ink_bands, ocr
 from printers.emulator.server import PrinterEmulator
 from printers.service import PrintService, service_of
 from server.app import create_app
@@ -18,7 +21,7 @@ from server.config import Config, ConfigError, from_dict
 from server.domain.clock import FakeClock
 from server.keys import AFTER_ISSUE
 from tests.conftest import KIOSK, MONDAY_9AM, issue, login, seed, staff_at
-from tests.printers.test_printer_emulator import wait_until
+from tests.printers.test_printer_emulator import needs_tesseract, wait_until
 
 FAST = {"max_attempts": 2, "backoff_s": (0.05,), "probe_interval_s": 0.2}
 
@@ -167,3 +170,69 @@ def test_a_wrong_printer_table_stops_the_server_with_its_name(tmp_path: Path) ->
 def test_setup_registers_the_hook_and_service(app: web.Application) -> None:
     assert isinstance(service_of(app), PrintService)
     assert service_of(app).after_issue in app[AFTER_ISSUE]
+
+
+def office_logo() -> bytes:
+    """A 200 x 100 logo: a black bar over a mid-grey one (grey is what dithering must keep as dots)."""
+    picture = Image.new("RGB", (200, 100), "white")
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle((0, 0, 199, 39), fill="black")
+    draw.rectangle((0, 60, 199, 99), fill=(128, 128, 128))
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()
+
+
+@needs_tesseract
+async def test_the_offices_logo_and_slip_footer_set_on_the_office_page_are_printed_on_the_next_slip(
+    printing: TestClient, emulator: PrinterEmulator, tmp_path: Path
+) -> None:
+    from tests.server.pages.test_settings import admin
+    csrf = await admin(printing)
+    form = FormData()
+    form.add_field("csrf", csrf)
+    form.add_field("logo", office_logo(), filename="logo.png", content_type="image/png")
+    assert (await printing.post("/admin/office/logo", data=form, allow_redirects=False)).status == 303
+    r = await printing.post("/admin/office", data={
+        "csrf": csrf, "name": "Trung tâm Phục vụ hành chính công xã Hoài Thanh", "code": "hoaithanh",
+        "address": "Thôn 1", "hotline": "0256 3 888 999", "public_url": "http://192.168.1.20:8080/",
+        "slip_footer": "Cảm ơn quý khách đã đến làm thủ tục", "timezone": "Asia/Ho_Chi_Minh"}, allow_redirects=False)
+    assert r.status == 303, await r.text()
+
+    await issue(printing, 2)
+    (printed,) = await emulator.wait_for_tickets(1)  # decoded from the ESC/POS bytes sent over TCP
+    image = printed.image.convert("L")
+    assert image.width == 576
+    text = " ".join(ocr(image).split())
+    assert "Cảm ơn quý khách đã đến làm thủ tục" in text, text
+
+    # The logo: the first inked rows of the slip, scaled to 160 dots high (320 wide, the picture's 2:1), centred;
+    # its black bar prints solid, its grey bar as a dither of about half the dots (a threshold would drop it).
+    top, bottom = _ink_bands(image)[0]
+    band = image.crop((0, top, image.width, bottom))
+    left, _, right, _ = band.point(lambda v: 255 - v).getbbox()
+    assert abs((right - left) - 320) <= 2 and abs((bottom - top) - 64) <= 2  # the black bar: 40 of 100 rows
+    def share_black(box: tuple[int, int, int, int]) -> float:
+        part = image.crop(box)
+        return sum(1 for v in part.tobytes() if v < 128) / (part.width * part.height)
+
+    assert share_black((left, top + 68, right, top + 92)) == 0  # the white between the bars
+    assert 0.35 <= share_black((left + 4, top + 100, right - 4, top + 156)) <= 0.65  # the grey bar, dithered
+    assert abs(left - (image.width - right)) <= 2
+
+
+async def test_a_logo_that_cannot_be_read_leaves_the_slip_printing(
+    printing: TestClient, emulator: PrinterEmulator
+) -> None:
+    from tests.server.pages.test_settings import admin
+    csrf = await admin(printing)
+    form = FormData()
+    form.add_field("csrf", csrf)
+    form.add_field("logo", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, filename="logo.png", content_type="image/png")
+    assert (await printing.post("/admin/office/logo", data=form, allow_redirects=False)).status == 303
+    ticket = await issue(printing, 2)
+    job = service(printing).job(ticket["print"]["job_id"])
+    assert job is not None and job.slip.logo is not None
+    await job.wait()
+    assert job.status == "printed"
+    await emulator.wait_for_tickets(1)

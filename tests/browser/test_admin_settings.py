@@ -48,6 +48,12 @@ async def test_queue_policy_refused_then_saved_on_the_settings_page(base: str, b
     await page.locator("#sync button[type=submit]").click()
     await expect(page.locator("#sync-behind")).to_be_visible()
     await shot(page, "admin-settings")
+    await page.locator("#appointments input[name=max_active_per_phone]").fill("2")
+    await page.locator("#appointments button[type=submit]").click()
+    await expect(page.locator("#appointments input[name=max_active_per_phone]")).to_have_value("2")
+    assert app[OFFICE_SETTINGS].current.appointments.max_active_per_phone == 2  # applied, no restart
+    await page.locator("#appointments").evaluate("e => e.scrollIntoView()")
+    await shot(page, "admin-settings-bookings-steps")
     assert problems == [f"422 {base}/admin/settings/queue"]  # the refused form's answer, and nothing else
 
 

@@ -12,7 +12,7 @@ parameters. Pages get theirs from `page_texts(area, ...)`, rendered into the pag
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -57,12 +57,21 @@ def _merge(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
 MESSAGES: dict[str, tuple[str, str]] = _merge(*(area.MESSAGES for area in AREAS))
 
 
+class Both(NamedTuple):
+    """A message parameter kept in both languages (a field's label, a step's name): `text` fills in the one of
+    the message's language, so a Vietnamese error never carries "Tiếp nhận (Receive)"."""
+
+    vi: str
+    en: str
+
+
 def text(code: str, lang: str = "vi", **params: Any) -> str:
     """The message for `code` in `lang`, with placeholders filled; unknown codes fall back to the code."""
     pair = MESSAGES.get(code)
     if pair is None:
         return code
     template = pair[1] if lang == "en" else pair[0]
+    params = {k: (v.en if lang == "en" else v.vi) if isinstance(v, Both) else v for k, v in params.items()}
     try:
         return template.format(**params)
     except (KeyError, IndexError):

@@ -305,4 +305,111 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "admin_page.person_name": ("Họ tên", "Name"),
     "admin_page.time_of_day": ("Giờ", "Time"),
     "admin_page.phone_number": ("Số điện thoại", "Phone"),
+    # the settings, office and devices/pairing pages (their templates say these codes)
+    "settings_page.backup_hour": (
+        "Bản sao lưu chạy hằng đêm lúc {hour} giờ (giờ này do bộ hẹn giờ của hệ thống đặt khi cài đặt).",
+        "The backup runs nightly at {hour}:00 (set by the system timer at install).",
+    ),
+    "settings_page.settings": ("Cài đặt", "Settings"),
+    "settings_page.settings_are_kept_in_the": (
+        "Các cài đặt được lưu trong cơ sở dữ liệu, ghi vào nhật ký và có hiệu lực ngay, không cần khởi động lại.",
+        "Settings are kept in the database, written to the audit log and applied at once, without a restart.",
+    ),
+    "settings_page.no_hub_configured": ("Chưa kết nối máy chủ tỉnh", "No hub configured"),
+    "settings_page.running": ("Đang chạy", "Running"),
+    "settings_page.not_running": ("Chưa chạy", "Not running"),
+    "settings_page.last_push": ("Lần gửi thành công gần nhất", "Last push"),
+    "settings_page.events_behind": ("Số sự kiện chưa gửi", "Events behind"),
+    "settings_page.last_error": ("Lỗi gần nhất", "Last error"),
+    "settings_page.key": ("Khóa", "Key"),
+    "settings_page.set_leave_the_key_empty": (
+        "đã đặt; để trống ô khóa để giữ nguyên",
+        "set; leave the key empty to keep it",
+    ),
+    "settings_page.not_set": ("chưa đặt", "not set"),
+    "office_page.office": ("Thông tin đơn vị", "Office"),
+    "office_page.name_address_and_hotline_appear": (
+        "Tên, địa chỉ và đường dây nóng hiện trên ki-ốt, màn hình, phiếu số thứ tự và trang đặt lịch; địa chỉ truy cập "
+        "là địa chỉ in trong mã QR của phiếu.",
+        "Name, address and hotline appear on the kiosk, screens, slips and the booking page; the public address is the "
+        "one printed in the slip's QR code.",
+    ),
+    "office_page.logo": ("Biểu trưng", "Logo"),
+    "office_page.the_office_logo": ("Biểu trưng của đơn vị", "The office logo"),
+    "office_page.no_logo_yet": ("Chưa có biểu trưng.", "No logo yet."),
+    "office_page.png_or_jpeg_up_to": ("Ảnh PNG hoặc JPEG, tối đa 512 KB", "PNG or JPEG, up to 512 KB"),
+    "office_page.upload": ("Tải lên", "Upload"),
+    "office_page.remove": ("Xóa", "Remove"),
+    "devices_page.paired": ("Đã ghép nối", "Paired"),
+    "devices_page.the_screen_opens_its_page": ("màn hình tự mở trang của nó.", "the screen opens its page by itself."),
+    "devices_page.pair_a_new_screen": ("Ghép nối màn hình mới", "Pair a new screen"),
+    "devices_page.on_the_new_tv_kiosk": (
+        "Trên TV, ki-ốt hoặc máy tính bảng mới, mở trang /display, /kiosk hoặc /rate của máy chủ: màn hình hiện một mã "
+        "6 ký tự và mã QR. Nhập mã ở đây, hoặc quét mã QR bằng điện thoại đã đăng nhập quản trị.",
+        "On the new TV, kiosk or tablet, open the server's /display, /kiosk or /rate page: it shows a 6-character code "
+        "and a QR code. Type the code here, or scan the QR code with a phone signed in as admin.",
+    ),
+    "devices_page.code_on_the_screen": ("Mã trên màn hình", "Code on the screen"),
+    "devices_page.find_the_screen": ("Tìm màn hình", "Find the screen"),
+    "devices_page.online_heard_from_in_the": (
+        "Trực tuyến = có liên lạc trong 3 phút qua hoặc đang kết nối trực tiếp. Một TV “mất liên lạc” cần được kiểm "
+        "tra.",
+        "Online = heard from in the last 3 minutes, or connected now. Check a TV shown as offline.",
+    ),
+    "devices_page.id": ("Mã", "Id"),
+    "devices_page.kind": ("Loại", "Kind"),
+    "devices_page.last_seen": ("Liên lạc lần cuối", "Last seen"),
+    "devices_page.revoked": ("Đã thu hồi", "revoked"),
+    "devices_page.online": ("Trực tuyến", "online"),
+    "devices_page.offline": ("Mất liên lạc", "offline"),
+    "devices_page.connected": ("đang kết nối", "connected"),
+    "devices_page.revoke": ("Thu hồi", "Revoke"),
+    "devices_page.printers_led_boards_and_services": (
+        "Máy in, bảng LED và dịch vụ",
+        "Printers, LED boards and services",
+    ),
+    "devices_page.details": ("Chi tiết", "Details"),
+    "devices_page.failing": ("Lỗi", "failing"),
+    "devices_page.ok": ("Tốt", "ok"),
+    "devices_page.no_printer_or_led_board": (
+        "Chưa có máy in hay bảng LED nào được cấu hình.",
+        "No printer or LED board configured.",
+    ),
+    "devices_page.add_a_device_by_a": (
+        "Thêm thiết bị bằng đường dẫn có mã truy cập",
+        "Add a device by a link with its token",
+    ),
+    "devices_page.for_a_machine_that_cannot": (
+        "Cho máy không mở được trang ghép nối (ví dụ cấu hình sẵn đường dẫn). "
+        "Thông thường hãy ghép nối bằng mã ở trên.",
+        "For a machine that cannot show the pairing page; usually pair by code above.",
+    ),
+    "devices_page.add_and_make_a_token": ("Thêm và tạo mã", "Add and make a token"),
+    "devices_page.pair_a_screen": ("Ghép nối màn hình", "Pair a screen"),
+    "devices_page.opened_as": ("Mở dưới dạng", "Opened as"),
+    "devices_page.address": ("Địa chỉ máy", "Address"),
+    "devices_page.asked_at": ("Lúc", "Asked at"),
+    "devices_page.browser": ("Trình duyệt", "Browser"),
+    "devices_page.make_sure_this_code_is": (
+        "Hãy chắc chắn mã này đang hiện trên màn hình bạn muốn ghép nối.",
+        "Make sure this code is on the screen you mean to pair.",
+    ),
+    "devices_page.kind_of_device": ("Loại thiết bị", "Kind of device"),
+    "devices_page.device_id_empty_automatic": ("Mã thiết bị (để trống: tự đặt)", "Device id (empty: automatic)"),
+    "devices_page.pair": ("Ghép nối", "Pair"),
+    "devices_page.changes_apply_at_once_the": (
+        "Thay đổi có hiệu lực ngay: màn hình đang mở sẽ tự tải lại.",
+        "Changes apply at once: the open screen reloads by itself.",
+    ),
+    "devices_page.name_place": ("Tên / vị trí", "Name / place"),
+    "devices_page.screen_layout": ("Bố cục màn hình", "Screen layout"),
+    "devices_page.counters_shown": ("Các quầy hiện trên màn hình", "Counters shown"),
+    "devices_page.counter": ("Quầy", "Counter"),
+    "devices_page.area_counter_group": ("Khu vực (nhóm quầy)", "Area (counter group)"),
+    "devices_page.counter_of_the_rating_tablet": ("Quầy đặt máy đánh giá", "Counter of the rating tablet"),
+    "devices_page.the_kiosk_s_slip_printer": ("Máy in phiếu của ki-ốt", "The kiosk's slip printer"),
+    "devices_page.none_the_number_on_screen": (
+        "Không có (số hiện trên màn hình, kèm mã QR)",
+        "None (the number on screen, with a QR code)",
+    ),
 }

@@ -18,23 +18,30 @@ def label(key: str) -> tuple[str, str]:
     return (text(code, "vi"), text(code, "en")) if code in MESSAGES else (key, "")
 
 
-def value_text(value: Any) -> str:
-    """One line: a dict as `label: value` pairs (nested ones in parentheses), nothing as "—"."""
+def _in(lang: str, key: str) -> str:
+    """The label of `key` in the page's language (the Vietnamese when a key has no English yet)."""
+    vi, en = label(key)
+    return en if lang == "en" and en else vi
+
+
+def value_text(value: Any, lang: str = "vi") -> str:
+    """One line in the page's language: a dict as `label: value` pairs (nested ones in parentheses), a yes/no in
+    words, nothing as "—"."""
     if value is None or value == {} or value == []:
         return NONE_TEXT
     if isinstance(value, bool):
-        return " / ".join(label("yes" if value else "no"))
+        return _in(lang, "yes" if value else "no")
     if isinstance(value, dict):
-        return "; ".join(f"{label(str(k))[0]}: {_nested(v)}" for k, v in value.items())
+        return "; ".join(f"{_in(lang, str(k))}: {_nested(v, lang)}" for k, v in value.items())
     if isinstance(value, list | tuple):
-        return ", ".join(value_text(v) for v in value)
+        return ", ".join(value_text(v, lang) for v in value)
     return str(value)
 
 
-def _nested(value: Any) -> str:
-    return f"({value_text(value)})" if isinstance(value, dict) and value else value_text(value)
+def _nested(value: Any, lang: str) -> str:
+    return f"({value_text(value, lang)})" if isinstance(value, dict) and value else value_text(value, lang)
 
 
-def rows(state: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(Vietnamese label, English label, text) for every key but `ready`."""
-    return [(*label(k), value_text(v)) for k, v in state.items() if k != "ready"]
+def rows(state: dict[str, Any], lang: str = "vi") -> list[tuple[str, str, str]]:
+    """(Vietnamese label, English label, text in `lang`) for every key but `ready`."""
+    return [(*label(k), value_text(v, lang)) for k, v in state.items() if k != "ready"]

@@ -18,7 +18,7 @@ from server import auth
 from server.domain import catalogue
 from server.domain.errors import DomainError, Invalid, NotFound
 from server.domain.numbering import NumberSeries, overlapping
-from server.messages import labels
+from server.messages import Both, labels, pair
 from server.services.context import Ctx
 from server.store import accounts, catalog
 from server.store import admin as store
@@ -39,8 +39,9 @@ class Col:
     choices: str = ""  # for select: "series", "fields", "roles", "kinds", "counters"
 
     @property
-    def label(self) -> str:
-        return f"{self.vi} ({self.en})"
+    def label(self) -> Both:
+        """The column's name for an error, said in the error's language."""
+        return Both(self.vi, self.en)
 
 
 @dataclass(frozen=True)
@@ -264,7 +265,7 @@ def parse_details(form: dict[str, str]) -> dict[str, Any]:
     for step in catalogue.STEP_ORDER:
         if (form.get(f"step_{step}") or "") not in ("on", "1", "true"):
             continue
-        label = f"{labels.STEPS[step][0]} ({labels.STEPS[step][1]})"
+        label = Both(*labels.STEPS[step])
         raw = (form.get(f"target_{step}") or "").strip()
         try:
             minutes = float(raw.replace(",", "."))
@@ -275,12 +276,12 @@ def parse_details(form: dict[str, str]) -> dict[str, Any]:
         steps.append({"step": step, "target_min": int(minutes) if minutes.is_integer() else minutes})
     letter = (form.get("letter") or "").strip()
     if letter not in catalogue.LETTERS:
-        raise Invalid("admin_bad_choice", label="Thư gửi kèm kết quả (Letter)")
+        raise Invalid("admin_bad_choice", label=Both(*pair("admin_page.letter_with_result")))
     documents = list(catalogue.documents_of(form.get("documents") or ""))
     if len(documents) > MAX_DOCUMENTS or any(len(d) > 500 for d in documents):
         raise Invalid("admin_documents_too_many", max=MAX_DOCUMENTS, chars=500)
     out: dict[str, Any] = {"steps": steps, "letter": letter, "documents": documents}
-    for name, label in (("fee", "Phí, lệ phí (Fee)"), ("legal_time", "Thời hạn giải quyết (Legal time)")):
+    for name, label in (("fee", Both(*pair("admin_page.fee"))), ("legal_time", Both(*pair("admin_page.legal_time")))):
         value = " ".join((form.get(name) or "").split())
         if len(value) > 500:
             raise Invalid("admin_too_long", label=label, max=500)

@@ -10,6 +10,7 @@ import itertools
 import json
 import re
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -71,6 +72,12 @@ ADMIN_PAGES: list[tuple[str, Callable[..., Awaitable[str]], tuple[str, ...]]] = 
                                        "Columns read", "The title row", "The export")),
     ("/admin/procedures/import/1", catalogue_preview, ("Catalogue import: preview", "procedures, uploaded",
                                                        "New procedures (1)", "Fields to be created", "Apply<")),
+    ("/admin/settings", get, ("Settings are kept in the database", "The backup runs nightly", "Save<")),
+    ("/admin/office", get, ("Name, address and hotline appear", "PNG or JPEG", "Upload<")),
+    ("/admin/devices", get, ("Pair a new screen", "Code on the screen", "Find the screen", "Last seen",
+                             "Printers, LED boards and services", "Add and make a token")),
+    ("/admin/devices/tv-hall/screen", get, ("Changes apply at once", "Name / place", "slip printer",
+                                                 "None (the number on screen")),
     ("/admin/slogans", get, ("Administrative-reform slogans", "Slogans scroll", "New slogan", "Weekdays<", ">Mon<",
                              "times an hour", "Enabled", "Save<", "Cancel<", "Back to the overview")),
 ]
@@ -158,3 +165,24 @@ async def test_slogan_script_reads_its_words_in_the_page_language(client: TestCl
     await client.get("/admin/lang/en?next=/admin/slogans")
     page = await (await client.get("/admin/slogans")).text()
     assert '<html lang="en">' in page and texts_of(page)["edit_title"][1] == "Edit slogan #{id}"
+
+
+PICK_LITERAL = re.compile(r"""pick\(\s*["']""")  # pick("Vietnamese", "English") written in the template
+
+
+def test_admin_templates_say_their_words_from_the_catalogue() -> None:
+    """The settings, office and devices/pairing templates keep no (Vietnamese, English) pair of their own."""
+    folder = Path(__file__).resolve().parents[3] / "server" / "pages" / "admin" / "templates"
+    names = ("settings.html", "_settings_form.html", "office.html", "printers.html", "voice.html", "devices.html",
+             "pair_device.html", "device_screen.html", "_screen_fields.html")
+    assert [n for n in names if PICK_LITERAL.search((folder / n).read_text(encoding="utf-8"))] == []
+
+
+async def test_the_devices_page_says_yes_and_no_in_its_language(client: TestClient) -> None:
+    """The health rows (the database's "nearly full", "disk full") say "không" or "no", never both."""
+    await admin_session(client)
+    page = await (await client.get("/admin/devices")).text()
+    assert "<dt>sắp đầy</dt><dd>không</dd>" in page and "không / no" not in page
+    await client.get("/admin/lang/en?next=/admin/devices")
+    page = await (await client.get("/admin/devices")).text()
+    assert "<dt>nearly full</dt><dd>no</dd>" in page and "không" not in page

@@ -11,6 +11,7 @@ after a restart re-renders the slip from the database.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
@@ -60,6 +61,7 @@ class PrintService:
         self._running = False
         self._changes = asyncio.Lock()  # one change of the printers at a time, in the order they were saved
         self._applying = Changes("printers-apply")
+        self._state_seen = asyncio.Event()  # set at every state change, for waits on a printer's first answer
 
     async def start(self) -> None:
         self._running = True
@@ -207,6 +209,19 @@ class PrintService:
 
     def _state_changed(self, state: PrinterState) -> None:
         self._broadcast({"type": "printer", "printer": state.as_dict(), "job": None})
+        self._state_seen.set()
+
+    async def wait_for_answer(self, printer_id: str, timeout_s: float) -> None:
+        """Until the printer has said anything (its state is no longer "unknown"), for at most `timeout_s`."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout_s
+        while True:
+            self._state_seen.clear()  # before the look: a change after it sets the event again
+            state = self.states().get(printer_id)
+            if state is None or state.status != "unknown" or loop.time() >= deadline:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._state_seen.wait(), deadline - loop.time())
 
     def _job_done(self, job: PrintJob) -> None:
         state = self.states().get(job.printer_id, PrinterState(job.printer_id))

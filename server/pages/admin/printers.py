@@ -8,8 +8,6 @@ worker at once (printers/service.py), so a printer added here prints without a r
 
 from __future__ import annotations
 
-import asyncio
-import time
 from typing import Any
 
 from aiohttp import web
@@ -139,12 +137,7 @@ async def settled(request: web.Request) -> PrintService:
 
 async def _first_answer(service: PrintService, printer_id: str) -> None:
     """Give a printer just saved a moment to answer, so the page shows 'ready' or 'offline', not 'unknown'."""
-    deadline = time.monotonic() + WAIT_FOR_STATE_S
-    while time.monotonic() < deadline:
-        state = service.states().get(printer_id)
-        if state is None or state.status != "unknown":
-            return
-        await asyncio.sleep(0.1)
+    await service.wait_for_answer(printer_id, WAIT_FOR_STATE_S)
 
 
 async def save(request: web.Request) -> web.StreamResponse:

@@ -25,6 +25,7 @@ from aiohttp.test_utils import TestClient
 from server.app import create_app
 from server.config import Config
 from server.domain.clock import FakeClock
+from server.pages.admin.site import LANG_COOKIE
 from server.store.integrity import DatabaseProblem
 from tests.conftest import KIOSK, issue, make_config, use_demo_db
 from tests.procs import ROOT, free_port, write_config
@@ -214,7 +215,9 @@ async def test_a_full_disk_answers_503_logs_once_a_minute_and_shows_on_readyz_an
     storage = (await r.json())["checks"]["storage"]
     assert r.status == 503 and storage["disk_full"] is True and storage["ready"] is False
     page = await (await client.get("/admin/devices")).text()
-    assert "Ổ đĩa chứa cơ sở dữ liệu" in page and "đã đầy" in page and "is full" in page
+    assert "Ổ đĩa chứa cơ sở dữ liệu" in page and "đã đầy" in page  # the admin pages speak Vietnamese...
+    english = await (await client.get("/admin/devices", cookies={LANG_COOKIE: "en"})).text()
+    assert "is full" in english  # ...and English behind the language switch
 
     filler.unlink()  # the IT officer frees space
     r = await client.get("/readyz")

@@ -1,6 +1,8 @@
 """The hub's pages: sign-in, the province dashboard (one sortable row per centre), one centre's
 detail, and the month report as XLSX. Server-rendered with Jinja2 autoescape; JS and CSS are static
-files (strict CSP). Pages use the admin cookie; the same data is in the API for other tools."""
+files (strict CSP). Pages use the admin cookie; the same data is in the API for other tools. They speak
+Vietnamese, English behind their language switch (a cookie, like the office's admin pages), from the one
+catalogue (hub_page.* in server/messages/hub.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from server.hub.api import centre_dashboard_summary, centre_detail, dashboard_ro
 from server.hub.app import ADMINS, COOKIE, SETTINGS, STORE, TZ, admin_token, now_of, require_admin, today_of
 from server.hub.figures import period
 from server.hub.xlsx import workbook
+from server.messages import text
 from server.reports.definitions import all_figures
 from server.web.templating import page_templates
 
@@ -35,11 +38,11 @@ def number(value: float | int | None, digits: int = 1) -> str:
     return text.translate(str.maketrans(",.", ".,"))
 
 
-def show(value: Any, unit: str) -> str:
+def show(value: Any, unit: str, lang: str = "vi") -> str:
     if value is None:
         return "–"
     if unit == "seconds":
-        return f"{number(value / 60)} phút"
+        return text("hub_page.minutes", lang, n=number(value / 60))
     if unit == "share":
         return f"{number(100 * value)} %"
     return number(value)
@@ -48,17 +51,49 @@ HERE = Path(__file__).parent
 JINJA = web.AppKey("hub_jinja", jinja2.Environment)
 
 
+LANG_COOKIE = "motcua_hub_lang"
+
+
+def lang_of(request: web.Request) -> str:
+    """The page's language: Vietnamese, unless this browser chose English with the switch."""
+    return "en" if request.cookies.get(LANG_COOKIE) == "en" else "vi"
+
+
 def _render(request: web.Request, name: str, **context: Any) -> web.Response:
-    html = request.app[JINJA].get_template(name).render(**context)
-    return web.Response(text=html, content_type="text/html")
+    """A page in its language: `say(code, **params)` from the catalogue, `pick(vi, en)` for a label kept as a
+    pair (the report's figure names); `switch` is the other language's link back to this page."""
+    lang = lang_of(request)
+    words = {"lang": lang, "say": lambda code, **params: text(code, lang, **params),
+             "pick": lambda vi, en="": en if lang == "en" and en else vi,
+             "switch": f"/hub/lang/{'vi' if lang == 'en' else 'en'}?next={request.path_qs}"}
+    html = request.app[JINJA].get_template(name).render(**words, **context)
+    return web.Response(text=html, content_type="text/html", headers={"Content-Language": lang})
 
 
-def _local(app: web.Application) -> Any:
+def _local(request: web.Request) -> Any:
+    lang = lang_of(request)
+
     def fmt(ts: float | None) -> str:
         if ts is None:
-            return "chưa bao giờ / never"
-        return datetime.fromtimestamp(ts, app[TZ]).strftime("%H:%M %d/%m/%Y")
+            return text("hub_page.never", lang)
+        return datetime.fromtimestamp(ts, request.app[TZ]).strftime("%H:%M %d/%m/%Y")
     return fmt
+
+
+def _month_label(month: str) -> str:
+    """"2026-11" as an office writes it: 11/2026."""
+    year, _, mon = month.partition("-")
+    return f"{mon}/{year}" if mon else month
+
+
+async def switch_lang(request: web.Request) -> web.StreamResponse:
+    """The language switch: remembered by this browser for a year, back to the hub page it was pressed on."""
+    target = request.query.get("next", "/hub")
+    target = target if target.startswith("/hub") and "//" not in target else "/hub"
+    redirect = web.Response(status=303, headers={"Location": target})
+    redirect.set_cookie(LANG_COOKIE, request.match_info["lang"], max_age=365 * 24 * 3600, path="/hub",
+                        httponly=True, samesite="Strict")
+    return redirect
 
 
 async def login_page(request: web.Request) -> web.Response:
@@ -89,8 +124,9 @@ async def dashboard(request: web.Request) -> web.Response:
     user = require_admin(request)
     rows = await dashboard_rows(request.app)
     today = today_of(request.app)
-    return _render(request, "dashboard.html", user=user, rows=rows, today=today, month=today[:7], number=number,
-                   summary=centre_dashboard_summary(rows), fmt=_local(request.app), now=now_of(request.app),
+    return _render(request, "dashboard.html", user=user, rows=rows, month=today[:7], number=number,
+                   today=datetime.strptime(today, "%Y-%m-%d").strftime("%d/%m/%Y"),
+                   summary=centre_dashboard_summary(rows), fmt=_local(request), now=now_of(request.app),
                    silent_min=request.app[SETTINGS].silent_after_min,
                    wait_target_min=request.app[SETTINGS].wait_target_min)
 
@@ -98,9 +134,10 @@ async def dashboard(request: web.Request) -> web.Response:
 async def centre_page(request: web.Request) -> web.Response:
     user = require_admin(request)
     detail = await centre_detail(request.app, request.match_info["code"], request.query.get("month"))
-    return _render(request, "centre.html", user=user, d=detail, columns=COLUMNS, fmt=_local(request.app), show=show,
-                   number=number,
-                   month=request.query.get("month") or today_of(request.app)[:7])
+    lang = lang_of(request)
+    return _render(request, "centre.html", user=user, d=detail, columns=COLUMNS, fmt=_local(request),
+                   show=lambda value, unit: show(value, unit, lang), number=number,
+                   month=_month_label(request.query.get("month") or today_of(request.app)[:7]))
 
 
 async def export_xlsx(request: web.Request) -> web.Response:
@@ -120,6 +157,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/", to_hub)
     app.router.add_get("/hub", dashboard)
     app.router.add_get("/hub/login", login_page)
+    app.router.add_get("/hub/lang/{lang:vi|en}", switch_lang)
     app.router.add_post("/hub/login", login_post)
     app.router.add_post("/hub/logout", logout_post)
     app.router.add_get("/hub/centre/{code}", centre_page)

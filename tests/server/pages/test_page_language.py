@@ -10,14 +10,22 @@ import itertools
 import json
 import re
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp.test_utils import TestClient
 
+from server.auth import hash_password
+from server.config import from_dict
+from server.domain.clock import FakeClock
+from server.hub.app import STORE, create_hub_app
 from tests.server.pages.test_admin import admin_session
 from tests.server.pages.test_catalogue_import import upload
 
+pytest_plugins = ("tests.pg",)  # the hub's pages run on PostgreSQL
 DEVICE_NUMBERS = itertools.count(1)
 
 
@@ -186,3 +194,38 @@ async def test_the_devices_page_says_yes_and_no_in_its_language(client: TestClie
     await client.get("/admin/lang/en?next=/admin/devices")
     page = await (await client.get("/admin/devices")).text()
     assert "<dt>nearly full</dt><dd>no</dd>" in page and "không" not in page
+
+
+# The province hub's pages: the English they printed beside every label (<small>English</small>).
+HUB_PAGES = [
+    ("/hub", ("Commune centres", "Month report", "Download", "waiting now", "served today", "Longest wait",
+              "Last heard from", "Events behind", "Same definitions", "Sign out", "ratings")),
+    ("/hub/centre/an-nhon", ("All centres", "waiting now", "events behind", "by field", "by procedure", "by day",
+                             "Procedure<", "Field<", "No data yet", "Sign out")),
+]
+
+
+async def test_hub_pages_are_vietnamese_with_english_behind_their_switch(aiohttp_client: Any, pg_dsn: str) -> None:
+    clock = FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    hub = create_hub_app(from_dict({"hub": {"dsn": pg_dsn}}), clock=clock)
+    client = await aiohttp_client(hub)
+    await hub[STORE].add_admin("tinh", hash_password("tinh-mat-khau"), clock.now().timestamp())
+    await hub[STORE].add_centre("an-nhon", "Trung tâm PVHCC xã An Nhơn", clock.now().timestamp())
+    sign_in = await (await client.get("/hub/login")).text()
+    assert "Đăng nhập quản trị tỉnh" in sign_in and "Province admin sign-in" not in sign_in and "<small>" not in sign_in
+    r = await client.post("/hub/login", data={"username": "tinh", "password": "tinh-mat-khau"}, allow_redirects=False)
+    assert r.status == 303
+    for url, english in HUB_PAGES:
+        page = await (await client.get(url)).text()
+        assert [w for w in english if w in page] == [], url
+        assert '<html lang="vi">' in page and "<small>" not in page.split("<main>")[0], url  # the header too
+    assert "23/11/2026" in await (await client.get("/hub")).text()  # the day as dd/mm/yyyy
+    r = await client.get("/hub/lang/en?next=/hub/centre/an-nhon", allow_redirects=False)
+    assert r.status == 303 and r.headers["Location"] == "/hub/centre/an-nhon"
+    for url, english in HUB_PAGES:
+        page = await (await client.get(url)).text()
+        assert [w for w in english if w not in page] == [], url
+        assert '<html lang="en">' in page and "Đang chờ" not in page and "đang chờ" not in page
+    assert "Province admin sign-in" in await (await client.get("/hub/login")).text()
+    r = await client.get("/hub/lang/vi?next=//elsewhere.example", allow_redirects=False)
+    assert r.headers["Location"] == "/hub"  # the switch goes back to a hub page only

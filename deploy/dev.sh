@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(python3-venv espeak-ng chromium postgresql tesseract-ocr tesseract-ocr-vie sox fonts-dejavu-core
-              shellcheck wrk valgrind)
+              shellcheck wrk)
 
 missing_apt() {
   local p

@@ -20,6 +20,7 @@ from server.hub.app import ADMINS, COOKIE, SETTINGS, STORE, TZ, admin_token, now
 from server.hub.figures import period
 from server.hub.xlsx import workbook
 from server.messages import text
+from server.messages.numbers import written as number
 from server.reports.definitions import all_figures
 from server.web.templating import page_templates
 
@@ -27,15 +28,6 @@ from server.web.templating import page_templates
 SHOWN = ("issued", "served", "no_show", "wait_mean", "wait_max", "within_service_target_share", "ratings",
          "satisfied_share", "good_share")
 COLUMNS = [(f.key, f.vi, f.en, f.unit) for key in SHOWN for f in all_figures() if f.key == key]
-
-
-def number(value: float | int | None, digits: int = 1) -> str:
-    """A number as a Vietnamese office writes it: 1.234,5 (dot between thousands, comma before decimals), a
-    whole number without decimals; "–" for none (no call today, no rating this month)."""
-    if value is None:
-        return "–"
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.{digits}f}"
-    return text.translate(str.maketrans(",.", ".,"))
 
 
 def show(value: Any, unit: str, lang: str = "vi") -> str:

@@ -340,6 +340,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "office_page.png_or_jpeg_up_to": ("Ảnh PNG hoặc JPEG, tối đa 512 KB", "PNG or JPEG, up to 512 KB"),
     "office_page.upload": ("Tải lên", "Upload"),
     "office_page.remove": ("Xóa", "Remove"),
+    "devices_page.no_such_device": ("Không có thiết bị này.", "No such device."),
     "devices_page.paired": ("Đã ghép nối", "Paired"),
     "devices_page.the_screen_opens_its_page": ("màn hình tự mở trang của nó.", "the screen opens its page by itself."),
     "devices_page.pair_a_new_screen": ("Ghép nối màn hình mới", "Pair a new screen"),

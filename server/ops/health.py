@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.messages import MESSAGES, text
+from server.messages.numbers import written
 
 NONE_TEXT = "—"
 
@@ -35,6 +36,8 @@ def value_text(value: Any, lang: str = "vi") -> str:
         return "; ".join(f"{_in(lang, str(k))}: {_nested(v, lang)}" for k, v in value.items())
     if isinstance(value, list | tuple):
         return ", ".join(value_text(v, lang) for v in value)
+    if isinstance(value, int | float):
+        return written(value, lang=lang)
     return str(value)
 
 

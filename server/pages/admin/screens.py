@@ -19,8 +19,8 @@ from server.api.registry import principal_of
 from server.domain import pairing as rules
 from server.domain.errors import DomainError
 from server.keys import LIVE, READER, SESSIONS
-from server.messages import labels
-from server.pages.admin.site import admin_only, decide, error_text, render
+from server.messages import labels, text
+from server.pages.admin.site import admin_only, decide, error_text, lang_of, render
 from server.services import pairing as svc
 from server.store import catalog
 from server.store import pairing as store
@@ -103,7 +103,7 @@ async def screen_form(request: web.Request, *, status: int = 200, error: dict[st
                       values: dict[str, Any] | None = None) -> web.StreamResponse:
     device = store.device(request.app[READER], request.match_info["device_id"])
     if device is None or not device["active"]:
-        raise web.HTTPNotFound(text="Không có thiết bị này / no such device")
+        raise web.HTTPNotFound(text=text("devices_page.no_such_device", lang_of(request)))
     if values is None:
         layout = rules.ScreenLayout.of(device["layout"])
         values = _values(svc.ScreenSetup(device["kind"], device["name"], device["id"], layout, device["counter_id"],

@@ -10,13 +10,16 @@ fixtures too, which the rest of the suite does not use. A module that needs othe
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 from playwright.async_api import Browser, Page, async_playwright, expect
+
+from tests.conftest import MONDAY_9AM, seed
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's; `playwright install` is never run here
 ARGS = ("--no-sandbox", "--disable-gpu", "--disable-background-networking")
@@ -70,3 +73,11 @@ async def shot(page: Page, name: str) -> None:
     """Refresh docs/screenshots/<name>.png when MOTCUA_SCREENSHOTS is set (the docs' pictures, not a check)."""
     if os.environ.get("MOTCUA_SCREENSHOTS"):
         await page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+@pytest.fixture
+async def base(aiohttp_server: Callable[..., Any], app: web.Application) -> str:
+    """The seeded demo office served on a free port, as its base URL (a module may define its own)."""
+    server = await aiohttp_server(app)
+    await seed(app, MONDAY_9AM.timestamp())
+    return str(server.make_url("/")).rstrip("/")

@@ -3,9 +3,6 @@ No console errors (a CSP violation would show there); screenshots for docs/scree
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import aiohttp
 import pytest
 from aiohttp import web
@@ -13,16 +10,9 @@ from playwright.async_api import Browser, expect
 
 from server.ops.devices import TRACKER
 from tests.browser.conftest import SHOTS, new_page
-from tests.conftest import DISPLAY, KIOSK, MONDAY_9AM, seed
+from tests.conftest import DISPLAY, KIOSK
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-async def base(aiohttp_server: Callable[..., Any], app: web.Application) -> str:
-    server = await aiohttp_server(app)
-    await seed(app, MONDAY_9AM.timestamp())
-    return str(server.make_url("/")).rstrip("/")
 
 
 async def test_admin_signs_in_edits_a_counter_and_sees_a_silent_tv(base: str, browser: Browser,

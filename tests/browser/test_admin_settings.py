@@ -5,9 +5,6 @@ admin-office.png (with MOTCUA_SCREENSHOTS=1)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import pytest
 from aiohttp import web
 from playwright.async_api import Browser, expect
@@ -15,16 +12,8 @@ from playwright.async_api import Browser, expect
 from server.keys import OFFICE_SETTINGS
 from tests.browser.conftest import shot
 from tests.browser.test_admin_printers_voice import signed_in
-from tests.conftest import MONDAY_9AM, seed
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-async def base(aiohttp_server: Callable[..., Any], app: web.Application) -> str:
-    server = await aiohttp_server(app)
-    await seed(app, MONDAY_9AM.timestamp())
-    return str(server.make_url("/")).rstrip("/")
 
 
 async def test_queue_policy_refused_then_saved_on_the_settings_page(base: str, browser: Browser,

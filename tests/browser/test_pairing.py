@@ -6,25 +6,14 @@ is set: the pairing screen (TV 1920x1080) and the admin's dialog (1366x768)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from aiohttp import web
 from playwright.async_api import Browser, Page, expect
 
 from tests.browser.conftest import new_page, record_errors, shot
 from tests.browser.test_kiosk import take_ticket
-from tests.conftest import MONDAY_9AM, seed
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-async def base(aiohttp_server: Callable[..., Any], app: web.Application) -> str:
-    server = await aiohttp_server(app)
-    await seed(app, MONDAY_9AM.timestamp())
-    return str(server.make_url("/")).rstrip("/")
 
 
 async def admin_page(browser: Browser, base: str) -> Page:

@@ -32,9 +32,10 @@ def load_config(args: argparse.Namespace) -> config_mod.Config:
     return cfg
 
 
-def fail(exc: DomainError) -> NoReturn:
+def fail(exc: DomainError, command: str = "motcua") -> NoReturn:
     """End a command with the refusal's sentence in Vietnamese, then English, and status 1."""
-    sys.exit(f"motcua: {text(exc.code, 'vi', **exc.params)}\n        {text(exc.code, 'en', **exc.params)}")
+    indent = " " * (len(command) + 2)
+    sys.exit(f"{command}: {text(exc.code, 'vi', **exc.params)}\n{indent}{text(exc.code, 'en', **exc.params)}")
 
 
 def run_db_op(cfg: config_mod.Config, fn: Callable[..., T]) -> T:

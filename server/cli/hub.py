@@ -13,8 +13,8 @@ from typing import Any
 from aiohttp import web
 
 from server import config as config_mod
+from server.cli.common import fail
 from server.domain.errors import DomainError
-from server.messages import text
 from server.passwords import add_cli_options, from_cli
 
 
@@ -36,10 +36,6 @@ def _settings(args: argparse.Namespace) -> tuple[config_mod.Config, Any]:
         sys.exit(f"motcua hub: {exc}")
 
 
-def _fail(exc: DomainError) -> None:
-    sys.exit(f"motcua hub: {text(exc.code, 'vi', **exc.params)} / {text(exc.code, 'en', **exc.params)}")
-
-
 def _with_store(args: argparse.Namespace, fn: Callable[[Any], Awaitable[Any]]) -> Any:
     from server.hub.store import HubStore
 
@@ -55,7 +51,7 @@ def _with_store(args: argparse.Namespace, fn: Callable[[Any], Awaitable[Any]]) -
     try:
         return asyncio.run(go())
     except DomainError as exc:
-        _fail(exc)
+        fail(exc, "motcua hub")
     except OSError as exc:
         sys.exit(f"motcua hub: cannot reach PostgreSQL ({exc}); check [hub] dsn")
 
@@ -87,7 +83,7 @@ def cmd_add_admin(args: argparse.Namespace) -> None:
     try:
         password, shown = from_cli(args)  # the office's rule, checked before the database is reached
     except DomainError as exc:
-        _fail(exc)
+        fail(exc, "motcua hub")
         return
     _with_store(args, lambda s: s.add_admin(args.username, hash_password(password), time.time()))
     print(f"motcua hub: admin {args.username} saved." + (f"\n  password: {password}  (shown once)" if shown else ""))

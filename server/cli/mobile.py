@@ -23,21 +23,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from server.cli.common import fail, load_config
 from server.domain.clock import SystemClock, epoch
 from server.domain.errors import DomainError
 from server.messages import text
-
-
-def _config(args: argparse.Namespace) -> Any:
-    from server.cli.common import load_config
-
-    return load_config(args)
-
-
-def _fail(exc: DomainError) -> None:
-    from server.cli.common import fail
-
-    fail(exc)
 
 
 def cmd_export(args: argparse.Namespace) -> None:
@@ -45,7 +34,7 @@ def cmd_export(args: argparse.Namespace) -> None:
     from server.store import calendar as store
     from server.store.db import connect
 
-    cfg = _config(args)
+    cfg = load_config(args)
     if not cfg.db_file.exists():
         sys.exit(f"motcua: {cfg.db_file} does not exist")
     conn = connect(cfg.db_file, readonly=True)
@@ -54,7 +43,7 @@ def cmd_export(args: argparse.Namespace) -> None:
         sessions = args.session or store.sessions_of(conn, day=day, origin=cfg.server.machine_id)
         lines = list(export_lines(conn, sessions, cfg.server.machine_id, epoch(SystemClock().now())))
     except DomainError as exc:
-        _fail(exc)
+        fail(exc)
         return
     finally:
         conn.close()
@@ -92,14 +81,14 @@ def import_path(cfg: Any, path: Path) -> dict[str, Any]:
 
 
 def cmd_import(args: argparse.Namespace) -> None:
-    cfg = _config(args)
+    cfg = load_config(args)
     path = Path(args.file)
     if not path.exists():
         sys.exit(f"motcua: {path} does not exist")
     try:
         result = import_path(cfg, path)
     except DomainError as exc:
-        _fail(exc)
+        fail(exc)
         return
     print(json.dumps(result, ensure_ascii=False))
 
@@ -110,7 +99,7 @@ def cmd_prepare(args: argparse.Namespace) -> None:
     from server.cli.common import fail
     from server.services import laptop as svc
 
-    office = _config(args)
+    office = load_config(args)
     folder = Path(args.out).resolve()
     sections = svc.laptop_sections(office.office, args.machine_id, args.place, args.series, args.host, args.port,
                                    str(folder))

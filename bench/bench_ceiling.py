@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/bench_ceiling.py [--rounds 6] [--seconds 5] [--clien
 
 Both servers run at once in their own processes, each on its own temporary database, and answer a ticket only
 after a group commit whose WAL is fsynced. `wrk` (Debian's package, installed by deploy/dev.sh) sends the same
-POST /api/tickets at 32 clients to one, then the other, alternating round by round, so a slow minute of the
+POST /api/tickets at 32 clients to one, then the other, alternating round by round, so a slower stretch of the
 machine falls on both. The figure that matters is the median of the per-pair ratios: the machine's speed
 drifts by a third from minute to minute, a ratio measured side by side does not.
 The bare server is bench/bare_server.py.

@@ -9,7 +9,7 @@ deploy/dev.sh): a load generator in C leaves the second core to the server, wher
 would take most of it (`--client aiohttp` uses that instead). Call-next and the WebSocket rows need the
 answers (the called ticket's id), so their load comes from this process's aiohttp client.
 Each row also shows the server's CPU time per request (all threads, psutil): this machine's
-speed drifts, and that column tells a slow minute of the machine from a slower server.
+speed drifts, and that column tells a machine running slower for a while from a slower server.
 """
 
 from __future__ import annotations
